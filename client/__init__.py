@@ -1,0 +1,36 @@
+"""A light client for W&B-compatible GraphQL servers, with the interface of ``wandb.apis.public``.
+
+Example::
+
+    from client import Api
+
+    api = Api("http://127.0.0.1:8080", api_key="...")
+    for run in api.runs("my-team/my-project", filters={"state": "finished"}):
+        print(run.id, run.name, run.config, run.summary.get("loss"))
+"""
+
+from client.api import Api
+from client.errors import (
+    CommError,
+    InvalidPathError,
+    NotFoundError,
+    UsageError,
+    WandbClientError,
+)
+from client.projects import Project, Projects
+from client.run import Run, User
+from client.runs import Runs
+
+__all__ = [
+    "Api",
+    "CommError",
+    "InvalidPathError",
+    "NotFoundError",
+    "Project",
+    "Projects",
+    "Run",
+    "Runs",
+    "UsageError",
+    "User",
+    "WandbClientError",
+]

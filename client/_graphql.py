@@ -1,0 +1,200 @@
+"""Execution of GraphQL operations: the only module that performs HTTP requests."""
+
+from __future__ import annotations
+
+import base64
+import functools
+import logging
+import time
+import weakref
+from collections.abc import Mapping
+from importlib import resources
+from types import ModuleType
+from typing import Any, Protocol
+
+import httpx
+
+from client.errors import CommError
+
+try:  # Starlette's TestClient is built on httpx2; accept its clients and errors too.
+    import httpx2
+except ImportError:  # pragma: no cover - depends on the environment
+    httpx2 = None
+
+logger = logging.getLogger(__name__)
+
+_HTTP_MODULES: tuple[ModuleType, ...] = (httpx,) if httpx2 is None else (httpx, httpx2)
+
+
+def _exception_types(*names: str) -> tuple[type[Exception], ...]:
+    return tuple(getattr(module, name) for module in _HTTP_MODULES for name in names)
+
+
+#: Transport failures worth another attempt (the request may not have reached the server).
+_RETRYABLE_ERRORS = _exception_types("TimeoutException", "NetworkError", "RemoteProtocolError")
+#: Every other failure of the HTTP library.
+_HTTP_ERRORS = _exception_types("HTTPError")
+
+
+class HTTPClient(Protocol):
+    """The part of ``httpx.Client`` used here; ``httpx2.Client`` (Starlette's TestClient) fits."""
+
+    @property
+    def base_url(self) -> Any:
+        """The URL that relative request URLs are joined to (may be empty)."""
+
+    def post(self, url: str, *, json: Any = ..., headers: Any = ...) -> Any:
+        """Send a POST request and return an httpx-style response."""
+
+
+@functools.cache
+def load_query(operation: str) -> str:
+    """The GraphQL document of ``operation``, read from ``client/queries/<operation>.graphql``."""
+    path = resources.files(__package__) / "queries" / f"{operation}.graphql"
+    return path.read_text(encoding="utf-8")
+
+
+def _is_retryable(status: int) -> bool:
+    return status == 429 or status >= 500
+
+
+def _graphql_message(error: Any) -> str:
+    if isinstance(error, dict) and isinstance(error.get("message"), str):
+        return error["message"]
+    return str(error)
+
+
+def _graphql_messages(errors: Any) -> list[str]:
+    return [_graphql_message(error) for error in (errors if isinstance(errors, list) else [errors])]
+
+
+def _error_messages(response: Any) -> list[str]:
+    """Best-effort error messages from an error response body."""
+    try:
+        body = response.json()
+    except ValueError:
+        text = response.text.strip()
+        return [text] if text else []
+    if isinstance(body, dict):
+        if body.get("errors"):
+            return _graphql_messages(body["errors"])
+        for key in ("error", "message", "detail"):
+            if isinstance(body.get(key), str):
+                return [body[key]]
+    return [str(body)]
+
+
+class GraphQLClient:
+    """Posts GraphQL operations to one endpoint, with authentication and retries.
+
+    Requests answered with HTTP 429 or 5xx, and transport failures, are retried
+    up to ``max_retries`` times, waiting ``retry_backoff * 2**attempt`` seconds
+    before each new attempt. Every other failure raises :class:`CommError` at once.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        api_key: str | None,
+        timeout: float,
+        max_retries: int,
+        retry_backoff: float,
+        http_client: HTTPClient | None = None,
+    ) -> None:
+        """Post to ``url`` (absolute, or relative to ``http_client``).
+
+        ``timeout`` configures the HTTP client created here; a passed
+        ``http_client`` keeps its own timeout settings.
+        """
+        self.url = url
+        self._headers = {}
+        if api_key:
+            token = base64.b64encode(f"api:{api_key}".encode()).decode("ascii")
+            self._headers["Authorization"] = f"Basic {token}"
+        self._max_retries = max_retries
+        self._retry_backoff = retry_backoff
+        if http_client is None:
+            owned = httpx.Client(timeout=timeout)
+            self._http: HTTPClient = owned
+            # Users of wandb.Api never close it: release the sockets when this object goes away.
+            self._close_http: weakref.finalize | None = weakref.finalize(self, owned.close)
+        else:
+            self._http = http_client
+            self._close_http = None
+
+    def execute(self, operation: str, variables: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """Run ``operation`` (a document in ``client/queries``) and return its ``data``.
+
+        Raises:
+            CommError: on transport failures, HTTP errors, GraphQL ``errors``,
+                or a response without a ``data`` object.
+        """
+        payload = {
+            "query": load_query(operation),
+            "variables": dict(variables or {}),
+            "operationName": operation,
+        }
+        response = self._post(payload)
+        if response.status_code >= 400:
+            messages = _error_messages(response)
+            detail = "; ".join(messages) or response.reason_phrase
+            raise CommError(
+                f"{operation}: HTTP {response.status_code}: {detail}",
+                status=response.status_code,
+                messages=messages,
+            )
+        return self._data(operation, response)
+
+    def close(self) -> None:
+        """Close the HTTP client if this object created it."""
+        if self._close_http is not None:
+            self._close_http()
+
+    def _post(self, payload: dict[str, Any]) -> Any:
+        operation = payload["operationName"]
+        attempt = 0
+        while True:
+            try:
+                response = self._http.post(self.url, json=payload, headers=self._headers)
+            except _RETRYABLE_ERRORS as exc:
+                if attempt >= self._max_retries:
+                    raise CommError(
+                        f"{operation}: request to {self.url} failed "
+                        f"after {attempt + 1} attempts: {exc!r}"
+                    ) from exc
+                reason = repr(exc)
+            except _HTTP_ERRORS as exc:
+                raise CommError(f"{operation}: request to {self.url} failed: {exc!r}") from exc
+            else:
+                if not _is_retryable(response.status_code) or attempt >= self._max_retries:
+                    return response
+                reason = f"HTTP {response.status_code}"
+            delay = self._retry_backoff * 2**attempt
+            logger.debug("retrying %s in %.2fs (%s)", operation, delay, reason)
+            time.sleep(delay)
+            attempt += 1
+
+    @staticmethod
+    def _data(operation: str, response: Any) -> dict[str, Any]:
+        try:
+            body = response.json()
+        except ValueError as exc:
+            raise CommError(
+                f"{operation}: response is not JSON", status=response.status_code
+            ) from exc
+        if not isinstance(body, dict):
+            raise CommError(
+                f"{operation}: response is not a JSON object", status=response.status_code
+            )
+        if body.get("errors"):
+            messages = _graphql_messages(body["errors"])
+            raise CommError(
+                f"{operation}: {'; '.join(messages)}",
+                status=response.status_code,
+                messages=messages,
+            )
+        data = body.get("data")
+        if not isinstance(data, dict):
+            raise CommError(f"{operation}: response has no data", status=response.status_code)
+        return data

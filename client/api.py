@@ -1,0 +1,200 @@
+"""The entry point: :class:`Api`, configured like ``wandb.Api`` and returning runs and projects."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from types import TracebackType
+from typing import Any
+
+from client._graphql import GraphQLClient, HTTPClient
+from client._paginator import check_per_page
+from client._paths import parse_project_path, parse_run_path
+from client._session import Session
+from client._urls import app_url
+from client.errors import InvalidPathError, UsageError
+from client.projects import Project, Projects
+from client.run import Run
+from client.runs import Runs
+
+DEFAULT_BASE_URL = "https://api.wandb.ai"
+_OVERRIDE_KEYS = frozenset({"base_url", "entity", "project"})
+
+
+class Api:
+    """Reads runs and projects from a W&B-compatible GraphQL server.
+
+    Args:
+        base_url: The server's API URL. Defaults to ``$WANDB_BASE_URL``, else
+            ``https://api.wandb.ai``; with ``http_client`` and no explicit
+            ``base_url``, requests go to ``/graphql`` relative to that client.
+        api_key: Sent as HTTP Basic auth ``api:<key>``. Defaults to ``$WANDB_API_KEY``.
+        timeout: Seconds to wait for each HTTP request (of the HTTP client created
+            here; a passed ``http_client`` keeps its own timeout settings).
+        http_client: An ``httpx.Client`` or ``httpx2.Client`` (such as Starlette's
+            ``TestClient``) to send every request through. :meth:`close` leaves it open.
+        overrides: ``base_url``, ``entity`` and/or ``project`` settings, as in
+            ``wandb.Api(overrides=...)``. ``entity`` and ``project`` default to
+            ``$WANDB_ENTITY`` and ``$WANDB_PROJECT``.
+        max_retries: How often to retry a request that failed with HTTP 429,
+            HTTP 5xx or a transport error.
+        retry_backoff: Seconds before the first retry; doubled for each next one.
+
+    Raises:
+        UsageError: if ``overrides`` holds an unknown key.
+    """
+
+    def __init__(
+        self,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        *,
+        timeout: float = 30,
+        http_client: HTTPClient | None = None,
+        overrides: Mapping[str, Any] | None = None,
+        max_retries: int = 3,
+        retry_backoff: float = 0.5,
+    ) -> None:
+        overrides = dict(overrides or {})
+        unknown = sorted(set(overrides) - _OVERRIDE_KEYS)
+        if unknown:
+            raise UsageError(f"Unknown overrides {unknown}; allowed: {sorted(_OVERRIDE_KEYS)}")
+        base_url, graphql_url = _endpoint(base_url or overrides.get("base_url"), http_client)
+        self.settings: dict[str, str | None] = {
+            "base_url": base_url,
+            "entity": overrides.get("entity", os.environ.get("WANDB_ENTITY")),
+            "project": overrides.get("project", os.environ.get("WANDB_PROJECT")),
+        }
+        self.api_key = api_key or os.environ.get("WANDB_API_KEY")
+        graphql = GraphQLClient(
+            graphql_url,
+            api_key=self.api_key,
+            timeout=timeout,
+            max_retries=max_retries,
+            retry_backoff=retry_backoff,
+            http_client=http_client,
+        )
+        self._session = Session(graphql, os.environ.get("WANDB_APP_URL") or app_url(base_url))
+        self._default_entity: str | None = None
+        self._runs: dict[tuple[str, str, str], Run] = {}
+
+    @property
+    def default_entity(self) -> str | None:
+        """The authenticated user's entity, asked from the server once (``None`` if unknown)."""
+        if self._default_entity is None:
+            viewer = self._session.graphql.execute("GetDefaultEntity").get("viewer") or {}
+            self._default_entity = viewer.get("entity")
+        return self._default_entity
+
+    def _entity(self, entity: str | None) -> str | None:
+        return entity or self.settings["entity"] or self.default_entity
+
+    def run(self, path: str) -> Run:
+        """The run at ``path``, fetched once and then served from this object's cache.
+
+        Args:
+            path: ``entity/project/run_id``, ``entity/project/runs/run_id`` (as in
+                run URLs), ``project/run_id`` (default entity) or ``run_id``
+                (``project`` setting); ``project:run_id`` forms work as in wandb.
+
+        Raises:
+            InvalidPathError: if ``path`` is malformed or lacks a part with no default.
+            NotFoundError: if the run does not exist.
+        """
+        entity, project, run_id = parse_run_path(path)
+        project = project or self.settings["project"]
+        if not project:
+            raise InvalidPathError(f"Invalid run path {path!r}: missing project")
+        entity = self._entity(entity)
+        if not entity:
+            raise InvalidPathError(f"Invalid run path {path!r}: missing entity")
+        key = (entity, project, run_id)
+        if key not in self._runs:
+            self._runs[key] = Run(self._session, entity, project, run_id)
+        return self._runs[key]
+
+    def runs(
+        self,
+        path: str | None = None,
+        filters: Mapping[str, Any] | None = None,
+        order: str = "+created_at",
+        per_page: int = 50,
+        include_sweeps: bool = True,
+    ) -> Runs:
+        """The runs of a project, as a lazy paginated :class:`Runs`.
+
+        Args:
+            path: ``entity/project`` or ``project``; by default the ``project``
+                setting, else ``uncategorized``.
+            filters: A MongoDB-style query, e.g. ``{"state": "finished"}`` or
+                ``{"config.lr": {"$gte": 0.01}}``, sent JSON-encoded.
+            order: ``+`` (ascending) or ``-`` (descending) followed by
+                ``created_at``, ``heartbeat_at``, ``config.<key>.value`` or
+                ``summary_metrics.<key>``.
+            per_page: Runs fetched per request, 1 to 1000.
+            include_sweeps: Accepted for compatibility with wandb; this client
+                does not load sweep objects.
+
+        Raises:
+            UsageError: if ``per_page`` is out of range.
+            InvalidPathError: if ``path`` is malformed or no entity is known.
+        """
+        check_per_page(per_page)
+        if path is None:
+            entity, project = None, self.settings["project"] or "uncategorized"
+        else:
+            entity, project = parse_project_path(path)
+        resolved = self._entity(entity)
+        if not resolved:
+            raise InvalidPathError(f"Invalid project path {path!r}: missing entity")
+        return Runs(self._session, resolved, project, filters, order, per_page)
+
+    def project(self, name: str, entity: str | None = None) -> Project:
+        """The project ``name`` of ``entity`` (default entity if omitted), loaded on first use.
+
+        Raises:
+            UsageError: if no entity is given or known.
+        """
+        resolved = self._entity(entity)
+        if not resolved:
+            raise UsageError("entity must be passed as a parameter, or set in settings")
+        return Project(self._session, resolved, name)
+
+    def projects(self, entity: str | None = None, per_page: int = 200) -> Projects:
+        """The projects of ``entity`` (default entity if omitted), as a lazy :class:`Projects`.
+
+        Raises:
+            UsageError: if ``per_page`` is out of range or no entity is given or known.
+        """
+        check_per_page(per_page)
+        resolved = self._entity(entity)
+        if not resolved:
+            raise UsageError("entity must be passed as a parameter, or set in settings")
+        return Projects(self._session, resolved, per_page)
+
+    def flush(self) -> None:
+        """Forget cached runs, so that :meth:`run` fetches them again."""
+        self._runs.clear()
+
+    def close(self) -> None:
+        """Close the HTTP client this object created (a passed ``http_client`` stays open)."""
+        self._session.graphql.close()
+
+    def __enter__(self) -> Api:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def _endpoint(base_url: str | None, http_client: HTTPClient | None) -> tuple[str, str]:
+    """``(base URL, GraphQL URL)``: relative to ``http_client`` unless ``base_url`` is given."""
+    if not base_url and http_client is not None and str(http_client.base_url):
+        return str(http_client.base_url).rstrip("/"), "/graphql"
+    base_url = (base_url or os.environ.get("WANDB_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
+    return base_url, f"{base_url}/graphql"

@@ -1,0 +1,152 @@
+"""Projects: one lazily loaded project, and the paginated list of an entity's projects."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import quote
+
+from client._html import iframe
+from client._paginator import Paginator
+from client._session import Session
+from client.errors import NotFoundError
+from client.run import User
+
+
+class Project:
+    """A project (a namespace for runs) of an entity.
+
+    ``name``, ``entity``, ``path`` and ``url`` need no request; the other
+    attributes are fetched on first access when the project did not come
+    from a listing.
+    """
+
+    def __init__(
+        self,
+        session: Session,
+        entity: str,
+        name: str,
+        attrs: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Wrap the GraphQL project node ``attrs``; with none, load it on first need."""
+        self._session = session
+        self.entity = entity
+        self.name = name
+        self._attrs: dict[str, Any] = dict(attrs or {})
+        self._loaded = bool(attrs)
+
+    def load(self, force: bool = False) -> dict[str, Any]:
+        """Fetch the project unless it is already loaded (always with ``force=True``).
+
+        Returns:
+            The project's GraphQL attributes.
+
+        Raises:
+            NotFoundError: if the project does not exist.
+        """
+        if force or not self._loaded:
+            data = self._session.graphql.execute(
+                "GetProject", {"name": self.name, "entity": self.entity}
+            )
+            node = data.get("project")
+            if node is None:
+                raise NotFoundError(f"Could not find project {'/'.join(self.path)}")
+            self._attrs = dict(node)
+            self._loaded = True
+        return dict(self._attrs)
+
+    def _get(self, key: str) -> Any:
+        self.load()
+        return self._attrs.get(key)
+
+    @property
+    def id(self) -> str:
+        """The server's opaque GraphQL id of the project."""
+        return self._get("id")
+
+    @property
+    def created_at(self) -> str | None:
+        """ISO timestamp of the project's creation."""
+        return self._get("createdAt")
+
+    @property
+    def is_benchmark(self) -> bool | None:
+        """Whether the project is a benchmark."""
+        return self._get("isBenchmark")
+
+    @property
+    def owner(self) -> User | None:
+        """The user who created the project, if the server reports one."""
+        return User.from_wire(self._get("user"))
+
+    @property
+    def path(self) -> list[str]:
+        """``[entity, name]``."""
+        return [self.entity, self.name]
+
+    @property
+    def url(self) -> str:
+        """The project's workspace in the W&B app: ``{app_url}/{entity}/{name}/workspace``."""
+        entity, name = (quote(part, safe="") for part in self.path)
+        return f"{self._session.app_url}/{entity}/{name}/workspace"
+
+    def to_html(self, height: int = 420, hidden: bool = False) -> str:
+        """HTML of an iframe showing the project's workspace, as wandb renders it."""
+        return iframe(self.url, height=height, hidden=hidden, what="project")
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+    def __repr__(self) -> str:
+        return f"<Project {'/'.join(self.path)}>"
+
+
+class Projects(Paginator[Project]):
+    """The projects of an entity, fetched ``per_page`` at a time when iterated or indexed."""
+
+    def __init__(self, session: Session, entity: str, per_page: int = 200) -> None:
+        """Describe the projects to list; see :meth:`client.Api.projects`."""
+        super().__init__(per_page)
+        self._session = session
+        self.entity = entity
+
+    def _fetch(self, cursor: str | None) -> dict[str, Any]:
+        return self._session.graphql.execute(
+            "GetProjects", {"entity": self.entity, "cursor": cursor, "perPage": self.per_page}
+        )
+
+    def _page_info(self) -> dict[str, Any]:
+        models = (self.last_response or {}).get("models") or {}
+        return models.get("pageInfo") or {}
+
+    @property
+    def more(self) -> bool:
+        """Whether another page may be fetched."""
+        return self.last_response is None or bool(self._page_info().get("hasNextPage"))
+
+    @property
+    def cursor(self) -> str | None:
+        """The ``endCursor`` of the last page (``None`` before the first page)."""
+        return self._page_info().get("endCursor")
+
+    def convert_objects(self) -> list[Project]:
+        """The projects of the last fetched page.
+
+        Raises:
+            NotFoundError: if the server knows no such entity.
+        """
+        models = (self.last_response or {}).get("models")
+        if models is None:
+            raise NotFoundError(f"Could not find entity {self.entity}")
+        return [
+            Project(
+                self._session,
+                edge["node"].get("entityName") or self.entity,
+                edge["node"]["name"],
+                edge["node"],
+            )
+            for edge in models.get("edges") or []
+        ]
+
+    def __repr__(self) -> str:
+        return f"<Projects {self.entity}>"

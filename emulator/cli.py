@@ -1,0 +1,126 @@
+"""``wandb-emulator serve|seed|export|import``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sqlite3
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from emulator.settings import DEFAULT_API_KEY, DEFAULT_ENTITY, Settings
+from emulator.store import Run, Store
+
+DEFAULT_PROJECT = "demo"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="wandb-emulator", description="An offline stand-in for the W&B backend."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="serve the W&B API")
+    serve.add_argument("--host", default="127.0.0.1", help="interface to bind (default loopback)")
+    serve.add_argument("--port", type=int, default=8080)
+    _add_store_options(serve)
+    serve.add_argument("--seed", type=int, default=None, help="seed a project with fake runs")
+    _add_seed_options(serve)
+
+    seed = commands.add_parser("seed", help="add seeded fake runs to a --data-dir store")
+    _add_store_options(seed, required=True)
+    seed.add_argument("--seed", type=int, default=0)
+    _add_seed_options(seed)
+
+    export = commands.add_parser("export", help="write a JSON snapshot of a --data-dir store")
+    _add_store_options(export, required=True)
+    export.add_argument("output", type=Path, help="snapshot file ('-' for stdout)")
+
+    import_ = commands.add_parser("import", help="replace a --data-dir store with a snapshot")
+    _add_store_options(import_, required=True)
+    import_.add_argument("snapshot", type=Path, help="snapshot file made by export")
+    return parser
+
+
+def _add_store_options(parser: argparse.ArgumentParser, *, required: bool = False) -> None:
+    parser.add_argument(
+        "--data-dir", type=Path, required=required, default=None,
+        help="keep data in this directory (default: in memory)",
+    )
+
+
+def _add_seed_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--entity", default=DEFAULT_ENTITY, help="viewer entity and seeded entity")
+    parser.add_argument("--project", default=DEFAULT_PROJECT)
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--steps", type=int, default=200)
+
+
+def _open_store(data_dir: Path | None) -> Store:
+    try:
+        return Store(data_dir)
+    except (OSError, sqlite3.Error) as error:
+        raise SystemExit(f"wandb-emulator: cannot use data dir {data_dir}: {error}") from None
+
+
+def _seed(store: Store, args: argparse.Namespace) -> list[Run]:
+    from emulator.seeding import default_seeder
+
+    request = {
+        "seed": args.seed, "entity": args.entity, "project": args.project,
+        "runs": args.runs, "steps": args.steps,
+    }
+    try:
+        return default_seeder()(store, request)
+    except (LookupError, ValueError) as error:
+        raise SystemExit(f"wandb-emulator: cannot seed: {error}") from None
+
+
+def _serve(args: argparse.Namespace) -> None:
+    from emulator.app import create_app
+    from emulator.server import EmulatorServer
+
+    store = _open_store(args.data_dir)
+    if args.seed is not None:
+        runs = _seed(store, args)
+        print(f"Seeded {len(runs)} runs into {args.entity}/{args.project} (seed {args.seed}).")
+    app = create_app(store, settings=Settings(entity=args.entity))
+    try:
+        server = EmulatorServer(app, host=args.host, port=args.port)
+    except OSError as error:
+        raise SystemExit(
+            f"wandb-emulator: cannot listen on {args.host}:{args.port}: {error}"
+        ) from None
+    where = "in memory" if args.data_dir is None else f"in {args.data_dir}"
+    print(f"wandb-emulator serving {server.url} (data {where}). Point W&B clients at it:")
+    print(f"  export WANDB_BASE_URL={server.url}")
+    print(f"  export WANDB_API_KEY={DEFAULT_API_KEY}")
+    print(f"  export WANDB_ENTITY={args.entity}")
+    sys.stdout.flush()
+    server.serve_forever()
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point of the ``wandb-emulator`` console script."""
+    args = _parser().parse_args(argv)
+    if args.command == "serve":
+        _serve(args)
+    elif args.command == "seed":
+        with _open_store(args.data_dir) as store:
+            runs = _seed(store, args)
+        print(f"Seeded {len(runs)} runs into {args.entity}/{args.project}.")
+    elif args.command == "export":
+        with _open_store(args.data_dir) as store:
+            snapshot = json.dumps(store.export())
+        if str(args.output) == "-":
+            print(snapshot)
+        else:
+            args.output.write_text(snapshot)
+    else:
+        with _open_store(args.data_dir) as store:
+            try:
+                store.load(json.loads(args.snapshot.read_text()))
+            except (OSError, ValueError) as error:
+                message = f"wandb-emulator: cannot import {args.snapshot}: {error}"
+                raise SystemExit(message) from None

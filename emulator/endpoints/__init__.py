@@ -1,0 +1,12 @@
+"""HTTP endpoints, one module per concern; ``routes()`` lists them all."""
+
+from __future__ import annotations
+
+from starlette.routing import BaseRoute
+
+from emulator.endpoints import admin, graphql, misc
+
+
+def routes() -> list[BaseRoute]:
+    """Every route of the emulator app."""
+    return [*graphql.ROUTES, *admin.ROUTES, *misc.ROUTES]

@@ -1,0 +1,60 @@
+"""``/graphql``: POST executes queries the way W&B's clients send them; GET shows an explorer."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ariadne import graphql_sync
+from ariadne.explorer import ExplorerGraphiQL
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Route
+
+from emulator.endpoints.errors import bad_request
+from emulator.graphql_schema import build_schema
+
+_EXPLORER = ExplorerGraphiQL(title="wandb-emulator")
+
+
+def _payload(body: bytes) -> dict[str, Any]:
+    """The request body as a GraphQL payload, with W&B's quirks smoothed over."""
+    try:
+        data = json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise ValueError(f"request body is not valid JSON: {error}") from None
+    if not isinstance(data, dict):
+        raise ValueError("request body must be a JSON object with a 'query' string")
+    if not isinstance(data.get("query"), str):
+        raise ValueError("request body has no 'query' string")
+    # Python-originated SDK requests send operationName "", meaning "the only operation".
+    if not data.get("operationName"):
+        data.pop("operationName", None)
+    if data.get("variables") is None:
+        data.pop("variables", None)
+    return data
+
+
+async def graphql_endpoint(request: Request) -> Response:
+    """Execute one GraphQL request in a worker thread (the store is synchronous)."""
+    if request.method == "GET":
+        return HTMLResponse(_EXPLORER.html(None))
+    try:
+        payload = _payload(await request.body())
+    except ValueError as error:
+        return bad_request(str(error))
+    context = {
+        "request": request,
+        "store": request.app.state.store,
+        "settings": request.app.state.settings,
+    }
+    _, result = await run_in_threadpool(
+        graphql_sync, build_schema(), payload, context_value=context
+    )
+    # Invalid queries and resolver errors both answer 200 with "errors": W&B clients
+    # raise them at once, while a 5xx would make them retry for ~20 s.
+    return JSONResponse(result)
+
+
+ROUTES = [Route("/graphql", graphql_endpoint, methods=["GET", "POST"])]

@@ -1,0 +1,531 @@
+"""W&B run filters and run orders, compiled to SQLite over the ``runs`` table.
+
+Filters are the MongoDB-style documents the W&B API takes (``{"state": "finished"}``,
+``{"$or": [{"config.lr": {"$lt": 0.01}}, {"tags": "baseline"}]}``). Orders are strings such as
+``"-created_at"`` or ``"+summary_metrics.loss"``. Both compile to SQL over the ``runs`` table,
+which queries always alias ``r``.
+
+Every compiled condition is two-valued (never SQL NULL), so ``$not`` and ``$nor`` negate
+exactly as in MongoDB, where a missing field makes ``$ne``, ``$nin`` and ``$not`` true.
+Filter values, JSON paths included, are always bound parameters.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import lru_cache
+from typing import Any
+
+
+@dataclass(frozen=True)
+class SQL:
+    """A SQL fragment and the values bound to its ``?`` placeholders, in order."""
+
+    text: str
+    params: tuple[Any, ...] = ()
+
+
+class FilterError(ValueError):
+    """A filter or order that cannot be compiled; the message names the bad part."""
+
+
+@dataclass(frozen=True)
+class Ordering:
+    """A compiled run order: the SQL expression of the sort key and its direction."""
+
+    expr: str
+    descending: bool
+
+
+_TRUE = SQL("1")
+_FALSE = SQL("0")
+
+# Field kinds: plain text columns, ISO datetime columns, the JSON list of tags, JSON documents.
+_TEXT, _DATETIME, _TAGS, _JSON = "text", "datetime", "tags", "json"
+
+#: Filter/order field -> (runs column, kind).
+_COLUMNS: dict[str, tuple[str, str]] = {
+    "state": ("state", _TEXT),
+    "name": ("name", _TEXT),
+    "displayName": ("display_name", _TEXT),
+    "display_name": ("display_name", _TEXT),
+    "group": ("group_name", _TEXT),
+    "jobType": ("job_type", _TEXT),
+    "job_type": ("job_type", _TEXT),
+    "username": ("username", _TEXT),
+    "sweep": ("sweep_name", _TEXT),
+    "sweepName": ("sweep_name", _TEXT),
+    "sweep_name": ("sweep_name", _TEXT),
+    "notes": ("notes", _TEXT),
+    "host": ("host", _TEXT),
+    "commit": ("commit_hash", _TEXT),
+    "description": ("description", _TEXT),
+    "createdAt": ("created_at", _DATETIME),
+    "created_at": ("created_at", _DATETIME),
+    "heartbeatAt": ("heartbeat_at", _DATETIME),
+    "heartbeat_at": ("heartbeat_at", _DATETIME),
+    "tags": ("tags", _TAGS),
+}
+
+#: Prefix of a dotted field -> JSON column.
+_JSON_COLUMNS = {
+    "config": "config",
+    "summary_metrics": "summary_metrics",
+    "summaryMetrics": "summary_metrics",
+    "system_metrics": "system_metrics",
+    "systemMetrics": "system_metrics",
+}
+
+_DEFAULT_ORDER = "-created_at"  # the W&B server's default: newest runs first
+_TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S"  # how the store writes created_at and heartbeat_at
+_ISO_DATETIME = re.compile(
+    r"(?P<date>\d{4}-\d{2}-\d{2})"
+    r"(?:[T ](?P<time>\d{2}:\d{2}(?::\d{2})?)(?:\.\d+)?)?"
+    r"(?P<zone>Z|[+-]\d{2}:?\d{2})?"
+)
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_INT64 = (-(2**63), 2**63 - 1)
+_NUMBER_TYPES = "'integer', 'real', 'true', 'false'"
+
+
+# --- SQL building blocks -------------------------------------------------------------------
+
+
+def _bind(value: Any) -> SQL:
+    return SQL("?", (value,))
+
+
+def _fragment(*pieces: str | SQL) -> SQL:
+    """Concatenate text and SQL pieces, keeping parameters in placeholder order."""
+    texts, params = [], []
+    for piece in pieces:
+        if isinstance(piece, SQL):
+            texts.append(piece.text)
+            params.extend(piece.params)
+        else:
+            texts.append(piece)
+    return SQL("".join(texts), tuple(params))
+
+
+def _join(joiner: str, parts: list[SQL]) -> SQL:
+    pieces: list[str | SQL] = []
+    for index, part in enumerate(parts):
+        pieces.extend([joiner] if index else [])
+        pieces.extend(["(", part, ")"])
+    return _fragment(*pieces)
+
+
+def _all(parts: list[SQL]) -> SQL:
+    """AND of the parts; true when there are none."""
+    if len(parts) <= 1:
+        return parts[0] if parts else _TRUE
+    return _join(" AND ", parts)
+
+
+def _any(parts: list[SQL]) -> SQL:
+    """OR of the parts; false when there are none."""
+    if len(parts) <= 1:
+        return parts[0] if parts else _FALSE
+    return _join(" OR ", parts)
+
+
+def _negate(part: SQL) -> SQL:
+    return _fragment("NOT (", part, ")")
+
+
+# --- fields --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Field:
+    """A resolved filter or order field."""
+
+    label: str  # as the filter spelled it, for messages
+    kind: str
+    column: str  # qualified column, e.g. "r.state"
+    path: str | None = None  # JSON path inside the column, for _JSON fields
+
+    @property
+    def value(self) -> SQL:
+        """The field's value as a SQL expression; NULL when missing."""
+        if self.path is None:
+            return SQL(self.column)
+        return SQL(f"json_extract({self.column}, ?)", (self.path,))
+
+    def sort_expr(self) -> str:
+        """The value as a SQL expression without parameters, the path as a string literal."""
+        if self.path is None:
+            return self.column
+        literal = self.path.replace("'", "''")
+        return f"json_extract({self.column}, '{literal}')"
+
+
+def _json_path(segments: list[str]) -> str:
+    # Each label is spelled as json.dumps spells the key, which is how the store encodes these
+    # columns: SQLite before 3.45 matches a quoted label against the key's raw JSON text, later
+    # versions decode escapes on both sides, so this spelling matches either way.
+    return "$" + "".join(f".{json.dumps(segment)}" for segment in segments)
+
+
+def _json_field(name: str, prefix: str, rest: str) -> _Field:
+    segments = rest.split(".")
+    if not rest or "" in segments:
+        raise FilterError(f"field {name!r} needs dot-separated keys, as in '{prefix}.KEY'")
+    column = _JSON_COLUMNS[prefix]
+    if column == "config":
+        # Config is stored as {"KEY": {"value": v, "desc": d}}: "config.KEY" and
+        # "config.KEY.value" both mean v, further segments index into v.
+        key, *inner = segments
+        segments = [key, "value", *(inner[1:] if inner[:1] == ["value"] else inner)]
+    return _Field(name, _JSON, f"r.{column}", _json_path(segments))
+
+
+def _field(name: Any) -> _Field:
+    """Resolve a filter or order field name."""
+    if not isinstance(name, str):
+        raise FilterError(f"field names must be strings, got {name!r}")
+    if name in _COLUMNS:
+        column, kind = _COLUMNS[name]
+        return _Field(name, kind, f"r.{column}")
+    prefix, _, rest = name.partition(".")
+    if prefix in _JSON_COLUMNS:
+        return _json_field(name, prefix, rest)
+    raise FilterError(f"unknown field {name!r}")
+
+
+# --- operand values ------------------------------------------------------------------------
+
+
+def _utc_offset(zone: str | None) -> timedelta:
+    if zone is None or zone == "Z":
+        return timedelta(0)
+    sign = -1 if zone[0] == "-" else 1
+    return sign * timedelta(hours=int(zone[1:3]), minutes=int(zone[-2:]))
+
+
+def _normalize_datetime(field: _Field, op: str, text: str) -> str:
+    """``text`` in the store's timestamp format, converted to UTC.
+
+    Stored timestamps have whole seconds, so a fraction in the filter value is dropped.
+    """
+    match = _ISO_DATETIME.fullmatch(text)
+    try:
+        if match is None:
+            raise ValueError(text)
+        moment = datetime.fromisoformat(f"{match['date']}T{match['time'] or '00:00'}")
+        moment -= _utc_offset(match["zone"])
+    except ValueError:
+        raise FilterError(
+            f"{op} on field {field.label!r} needs an ISO 8601 datetime, got {text!r}"
+        ) from None
+    return moment.strftime(_TIMESTAMP_FORMAT)
+
+
+def _json_scalar(field: _Field, op: str, operand: Any) -> Any:
+    if isinstance(operand, bool):
+        return int(operand)  # json_extract returns JSON true/false as 1/0
+    if isinstance(operand, int) and not _INT64[0] <= operand <= _INT64[1]:
+        raise FilterError(f"{op} on field {field.label!r}: {operand} does not fit in 64 bits")
+    if isinstance(operand, float) and math.isnan(operand):
+        raise FilterError(f"{op} on field {field.label!r}: NaN cannot be compared")
+    if isinstance(operand, (int, float, str)):
+        return operand
+    raise FilterError(
+        f"{op} on field {field.label!r} needs a number, string, boolean or null,"
+        f" got {operand!r}"
+    )
+
+
+def _scalar(field: _Field, op: str, operand: Any) -> Any:
+    """``operand`` as bound for ``field``; FilterError when its type does not fit the field."""
+    if operand is None:
+        return None
+    if field.kind == _JSON:
+        return _json_scalar(field, op, operand)
+    if not isinstance(operand, str):
+        # Columns hold text: a number would be compared as its text, which no W&B filter means.
+        raise FilterError(f"{op} on field {field.label!r} needs a string, got {operand!r}")
+    return _normalize_datetime(field, op, operand) if field.kind == _DATETIME else operand
+
+
+def _operand_list(field: _Field, op: str, operand: Any) -> list[Any]:
+    if not isinstance(operand, list):
+        raise FilterError(f"{op} on field {field.label!r} needs a list, got {operand!r}")
+    return [_scalar(field, op, item) for item in operand]
+
+
+def _pattern_operand(field: _Field, op: str, operand: Any) -> str:
+    if not isinstance(operand, str):
+        raise FilterError(f"{op} on field {field.label!r} needs a string, got {operand!r}")
+    try:
+        re.compile(operand)
+    except re.error as error:
+        raise FilterError(
+            f"{op} on field {field.label!r}: invalid regular expression {operand!r}: {error}"
+        ) from None
+    return operand
+
+
+def _tag_operand(field: _Field, op: str, operand: Any) -> str:
+    if not isinstance(operand, str):
+        raise FilterError(f"{op} on field {field.label!r} needs a tag string, got {operand!r}")
+    return operand
+
+
+# --- field operators: (field, operator, operand) -> SQL -----------------------------------------
+
+
+def _eq(field: _Field, op: str, operand: Any) -> SQL:
+    # NULL means missing or JSON null; IS compares NULL-safely, so the result is never NULL.
+    value = _scalar(field, op, operand)
+    return _fragment(field.value, " IS ", "NULL" if value is None else _bind(value))
+
+
+def _ne(field: _Field, op: str, operand: Any) -> SQL:
+    # As in MongoDB, runs without the field match: NULL IS NOT 'x' is true.
+    value = _scalar(field, op, operand)
+    return _fragment(field.value, " IS NOT ", "NULL" if value is None else _bind(value))
+
+
+_COMPARISONS = {"$gt": ">", "$gte": ">=", "$lt": "<", "$lte": "<="}
+
+
+def _compare(field: _Field, op: str, operand: Any) -> SQL:
+    value = _scalar(field, op, operand)
+    if value is None:
+        raise FilterError(f"{op} on field {field.label!r} needs a non-null value")
+    comparison = _fragment(field.value, f" {_COMPARISONS[op]} ", _bind(value))
+    if field.path is None:
+        return _fragment("COALESCE(", comparison, ", 0)")
+    # As in MongoDB, values compare only with values of their own type bracket: numbers with
+    # numbers (booleans count as the numbers 1 and 0), strings with strings.
+    types = "'text'" if isinstance(value, str) else _NUMBER_TYPES
+    return _fragment(
+        f"COALESCE(json_type({field.column}, ", _bind(field.path), f"), 'null') IN ({types})",
+        " AND ", comparison,
+    )
+
+
+def _in(field: _Field, op: str, operand: Any) -> SQL:
+    values = _operand_list(field, op, operand)
+    present = [value for value in values if value is not None]
+    parts = []
+    if present:
+        marks = ", ".join("?" * len(present))
+        parts.append(_fragment("COALESCE(", field.value, SQL(f" IN ({marks}), 0)", tuple(present))))
+    if len(present) < len(values):
+        parts.append(_fragment(field.value, " IS NULL"))
+    return _any(parts)
+
+
+def _nin(field: _Field, op: str, operand: Any) -> SQL:
+    return _negate(_in(field, op, operand))
+
+
+def _regex(field: _Field, op: str, operand: Any) -> SQL:
+    return _fragment(field.value, " REGEXP ", _bind(_pattern_operand(field, op, operand)))
+
+
+def _exists(field: _Field, op: str, operand: Any) -> SQL:
+    # A JSON null counts as missing: json_extract cannot tell them apart.
+    if not isinstance(operand, bool):
+        raise FilterError(f"{op} on field {field.label!r} needs true or false, got {operand!r}")
+    return _fragment(field.value, " IS NOT NULL" if operand else " IS NULL")
+
+
+def _not(field: _Field, op: str, operand: Any) -> SQL:
+    if not isinstance(operand, dict) or not operand:
+        raise FilterError(
+            f"{op} on field {field.label!r} needs an operator document such as"
+            f" {{'$eq': ...}}, got {operand!r}"
+        )
+    return _negate(_operators(field, operand))
+
+
+# Tags are a JSON list; equality means membership, as MongoDB does for array fields.
+
+
+def _has_tag(field: _Field, condition: SQL) -> SQL:
+    return _fragment(
+        f"EXISTS (SELECT 1 FROM json_each({field.column}) AS tag WHERE tag.value ", condition, ")"
+    )
+
+
+def _tag_eq(field: _Field, op: str, operand: Any) -> SQL:
+    return _has_tag(field, _fragment("= ", _bind(_tag_operand(field, op, operand))))
+
+
+def _tag_ne(field: _Field, op: str, operand: Any) -> SQL:
+    return _negate(_tag_eq(field, op, operand))
+
+
+def _tag_in(field: _Field, op: str, operand: Any) -> SQL:
+    if not isinstance(operand, list):
+        raise FilterError(f"{op} on field {field.label!r} needs a list, got {operand!r}")
+    tags = tuple(_tag_operand(field, op, item) for item in operand)
+    if not tags:
+        return _FALSE
+    return _has_tag(field, SQL(f"IN ({', '.join('?' * len(tags))})", tags))
+
+
+def _tag_nin(field: _Field, op: str, operand: Any) -> SQL:
+    return _negate(_tag_in(field, op, operand))
+
+
+def _tag_regex(field: _Field, op: str, operand: Any) -> SQL:
+    return _has_tag(field, _fragment("REGEXP ", _bind(_pattern_operand(field, op, operand))))
+
+
+_Operator = Callable[[_Field, str, Any], SQL]
+_SCALAR_OPERATORS: dict[str, _Operator] = {
+    "$eq": _eq,
+    "$ne": _ne,
+    **dict.fromkeys(_COMPARISONS, _compare),
+    "$in": _in,
+    "$nin": _nin,
+    "$regex": _regex,
+    "$exists": _exists,
+    "$not": _not,
+}
+_TAG_OPERATORS: dict[str, _Operator] = {
+    "$eq": _tag_eq,
+    "$ne": _tag_ne,
+    "$in": _tag_in,
+    "$nin": _tag_nin,
+    "$regex": _tag_regex,
+    "$exists": _exists,
+    "$not": _not,
+}
+
+
+def _bad_operator(field: _Field, op: Any) -> FilterError:
+    if op in _LOGICAL:
+        return FilterError(
+            f"{op} cannot be used inside field {field.label!r}; use it at the top level"
+        )
+    if op in _SCALAR_OPERATORS:
+        return FilterError(f"operator {op!r} is not supported on field {field.label!r}")
+    if isinstance(op, str) and op.startswith("$"):
+        return FilterError(f"unknown operator {op!r} on field {field.label!r}")
+    return FilterError(f"field {field.label!r} mixes operators with the plain key {op!r}")
+
+
+def _operators(field: _Field, document: dict[Any, Any]) -> SQL:
+    """AND of the operators of ``{"$gte": 1, "$lt": 2}`` applied to ``field``."""
+    table = _TAG_OPERATORS if field.kind == _TAGS else _SCALAR_OPERATORS
+    parts = []
+    for op, operand in document.items():
+        compile_operator = table.get(op) if isinstance(op, str) else None
+        if compile_operator is None:
+            raise _bad_operator(field, op)
+        parts.append(compile_operator(field, op, operand))
+    return _all(parts)
+
+
+def _field_condition(name: Any, value: Any) -> SQL:
+    field = _field(name)
+    if isinstance(value, dict) and any(isinstance(key, str) and key[:1] == "$" for key in value):
+        return _operators(field, value)
+    return _operators(field, {"$eq": value})  # implicit equality
+
+
+# --- documents and logical operators ------------------------------------------------------------
+
+
+def _document(document: Any, context: str) -> SQL:
+    if not isinstance(document, dict):
+        raise FilterError(f"{context} needs a filter document (a dict), got {document!r}")
+    return _all([_clause(key, value) for key, value in document.items()])
+
+
+def _sub_documents(op: str, operand: Any) -> list[SQL]:
+    if not isinstance(operand, list):
+        raise FilterError(f"{op} needs a list of filter documents, got {operand!r}")
+    return [_document(item, op) for item in operand]
+
+
+def _and(op: str, operand: Any) -> SQL:
+    return _all(_sub_documents(op, operand))
+
+
+def _or(op: str, operand: Any) -> SQL:
+    return _any(_sub_documents(op, operand))
+
+
+def _nor(op: str, operand: Any) -> SQL:
+    return _negate(_or(op, operand))
+
+
+def _not_document(op: str, operand: Any) -> SQL:
+    return _negate(_document(operand, op))
+
+
+_LOGICAL: dict[str, Callable[[str, Any], SQL]] = {
+    "$and": _and,
+    "$or": _or,
+    "$nor": _nor,
+    "$not": _not_document,
+}
+
+
+def _clause(key: Any, value: Any) -> SQL:
+    if key in _LOGICAL:
+        return _LOGICAL[key](key, value)
+    if isinstance(key, str) and key.startswith("$"):
+        if key in _SCALAR_OPERATORS:
+            raise FilterError(
+                f"operator {key!r} must be applied to a field, as in {{field: {{{key!r}: ...}}}}"
+            )
+        raise FilterError(f"unknown operator {key!r}")
+    return _field_condition(key, value)
+
+
+# --- public API ---------------------------------------------------------------------------------
+
+
+def compile_filters(filters: Any) -> SQL:
+    """Compile a W&B filter document to a SQL condition over ``runs r``.
+
+    ``{}`` matches every run. Raises FilterError for anything it cannot compile.
+    """
+    if not isinstance(filters, dict):
+        raise FilterError(f"filters must be a dict, got {type(filters).__name__}: {filters!r}")
+    return _document(filters, "filters")
+
+
+def compile_order(order: str | None) -> Ordering:
+    """Compile a W&B order string: ``+field`` or ``field`` ascending, ``-field`` descending.
+
+    ``None`` and ``""`` give the W&B default, ``-created_at``.
+    """
+    if order is None or order == "":
+        order = _DEFAULT_ORDER
+    if not isinstance(order, str):
+        raise FilterError(f"order must be a string, got {order!r}")
+    name = order[1:] if order[0] in "+-" else order
+    if _CONTROL_CHARACTERS.search(name):
+        raise FilterError(f"order field {name!r} contains control characters")
+    return Ordering(_field(name).sort_expr(), descending=order[0] == "-")
+
+
+@lru_cache(maxsize=256)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+def _regexp(pattern: Any, value: Any) -> bool:
+    # Only strings match, as in MongoDB: numbers and NULL (missing) never do.
+    if not isinstance(pattern, str) or not isinstance(value, str):
+        return False
+    return _compiled(pattern).search(value) is not None
+
+
+def register_sql_functions(conn: sqlite3.Connection) -> None:
+    """Define ``regexp(pattern, value)`` on ``conn``, which SQL's ``value REGEXP pattern`` calls."""
+    conn.create_function("regexp", 2, _regexp, deterministic=True)

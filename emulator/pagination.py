@@ -1,0 +1,94 @@
+"""Keyset (cursor) pagination over compiled run orders.
+
+A cursor holds the sort key and the integer id of the last row a client saw; the next page
+is every row strictly after it in the order. Rows are ordered by the sort key with NULL keys
+last in both directions, then by id in the sort's direction, so equal keys never make a page
+skip or repeat a row.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import math
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from emulator.filters import SQL, Ordering
+
+_BASE64URL = re.compile(r"[A-Za-z0-9_-]*")
+
+
+class CursorError(ValueError):
+    """A cursor that this server did not hand out; the message names the problem."""
+
+
+def _json_payload(text: Any) -> Any:
+    if not isinstance(text, str):
+        raise CursorError(f"cursor must be a string, got {text!r}")
+    if not _BASE64URL.fullmatch(text):
+        raise CursorError(f"cursor {text!r} is not url-safe base64")
+    try:
+        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        return json.loads(raw.decode("utf-8"))
+    except (binascii.Error, UnicodeDecodeError, ValueError) as error:
+        raise CursorError(f"cursor {text!r} does not decode: {error}") from None
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """The position after one row: its sort key (None, int, float or str) and its id."""
+
+    value: Any
+    id: int
+
+    def encode(self) -> str:
+        """The cursor as opaque url-safe base64 text."""
+        payload = json.dumps({"v": self.value, "id": self.id}, separators=(",", ":"))
+        return base64.urlsafe_b64encode(payload.encode("utf-8")).decode("ascii").rstrip("=")
+
+    @classmethod
+    def decode(cls, text: str) -> Cursor:
+        """Parse text made by :meth:`encode`; CursorError for anything else."""
+        payload = _json_payload(text)
+        if not isinstance(payload, dict) or set(payload) != {"v", "id"}:
+            raise CursorError(f"cursor {text!r} does not hold a sort key and an id")
+        value, run_id = payload["v"], payload["id"]
+        if not _is_int(run_id):
+            raise CursorError(f"cursor {text!r} has a non-integer id {run_id!r}")
+        if isinstance(value, float) and math.isnan(value):
+            raise CursorError(f"cursor {text!r} has a NaN sort key")
+        if not (value is None or _is_int(value) or isinstance(value, (float, str))):
+            raise CursorError(f"cursor {text!r} has an unsupported sort key {value!r}")
+        return cls(value, run_id)
+
+
+def _direction(ordering: Ordering) -> tuple[str, str]:
+    """SQL direction keyword and the comparison that means "after" in that direction."""
+    return ("DESC", "<") if ordering.descending else ("ASC", ">")
+
+
+def order_by(ordering: Ordering) -> str:
+    """ORDER BY terms: NULL keys last, then the key, then ``r.id`` in the same direction."""
+    direction, _ = _direction(ordering)
+    key = ordering.expr
+    return f"({key}) IS NULL, {key} {direction}, r.id {direction}"
+
+
+def keyset_condition(ordering: Ordering, cursor: Cursor) -> SQL:
+    """A WHERE condition selecting the rows strictly after ``cursor`` in ``ordering``."""
+    _, after = _direction(ordering)
+    key = ordering.expr
+    if cursor.value is None:
+        # Only NULL keys follow a NULL key, in id order.
+        return SQL(f"({key}) IS NULL AND r.id {after} ?", (cursor.id,))
+    return SQL(
+        f"({key}) IS NULL OR {key} {after} ? OR ({key} = ? AND r.id {after} ?)",
+        (cursor.value, cursor.value, cursor.id),
+    )

@@ -1,0 +1,49 @@
+"""Run fields that are not plain record attributes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ariadne import ObjectType
+from graphql import GraphQLResolveInfo
+
+from emulator import ids
+from emulator.resolvers.context import store_of
+from emulator.store import Project, Run, User
+
+run = ObjectType("Run")
+
+
+@run.field("id")
+def resolve_id(obj: Run, _: GraphQLResolveInfo) -> str:
+    return ids.run_id(obj.entity, obj.project, obj.name)
+
+
+@run.field("readOnly")
+def resolve_read_only(*_: Any) -> bool:
+    return False
+
+
+@run.field("updatedAt")
+def resolve_updated_at(obj: Run, _: GraphQLResolveInfo) -> str | None:
+    return obj.heartbeat_at or obj.created_at
+
+
+@run.field("user")
+def resolve_user(obj: Run, info: GraphQLResolveInfo) -> User:
+    """The SDK needs a user object on every run (null crashes ``Run.__init__``)."""
+    user = store_of(info).projects.user(obj.username)
+    return user or User(0, obj.username, obj.username, f"{obj.username}@example.com", obj.username)
+
+
+@run.field("project")
+def resolve_project(obj: Run, info: GraphQLResolveInfo) -> Project | None:
+    return store_of(info).projects.project(obj.entity, obj.project)
+
+
+@run.field("historyKeys")
+def resolve_history_keys(obj: Run, info: GraphQLResolveInfo) -> dict[str, Any]:
+    return store_of(info).history.history_keys(obj.id)
+
+
+BINDABLES = (run,)

@@ -1,0 +1,24 @@
+"""Server settings, fixed when the app is created."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+#: Default entity (and viewer username) of a fresh emulator.
+DEFAULT_ENTITY = "emulator"
+#: An API key the SDK accepts (40+ characters, no "-"-separated prefix). Any key is accepted.
+DEFAULT_API_KEY = "wandbemulator" + "0" * 27
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How one emulator instance behaves.
+
+    ``entity`` is the viewer's default entity: the one ``wandb.Api()`` uses when a
+    path names no entity. ``features`` are the server feature flags advertised to
+    the SDK through ``serverInfo`` (none by default: the SDK's simplest paths).
+    """
+
+    entity: str = DEFAULT_ENTITY
+    features: tuple[str, ...] = field(default_factory=tuple)
+    max_upload_bytes: int = 256 * 1024 * 1024

@@ -1,0 +1,116 @@
+"""The emulator's storage: SQLite (in memory or a file) plus blobs beside it."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from emulator.filters import register_sql_functions
+from emulator.store import history, projects, runs
+from emulator.store.blobs import BlobStore
+from emulator.store.database import Database
+from emulator.store.history import HistoryStore
+from emulator.store.projects import ProjectStore
+from emulator.store.records import Project, Run, User, wandb_config
+from emulator.store.runs import RunPage, RunStore
+
+__all__ = [
+    "BlobStore",
+    "HistoryStore",
+    "Project",
+    "ProjectStore",
+    "Run",
+    "RunPage",
+    "RunStore",
+    "Store",
+    "User",
+    "wandb_config",
+]
+
+_MODULES = (projects, runs, history)
+DB_FILENAME = "emulator.sqlite3"
+
+
+class Store:
+    """Everything the emulator keeps, behind one object.
+
+    ``Store()`` lives in memory; ``Store(data_dir)`` keeps a SQLite file (WAL)
+    under ``data_dir`` that survives restarts.
+    """
+
+    def __init__(self, data_dir: str | Path | None = None) -> None:
+        self.data_dir = None if data_dir is None else Path(data_dir)
+        path = None
+        if self.data_dir is not None:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            path = self.data_dir / DB_FILENAME
+        self.db = Database(
+            path,
+            schema=[module.SCHEMA for module in _MODULES],
+            setup=[register_sql_functions],
+        )
+        self.blobs = BlobStore(None if self.data_dir is None else self.data_dir / "blobs")
+        self.projects = ProjectStore(self.db)
+        self.runs = RunStore(self.db)
+        self.history = HistoryStore(self.db)
+
+    @property
+    def tables(self) -> tuple[str, ...]:
+        """Every table, parents before children."""
+        return tuple(table for module in _MODULES for table in module.TABLES)
+
+    def clear(self) -> None:
+        """Delete everything, keeping the schema."""
+        with self.db.transaction() as conn:
+            self._delete_rows(conn)
+        self.blobs.clear()
+
+    def _delete_rows(self, conn: sqlite3.Connection) -> None:
+        for table in reversed(self.tables):
+            conn.execute(f"DELETE FROM {table}")
+
+    def export(self) -> dict[str, list[dict[str, Any]]]:
+        """A JSON-ready snapshot of every table."""
+        return {
+            table: [dict(row) for row in self.db.execute(f"SELECT * FROM {table}")]
+            for table in self.tables
+        }
+
+    def load(self, snapshot: dict[str, Any]) -> None:
+        """Replace everything with a snapshot made by :meth:`export`, all or nothing.
+
+        Raises ``ValueError`` naming the problem when the snapshot does not fit the schema.
+        """
+        unknown = set(snapshot) - set(self.tables)
+        if unknown:
+            raise ValueError(f"unknown tables: {', '.join(sorted(unknown))}")
+        try:
+            with self.db.transaction() as conn:
+                self._delete_rows(conn)
+                for table in self.tables:
+                    self._load_table(conn, table, snapshot.get(table, []))
+        except sqlite3.Error as error:
+            raise ValueError(str(error)) from None
+
+    def _load_table(self, conn: sqlite3.Connection, table: str, rows: Any) -> None:
+        if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
+            raise ValueError(f"table {table!r} must be a list of objects")
+        known = {info[1] for info in conn.execute(f"PRAGMA table_info({table})")}
+        for row in rows:
+            unknown = set(row) - known
+            if unknown:
+                raise ValueError(f"unknown columns in {table!r}: {', '.join(sorted(unknown))}")
+            columns = ", ".join(row)
+            marks = ", ".join("?" * len(row))
+            conn.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", tuple(row.values()))
+
+    def close(self) -> None:
+        """Close the database."""
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()

@@ -1,0 +1,117 @@
+"""Entities, users and projects."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timezone
+
+from emulator.store.database import Database
+from emulator.store.records import Project, User
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS entities (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE
+);
+CREATE TABLE IF NOT EXISTS users (
+    id INTEGER PRIMARY KEY,
+    entity_id INTEGER NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+    username TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    email TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS projects (
+    id INTEGER PRIMARY KEY,
+    entity_id INTEGER NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    description TEXT,
+    created_at TEXT NOT NULL,
+    UNIQUE (entity_id, name)
+);
+"""
+TABLES = ("entities", "users", "projects")
+
+_PROJECT_SELECT = """
+SELECT p.id, e.name AS entity, p.name, p.created_at, p.description
+FROM projects p JOIN entities e ON e.id = p.entity_id
+"""
+
+
+def utc_now() -> str:
+    """The current UTC time in W&B's wire format (ISO 8601, seconds, no zone)."""
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+class ProjectStore:
+    """Reads and writes entities, their users and their projects."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def ensure_user(self, username: str, *, name: str | None = None) -> User:
+        """Return the user ``username``, creating it and its entity if missing."""
+        with self._db.transaction() as conn:
+            entity_id = self._ensure_entity(conn, username)
+            conn.execute(
+                "INSERT OR IGNORE INTO users (entity_id, username, name, email)"
+                " VALUES (?, ?, ?, ?)",
+                (entity_id, username, name or username, f"{username}@example.com"),
+            )
+        user = self.user(username)
+        assert user is not None
+        return user
+
+    def user(self, username: str) -> User | None:
+        """The user ``username``, or ``None``."""
+        row = self._db.one(
+            "SELECT u.id, u.username, u.name, u.email, e.name AS entity"
+            " FROM users u JOIN entities e ON e.id = u.entity_id WHERE u.username = ?",
+            (username,),
+        )
+        return None if row is None else User(**dict(row))
+
+    def entity_id(self, name: str) -> int | None:
+        """The storage id of entity ``name``, or ``None``."""
+        row = self._db.one("SELECT id FROM entities WHERE name = ?", (name,))
+        return None if row is None else row[0]
+
+    def ensure_project(
+        self,
+        entity: str,
+        name: str,
+        *,
+        created_at: str | None = None,
+        description: str | None = None,
+    ) -> Project:
+        """Return project ``entity/name``, creating it (and the entity) if missing."""
+        with self._db.transaction() as conn:
+            entity_id = self._ensure_entity(conn, entity)
+            conn.execute(
+                "INSERT OR IGNORE INTO projects (entity_id, name, description, created_at)"
+                " VALUES (?, ?, ?, ?)",
+                (entity_id, name, description, created_at or utc_now()),
+            )
+        project = self.project(entity, name)
+        assert project is not None
+        return project
+
+    def project(self, entity: str, name: str) -> Project | None:
+        """Project ``entity/name``, or ``None``."""
+        row = self._db.one(_PROJECT_SELECT + " WHERE e.name = ? AND p.name = ?", (entity, name))
+        return None if row is None else Project(**dict(row))
+
+    def projects(self, entity: str | None, *, after_id: int = 0, limit: int = 50) -> list[Project]:
+        """Projects of ``entity`` (all entities when ``None``) with id > ``after_id``, by id."""
+        where, params = "p.id > ?", [after_id]
+        if entity is not None:
+            where += " AND e.name = ?"
+            params.append(entity)
+        rows = self._db.execute(
+            _PROJECT_SELECT + f" WHERE {where} ORDER BY p.id LIMIT ?", (*params, limit)
+        )
+        return [Project(**dict(row)) for row in rows]
+
+    @staticmethod
+    def _ensure_entity(conn: sqlite3.Connection, name: str) -> int:
+        conn.execute("INSERT OR IGNORE INTO entities (name) VALUES (?)", (name,))
+        return conn.execute("SELECT id FROM entities WHERE name = ?", (name,)).fetchone()[0]

@@ -1,0 +1,179 @@
+"""Runs: creation, lookup, filtered and ordered pages, counts."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from emulator.filters import compile_filters, compile_order
+from emulator.pagination import Cursor, keyset_condition, order_by
+from emulator.store.database import Database
+from emulator.store.projects import utc_now
+from emulator.store.records import Run
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY,
+    project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    display_name TEXT,
+    state TEXT NOT NULL,
+    config TEXT NOT NULL DEFAULT '{}',
+    summary_metrics TEXT NOT NULL DEFAULT '{}',
+    system_metrics TEXT NOT NULL DEFAULT '{}',
+    tags TEXT NOT NULL DEFAULT '[]',
+    group_name TEXT,
+    job_type TEXT,
+    notes TEXT,
+    description TEXT,
+    commit_hash TEXT,
+    host TEXT,
+    sweep_name TEXT,
+    username TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    heartbeat_at TEXT,
+    history_line_count INTEGER NOT NULL DEFAULT 0,
+    events_line_count INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (project_id, name)
+);
+CREATE INDEX IF NOT EXISTS runs_by_created ON runs (project_id, created_at, id);
+"""
+TABLES = ("runs",)
+
+#: Record attribute -> column, for the columns whose names differ.
+_COLUMN_OF = {"group": "group_name", "commit": "commit_hash"}
+_JSON_FIELDS = ("config", "summary_metrics", "system_metrics", "tags")
+_SELECT = """
+SELECT r.*, e.name AS entity, p.name AS project
+FROM runs r JOIN projects p ON p.id = r.project_id JOIN entities e ON e.id = p.entity_id
+"""
+
+
+@dataclass(frozen=True)
+class RunPage:
+    """One page of runs with the cursor of each run and whether more follow."""
+
+    runs: list[Run]
+    cursors: list[str]
+    has_next_page: bool
+
+
+def _column(attribute: str) -> str:
+    return _COLUMN_OF.get(attribute, attribute)
+
+
+def _to_record(row: sqlite3.Row) -> Run:
+    data = dict(row)
+    data.pop("sort_key", None)
+    for attribute, column in _COLUMN_OF.items():
+        data[attribute] = data.pop(column)
+    for name in _JSON_FIELDS:
+        data[name] = json.loads(data[name])
+    return Run(**data)
+
+
+def _row_values(run: Run) -> dict[str, Any]:
+    values = {
+        _column(name): getattr(run, name)
+        for name in (
+            "name", "display_name", "state", "group", "job_type", "notes", "description",
+            "commit", "host", "sweep_name", "username", "created_at", "heartbeat_at",
+        )
+    }
+    for name in _JSON_FIELDS:
+        values[name] = json.dumps(getattr(run, name))
+    values["created_at"] = run.created_at or utc_now()
+    return values
+
+
+class RunStore:
+    """Reads and writes runs. Filters and orders are compiled to SQL."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def insert(self, project_id: int, runs: Iterable[Run]) -> list[int]:
+        """Insert new runs into a project; returns their storage ids."""
+        ids = []
+        with self._db.transaction() as conn:
+            for run in runs:
+                values = _row_values(run)
+                columns = ", ".join(["project_id", *values])
+                marks = ", ".join("?" * (len(values) + 1))
+                cursor = conn.execute(
+                    f"INSERT INTO runs ({columns}) VALUES ({marks})", (project_id, *values.values())
+                )
+                ids.append(cursor.lastrowid)
+        return ids
+
+    def update(self, run_id: int, changes: Mapping[str, Any]) -> None:
+        """Set the given record attributes of a run; JSON fields are encoded here."""
+        if not changes:
+            return
+        values = {
+            _column(name): json.dumps(value) if name in _JSON_FIELDS else value
+            for name, value in changes.items()
+        }
+        assignments = ", ".join(f"{column} = ?" for column in values)
+        self._db.execute(
+            f"UPDATE runs SET {assignments} WHERE id = ?", (*values.values(), run_id)
+        )
+
+    def delete(self, run_id: int) -> bool:
+        """Delete a run and everything that belongs to it."""
+        with self._db.transaction() as conn:
+            return conn.execute("DELETE FROM runs WHERE id = ?", (run_id,)).rowcount > 0
+
+    def get(self, entity: str, project: str, name: str) -> Run | None:
+        """Run ``entity/project/name``, or ``None``."""
+        row = self._db.one(
+            _SELECT + " WHERE e.name = ? AND p.name = ? AND r.name = ?", (entity, project, name)
+        )
+        return None if row is None else _to_record(row)
+
+    def by_id(self, run_id: int) -> Run | None:
+        """The run with storage id ``run_id``, or ``None``."""
+        row = self._db.one(_SELECT + " WHERE r.id = ?", (run_id,))
+        return None if row is None else _to_record(row)
+
+    def count(self, project_id: int, filters: Mapping[str, Any] | None = None) -> int:
+        """How many runs of the project match ``filters``."""
+        where = compile_filters(filters or {})
+        row = self._db.one(
+            f"SELECT COUNT(*) FROM runs r WHERE r.project_id = ? AND ({where.text})",
+            (project_id, *where.params),
+        )
+        return row[0]
+
+    def page(
+        self,
+        project_id: int,
+        *,
+        filters: Mapping[str, Any] | None = None,
+        order: str | None = None,
+        first: int = 50,
+        after: str | None = None,
+    ) -> RunPage:
+        """A page of at most ``first`` runs after cursor ``after``, filtered and ordered in SQL."""
+        where = compile_filters(filters or {})
+        ordering = compile_order(order)
+        conditions, params = ["r.project_id = ?", f"({where.text})"], [project_id, *where.params]
+        if after is not None:
+            keyset = keyset_condition(ordering, Cursor.decode(after))
+            conditions.append(f"({keyset.text})")
+            params.extend(keyset.params)
+        rows = self._db.execute(
+            _SELECT.replace("SELECT r.*", f"SELECT r.*, {ordering.expr} AS sort_key")
+            + " WHERE " + " AND ".join(conditions)
+            + f" ORDER BY {order_by(ordering)} LIMIT ?",
+            (*params, first + 1),
+        )
+        page = rows[:first]
+        return RunPage(
+            runs=[_to_record(row) for row in page],
+            cursors=[Cursor(row["sort_key"], row["id"]).encode() for row in page],
+            has_next_page=len(rows) > first,
+        )

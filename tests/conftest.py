@@ -1,0 +1,45 @@
+"""Shared test helpers: an in-process app client for emulator-level tests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from emulator import Store, create_app
+
+
+class GraphQLClient:
+    """A Starlette TestClient with a ``query`` helper, over a fresh in-memory store."""
+
+    def __init__(self, http: TestClient, store: Store) -> None:
+        self.http = http
+        self.store = store
+
+    def query(self, document: str, variables: dict[str, Any] | None = None, **extra: Any) -> dict:
+        """POST a query the way the SDK does (``operationName: ""``) and return the JSON body."""
+        body = {"operationName": "", "query": document, "variables": variables or {}, **extra}
+        response = self.http.post("/graphql", json=body)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    def data(self, document: str, variables: dict[str, Any] | None = None) -> dict:
+        """Like :meth:`query` but asserts there were no errors and returns ``data``."""
+        result = self.query(document, variables)
+        assert "errors" not in result, result["errors"]
+        return result["data"]
+
+
+@pytest.fixture
+def store() -> Iterator[Store]:
+    store = Store()
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def gql(store: Store) -> Iterator[GraphQLClient]:
+    with TestClient(create_app(store)) as http:
+        yield GraphQLClient(http, store)
