@@ -25,7 +25,11 @@ class EmulatorServer:
     def __init__(self, app: Starlette | None = None, *, host: str = "127.0.0.1", port: int = 0):
         self.app = app if app is not None else create_app()
         self.host = host
-        self._socket = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        # IPPROTO_TCP explicitly: asyncio only sets TCP_NODELAY on connections accepted from
+        # sockets that say so. Without it, Nagle holds back the second write of each
+        # response until the client's delayed ACK, about 40 ms per keep-alive request.
+        self._socket = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._socket.bind((host, port))
         self.port: int = self._socket.getsockname()[1]
