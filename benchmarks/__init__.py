@@ -1,0 +1,1 @@
+"""Benchmarks of wandb-emulator: run with ``python -m benchmarks`` (see ``--help``)."""
