@@ -31,8 +31,14 @@ def resolve_updated_at(obj: Run, _: GraphQLResolveInfo) -> str | None:
 
 @run.field("user")
 def resolve_user(obj: Run, info: GraphQLResolveInfo) -> User:
-    """The SDK needs a user object on every run (null crashes ``Run.__init__``)."""
-    user = store_of(info).projects.user(obj.username)
+    """The SDK needs a user object on every run (null crashes ``Run.__init__``).
+
+    Looked up once per username and request: a page of runs mostly shares one user.
+    """
+    users = info.context.setdefault("users_by_name", {})
+    if obj.username not in users:
+        users[obj.username] = store_of(info).projects.user(obj.username)
+    user = users[obj.username]
     return user or User(0, obj.username, obj.username, f"{obj.username}@example.com", obj.username)
 
 
