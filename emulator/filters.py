@@ -280,6 +280,19 @@ def _tag_operand(field: _Field, op: str, operand: Any) -> str:
 
 # --- field operators: (field, operator, operand) -> SQL -----------------------------------------
 
+#: Characters with a meaning in Python regular expressions; patterns without them are literal.
+_REGEX_SPECIALS = frozenset(".^$*+?{}[]\\|()")
+
+
+def _present_and(field: _Field, condition: SQL) -> SQL:
+    """``condition`` where a plain column holds a value, false (never NULL) where it is NULL.
+
+    Written as a conjunction rather than ``COALESCE(condition, 0)`` so that SQLite can
+    answer comparisons, ranges and ``IN`` lists from an index on the column.
+    """
+    return _fragment(f"{field.column} IS NOT NULL AND ", condition)
+
+
 
 def _eq(field: _Field, op: str, operand: Any) -> SQL:
     # NULL means missing or JSON null; IS compares NULL-safely, so the result is never NULL.
@@ -302,7 +315,7 @@ def _compare(field: _Field, op: str, operand: Any) -> SQL:
         raise FilterError(f"{op} on field {field.label!r} needs a non-null value")
     comparison = _fragment(field.value, f" {_COMPARISONS[op]} ", _bind(value))
     if field.path is None:
-        return _fragment("COALESCE(", comparison, ", 0)")
+        return _present_and(field, comparison)
     # As in MongoDB, values compare only with values of their own type bracket: numbers with
     # numbers (booleans count as the numbers 1 and 0), strings with strings.
     types = "'text'" if isinstance(value, str) else _NUMBER_TYPES
@@ -318,7 +331,11 @@ def _in(field: _Field, op: str, operand: Any) -> SQL:
     parts = []
     if present:
         marks = ", ".join("?" * len(present))
-        parts.append(_fragment("COALESCE(", field.value, SQL(f" IN ({marks}), 0)", tuple(present))))
+        members = SQL(f" IN ({marks})", tuple(present))
+        if field.path is None:
+            parts.append(_present_and(field, _fragment(field.value, members)))
+        else:
+            parts.append(_fragment("COALESCE(", field.value, members, ", 0)"))
     if len(present) < len(values):
         parts.append(_fragment(field.value, " IS NULL"))
     return _any(parts)
@@ -329,7 +346,41 @@ def _nin(field: _Field, op: str, operand: Any) -> SQL:
 
 
 def _regex(field: _Field, op: str, operand: Any) -> SQL:
-    return _fragment(field.value, " REGEXP ", _bind(_pattern_operand(field, op, operand)))
+    pattern = _pattern_operand(field, op, operand)
+    if field.path is None:
+        fast = _literal_regex(field, pattern)
+        if fast is not None:
+            return fast
+    return _fragment(field.value, " REGEXP ", _bind(pattern))
+
+
+def _literal_regex(field: _Field, pattern: str) -> SQL | None:
+    """Plain SQL for the patterns people type most, on text columns: a literal substring
+    (``instr``) or ``^`` and a literal prefix (a range an index can answer). These run in
+    SQLite instead of calling back into Python for every row. ``None`` for other patterns."""
+    if not _REGEX_SPECIALS.intersection(pattern):
+        return _fragment(
+            f"typeof({field.column}) = 'text' AND instr({field.column}, ", _bind(pattern), ") > 0"
+        )
+    prefix = pattern[1:]
+    if pattern[:1] != "^" or not prefix or _REGEX_SPECIALS.intersection(prefix):
+        return None
+    bound = _successor(prefix[-1])
+    if bound is None:
+        return None
+    # Strings that start with the prefix are exactly those in [prefix, prefix with its last
+    # character incremented): SQLite compares text by code point (UTF-8 bytes).
+    return _present_and(field, _fragment(
+        f"{field.column} >= ", _bind(prefix), f" AND {field.column} < ", _bind(prefix[:-1] + bound)
+    ))
+
+
+def _successor(character: str) -> str | None:
+    """The next character that SQLite can store, or ``None`` after the last one."""
+    code = ord(character) + 1
+    if 0xD800 <= code <= 0xDFFF:  # surrogates are not characters
+        code = 0xE000
+    return chr(code) if code <= 0x10FFFF else None
 
 
 def _exists(field: _Field, op: str, operand: Any) -> SQL:

@@ -75,10 +75,15 @@ def _direction(ordering: Ordering) -> tuple[str, str]:
 
 
 def order_by(ordering: Ordering) -> str:
-    """ORDER BY terms: NULL keys last, then the key, then ``r.id`` in the same direction."""
-    direction, _ = _direction(ordering)
+    """ORDER BY terms: NULL keys last, then the key, then ``r.id`` in the same direction.
+
+    SQLite sorts NULL below every value, so a descending order puts NULL keys last by
+    itself; leaving the ``IS NULL`` term out there lets an index on the key serve the order.
+    """
     key = ordering.expr
-    return f"({key}) IS NULL, {key} {direction}, r.id {direction}"
+    if ordering.descending:
+        return f"{key} DESC, r.id DESC"
+    return f"({key}) IS NULL, {key} ASC, r.id ASC"
 
 
 def keyset_condition(ordering: Ordering, cursor: Cursor) -> SQL:

@@ -40,6 +40,10 @@ CREATE TABLE IF NOT EXISTS runs (
     UNIQUE (project_id, name)
 );
 CREATE INDEX IF NOT EXISTS runs_by_created ON runs (project_id, created_at, id);
+CREATE INDEX IF NOT EXISTS runs_by_heartbeat ON runs (project_id, heartbeat_at);
+CREATE INDEX IF NOT EXISTS runs_by_state ON runs (project_id, state);
+CREATE INDEX IF NOT EXISTS runs_by_group ON runs (project_id, group_name);
+CREATE INDEX IF NOT EXISTS runs_by_job_type ON runs (project_id, job_type);
 """
 TABLES = ("runs",)
 

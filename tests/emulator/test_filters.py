@@ -554,10 +554,49 @@ def test_bad_cursors_name_the_problem(text: Any, named: str) -> None:
 
 def test_order_by_and_keyset_sql() -> None:
     ordering = Ordering("r.created_at", descending=True)
-    assert order_by(ordering) == "(r.created_at) IS NULL, r.created_at DESC, r.id DESC"
+    assert order_by(ordering) == "r.created_at DESC, r.id DESC"  # NULLs sort last in DESC
     assert order_by(Ordering("r.state", descending=False)).endswith("r.state ASC, r.id ASC")
     after = keyset_condition(ordering, Cursor("2024-01-01T00:00:00", 7))
     assert after.params == ("2024-01-01T00:00:00", "2024-01-01T00:00:00", 7)
     assert "<" in after.text and ">" not in after.text
     after_null = keyset_condition(Ordering("r.group_name", descending=False), Cursor(None, 3))
     assert after_null == SQL("(r.group_name) IS NULL AND r.id > ?", (3,))
+
+
+@pytest.mark.parametrize(
+    ("pattern", "sql"),
+    [
+        ("-run", "instr("),
+        ("", "instr("),
+        ("^carol", "r.username >= ?"),
+        ("^", "REGEXP"),
+        ("^c.r", "REGEXP"),
+        ("^caro\U0010ffff", "REGEXP"),
+        ("ol$", "REGEXP"),
+    ],
+)
+def test_literal_patterns_compile_to_plain_sql(pattern: str, sql: str) -> None:
+    assert sql in compile_filters({"username": {"$regex": pattern}}).text
+
+
+@pytest.mark.parametrize("attribute", ["username", "display_name", "group"])
+@pytest.mark.parametrize(
+    "pattern",
+    ["", "a", "b", "^", "^b", "^bo", "^bob", "^bobby", "^al", "o", "-run", "^g1", "^\ud7ff"],
+)
+def test_literal_patterns_match_as_regular_expressions(
+    table: RunsTable, attribute: str, pattern: str
+) -> None:
+    # display_name and group are missing on some runs: those never match, so $not keeps them.
+    values = {run.name: getattr(run, attribute) for run in RUNS}
+    expected = sorted(
+        name for name, value in values.items() if value is not None and re.search(pattern, value)
+    )
+    assert table.match({attribute: {"$regex": pattern}}) == expected
+    negated = table.match({attribute: {"$not": {"$regex": pattern}}})
+    assert negated == sorted(set(ALL) - set(expected))
+
+
+def test_prefix_bound_skips_surrogates() -> None:
+    where = compile_filters({"username": {"$regex": "^a\ud7ff"}})
+    assert where.params[-1] == "a\ue000"
