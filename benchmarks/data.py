@@ -93,7 +93,11 @@ def run_values(run: Run) -> dict[str, Any]:
 
 
 class PlainDB:
-    """A baseline's own SQLite database: one plain table of runs, one of history rows."""
+    """A baseline's own SQLite database: one plain table of runs, one of history rows.
+
+    The runs table has the indexes anyone would give it for the orders and equality
+    filters people use (creation time, heartbeat, state, group, job type).
+    """
 
     RUN_COLUMNS = (*LISTED_COLUMNS, "config", "summary_metrics")
 
@@ -102,6 +106,9 @@ class PlainDB:
         self.conn.execute(
             f"CREATE TABLE runs (id INTEGER PRIMARY KEY, {', '.join(self.RUN_COLUMNS)})"
         )
+        for column in ("created_at, id", "heartbeat_at", "state", "group_name", "job_type"):
+            name = column.split(",")[0]
+            self.conn.execute(f"CREATE INDEX runs_by_{name} ON runs ({column})")
         self.conn.execute(
             "CREATE TABLE history (run_id INTEGER, line INTEGER, step INTEGER, row TEXT,"
             " PRIMARY KEY (run_id, line)) WITHOUT ROWID"

@@ -67,13 +67,13 @@ CASES = (
         "heartbeat_at IS NULL, heartbeat_at DESC, id DESC",
     ),
     Case(
-        "summary threshold and name regex, by summary metric",
+        "name search and summary threshold, by summary metric",
         {"$and": [
+            {"displayName": {"$regex": "river"}},
             {"summary_metrics.accuracy": {"$gte": 0.8}},
-            {"displayName": {"$regex": "^[a-m]"}},
         ]},
         "-summary_metrics.accuracy",
-        "json_extract(summary_metrics, '$.accuracy') >= 0.8 AND display_name REGEXP '^[a-m]'",
+        "display_name REGEXP 'river' AND json_extract(summary_metrics, '$.accuracy') >= 0.8",
         "json_extract(summary_metrics, '$.accuracy') IS NULL,"
         " json_extract(summary_metrics, '$.accuracy') DESC, id DESC",
     ),
