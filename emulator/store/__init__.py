@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import sqlite3
 from pathlib import Path
 from typing import Any
 
 from emulator.filters import register_sql_functions
-from emulator.store import history, projects, runs
+from emulator.store import files, history, projects, runs
 from emulator.store.blobs import BlobStore
 from emulator.store.database import Database
+from emulator.store.files import FileStore, RunFile
 from emulator.store.history import HistoryStore
 from emulator.store.projects import ProjectStore
 from emulator.store.records import Project, Run, User, wandb_config
@@ -17,10 +20,12 @@ from emulator.store.runs import RunPage, RunStore
 
 __all__ = [
     "BlobStore",
+    "FileStore",
     "HistoryStore",
     "Project",
     "ProjectStore",
     "Run",
+    "RunFile",
     "RunPage",
     "RunStore",
     "Store",
@@ -28,7 +33,9 @@ __all__ = [
     "wandb_config",
 ]
 
-_MODULES = (projects, runs, history)
+_MODULES = (projects, runs, history, files)
+#: Snapshot key holding the blobs (base64), beside one key per table.
+BLOBS_KEY = "blobs"
 DB_FILENAME = "emulator.sqlite3"
 
 
@@ -54,6 +61,7 @@ class Store:
         self.projects = ProjectStore(self.db)
         self.runs = RunStore(self.db)
         self.history = HistoryStore(self.db)
+        self.files = FileStore(self.db, self.blobs)
 
     @property
     def tables(self) -> tuple[str, ...]:
@@ -70,28 +78,54 @@ class Store:
         for table in reversed(self.tables):
             conn.execute(f"DELETE FROM {table}")
 
-    def export(self) -> dict[str, list[dict[str, Any]]]:
-        """A JSON-ready snapshot of every table."""
-        return {
+    def delete_run(self, run_id: int, *, delete_artifacts: bool = False) -> bool:
+        """Delete a run with its history, events and files; returns whether it existed.
+
+        ``delete_artifacts`` also deletes the artifacts the run logged; without it they
+        outlive the run. Rows go in one transaction, blobs after it commits.
+        """
+        with self.db.transaction():
+            blob_keys = self.files.blob_keys_of_run(run_id)
+            deleted = self.runs.delete(run_id)
+        self.files.delete_blobs(blob_keys)
+        return deleted
+
+    def export(self) -> dict[str, Any]:
+        """A JSON-ready snapshot of every table, plus every blob (base64) under ``"blobs"``."""
+        snapshot: dict[str, Any] = {
             table: [dict(row) for row in self.db.execute(f"SELECT * FROM {table}")]
             for table in self.tables
         }
+        snapshot[BLOBS_KEY] = {
+            key: base64.b64encode(self.blobs.get(key) or b"").decode("ascii")
+            for key in self.blobs.list_keys()
+        }
+        return snapshot
 
     def load(self, snapshot: dict[str, Any]) -> None:
         """Replace everything with a snapshot made by :meth:`export`, all or nothing.
 
         Raises ``ValueError`` naming the problem when the snapshot does not fit the schema.
         """
-        unknown = set(snapshot) - set(self.tables)
+        unknown = set(snapshot) - {*self.tables, BLOBS_KEY}
         if unknown:
             raise ValueError(f"unknown tables: {', '.join(sorted(unknown))}")
+        blobs = _decode_blobs(snapshot.get(BLOBS_KEY, {}))
+        previous = set(self.blobs.list_keys())
         try:
+            # Blobs first (their keys are unique, so old rows stay valid), then the rows.
+            for key, data in blobs.items():
+                self.blobs.put(key, data)
             with self.db.transaction() as conn:
                 self._delete_rows(conn)
                 for table in self.tables:
                     self._load_table(conn, table, snapshot.get(table, []))
-        except sqlite3.Error as error:
+        except (sqlite3.Error, ValueError) as error:
+            for key in set(blobs) - previous:
+                self.blobs.delete(key)
             raise ValueError(str(error)) from None
+        for key in previous - set(blobs):
+            self.blobs.delete(key)
 
     def _load_table(self, conn: sqlite3.Connection, table: str, rows: Any) -> None:
         if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
@@ -114,3 +148,18 @@ class Store:
 
     def __exit__(self, *_: object) -> None:
         self.close()
+
+
+def _decode_blobs(blobs: Any) -> dict[str, bytes]:
+    """The ``"blobs"`` part of a snapshot, decoded; ``ValueError`` names a bad entry."""
+    if not isinstance(blobs, dict):
+        raise ValueError(f"{BLOBS_KEY!r} must be an object of base64 strings")
+    decoded = {}
+    for key, text in blobs.items():
+        if not isinstance(key, str) or not key or key.startswith("/") or ".." in key.split("/"):
+            raise ValueError(f"invalid blob key {key!r}")
+        try:
+            decoded[key] = base64.b64decode(text, validate=True)
+        except (binascii.Error, TypeError, ValueError):
+            raise ValueError(f"blob {key!r} is not base64") from None
+    return decoded
