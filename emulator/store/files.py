@@ -44,6 +44,8 @@ TABLES = ("run_files", "run_file_uploads")
 
 #: Longest file name accepted, in characters.
 MAX_NAME_LENGTH = 1024
+#: Python's built-in table only, so answers do not depend on the host's mime.types files.
+_MIME_TYPES = mimetypes.MimeTypes()
 _SELECT = "SELECT id, run_id, name, size_bytes, md5, mimetype, blob_key, updated_at FROM run_files"
 
 
@@ -101,11 +103,23 @@ def check_file_name(name: object) -> str:
     return name
 
 
-def _describe(name: str, data: bytes) -> tuple[int, str, str]:
-    """(size, base64 MD5, mimetype) of ``data`` stored as ``name``."""
-    md5 = base64.b64encode(hashlib.md5(data).digest()).decode("ascii")
-    mimetype = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    return len(data), md5, mimetype
+def _describe(run_id: int, name: str, data: bytes) -> tuple[str, int, str, str]:
+    """(blob key, size, base64 MD5, mimetype) of ``data`` stored as file ``name`` of a run.
+
+    The key depends only on the run, the name and the content: seeding the same data
+    twice gives the same store, and rewriting identical bytes is harmless.
+    """
+    digest = hashlib.md5(data).digest()
+    key = hashlib.sha256(f"{run_id}/{name}/{digest.hex()}".encode()).hexdigest()
+    md5 = base64.b64encode(digest).decode("ascii")
+    mimetype = _MIME_TYPES.guess_type(name)[0] or "application/octet-stream"
+    return f"runfiles/{key[:2]}/{key}", len(data), md5, mimetype
+
+
+def old_key_of(db: Database, run_id: int, name: str) -> str | None:
+    """The blob key file ``name`` of the run has now, if it exists."""
+    row = db.one("SELECT blob_key FROM run_files WHERE run_id = ? AND name = ?", (run_id, name))
+    return None if row is None else row[0]
 
 
 def _record(row: sqlite3.Row) -> RunFile:
@@ -161,9 +175,14 @@ class FileStore:
 
     # Direct writes and reads.
 
-    def put(self, run_id: int, name: str, data: bytes) -> RunFile:
-        """Store ``data`` as file ``name`` of the run, replacing a file of that name."""
-        return self._write(run_id, check_file_name(name), data)
+    def put(
+        self, run_id: int, name: str, data: bytes, *, updated_at: str | None = None
+    ) -> RunFile:
+        """Store ``data`` as file ``name`` of the run, replacing a file of that name.
+
+        ``updated_at`` defaults to now.
+        """
+        return self._write(run_id, check_file_name(name), data, updated_at=updated_at)
 
     def _write(
         self,
@@ -172,17 +191,15 @@ class FileStore:
         data: bytes,
         *,
         before: Callable[[sqlite3.Connection], None] | None = None,
+        updated_at: str | None = None,
     ) -> RunFile:
-        key = f"runfiles/{secrets.token_hex(1)}/{secrets.token_hex(16)}"
-        size, md5, mimetype = _describe(name, data)
+        key, size, md5, mimetype = _describe(run_id, name, data)
         self._blobs.put(key, data)
         try:
             with self._db.transaction() as conn:
                 if before is not None:
                     before(conn)
-                old = conn.execute(
-                    "SELECT blob_key FROM run_files WHERE run_id = ? AND name = ?", (run_id, name)
-                ).fetchone()
+                old_key = old_key_of(self._db, run_id, name)
                 conn.execute(
                     "INSERT INTO run_files"
                     " (run_id, name, size_bytes, md5, mimetype, blob_key, updated_at)"
@@ -190,13 +207,14 @@ class FileStore:
                     " size_bytes = excluded.size_bytes, md5 = excluded.md5,"
                     " mimetype = excluded.mimetype, blob_key = excluded.blob_key,"
                     " updated_at = excluded.updated_at",
-                    (run_id, name, size, md5, mimetype, key, utc_now()),
+                    (run_id, name, size, md5, mimetype, key, updated_at or utc_now()),
                 )
         except BaseException:
-            self._blobs.delete(key)
+            if old_key_of(self._db, run_id, name) != key:
+                self._blobs.delete(key)
             raise
-        if old is not None:
-            self._blobs.delete(old["blob_key"])
+        if old_key not in (None, key):
+            self._blobs.delete(old_key)
         stored = self.get(run_id, name)
         assert stored is not None
         return stored
