@@ -11,7 +11,6 @@ import os
 import secrets
 import string
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -52,7 +51,6 @@ class RunWrites:
     group: str | None
     job_type: str | None
     summary: Any
-    _set_attrs: Callable[[dict[str, Any]], None]
 
     @classmethod
     def create(
@@ -88,7 +86,7 @@ class RunWrites:
         Raises:
             CommError: if the server refuses the update (for example a deleted run).
         """
-        data = self._session.graphql.execute(
+        self._session.graphql.execute(
             "UpdateRun",
             {
                 "id": self.storage_id, "tags": self.tags, "description": self.description,
@@ -96,9 +94,6 @@ class RunWrites:
                 "config": self.json_config, "groupName": self.group, "jobType": self.job_type,
             },
         )
-        bucket = data["upsertBucket"]["bucket"]
-        summary = dict(self.summary)
-        self._set_attrs({**self._attrs, **bucket, "summaryMetrics": summary})
         self.summary.update()
 
     def save(self) -> None:

@@ -12,6 +12,7 @@ from emulator.file_urls import download_path, upload_path
 from emulator.pagination import Cursor, CursorError
 from emulator.resolvers.context import base_url_of, settings_of, store_of
 from emulator.resolvers.paging import check_first, connection
+from emulator.resolvers.run_mutation import require_run
 from emulator.store import Run, RunFile
 from emulator.store.files import FileNameError
 
@@ -85,11 +86,7 @@ def resolve_files(
 
 def _run_of(info: GraphQLResolveInfo, fields: dict[str, Any]) -> Run:
     entity = fields.get("entity_name") or settings_of(info).entity
-    project, name = fields["project_name"], fields["run_name"]
-    found = store_of(info).runs.get(entity, project, name)
-    if found is None:
-        raise GraphQLError(f"run {entity}/{project}/{name} not found")
-    return found
+    return require_run(info, entity, fields["project_name"], fields["run_name"])
 
 
 @mutation.field("createRunFiles")

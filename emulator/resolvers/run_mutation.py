@@ -20,16 +20,20 @@ STATE_TRANSITIONS = {
 }
 
 
-def run_by_storage_id(info: GraphQLResolveInfo, storage_id: str) -> Run:
-    """The run a storage id names; a GraphQL error if the id is malformed or the run missing."""
-    try:
-        entity, project, name = ids.decode_run_id(storage_id)
-    except ids.InvalidIdError as error:
-        raise GraphQLError(str(error)) from None
+def require_run(info: GraphQLResolveInfo, entity: str, project: str, name: str) -> Run:
+    """Run ``entity/project/name``; a GraphQL error naming it if it does not exist."""
     run = store_of(info).runs.get(entity, project, name)
     if run is None:
         raise GraphQLError(f"run {entity}/{project}/{name} not found")
     return run
+
+
+def run_by_storage_id(info: GraphQLResolveInfo, storage_id: str) -> Run:
+    """The run a storage id names; a GraphQL error if the id is malformed or the run missing."""
+    try:
+        return require_run(info, *ids.decode_run_id(storage_id))
+    except ids.InvalidIdError as error:
+        raise GraphQLError(str(error)) from None
 
 
 @mutation.field("deleteRun")
