@@ -116,6 +116,18 @@ def _describe(run_id: int, name: str, data: bytes) -> tuple[str, int, str, str]:
     return f"runfiles/{key[:2]}/{key}", len(data), md5, mimetype
 
 
+def _open_grant(conn: sqlite3.Connection, token: str) -> sqlite3.Row:
+    """The unused upload grant ``token``; ``UploadError`` if unknown or used."""
+    grant = conn.execute(
+        "SELECT run_id, name, used_at FROM run_file_uploads WHERE token = ?", (token,)
+    ).fetchone()
+    if grant is None:
+        raise UploadError("unknown upload URL", used=False)
+    if grant["used_at"] is not None:
+        raise UploadError("this upload URL was already used", used=True)
+    return grant
+
+
 def old_key_of(db: Database, run_id: int, name: str) -> str | None:
     """The blob key file ``name`` of the run has now, if it exists."""
     row = db.one("SELECT blob_key FROM run_files WHERE run_id = ? AND name = ?", (run_id, name))
@@ -155,21 +167,16 @@ class FileStore:
         Raises:
             UploadError: if the token is unknown (or its run was deleted) or already used.
         """
-        grant = self._db.one(
-            "SELECT run_id, name, used_at FROM run_file_uploads WHERE token = ?", (token,)
-        )
-        if grant is None:
-            raise UploadError("unknown upload URL", used=False)
-        if grant["used_at"] is not None:
-            raise UploadError("this upload URL was already used", used=True)
+        with self._db.transaction() as conn:
+            grant = _open_grant(conn, token)
 
         def spend(conn: sqlite3.Connection) -> None:
-            spent = conn.execute(
-                "UPDATE run_file_uploads SET used_at = ? WHERE token = ? AND used_at IS NULL",
-                (utc_now(), token),
+            # Checked again inside the writing transaction: another PUT of the same URL,
+            # or the deletion of the run, may have come first.
+            _open_grant(conn, token)
+            conn.execute(
+                "UPDATE run_file_uploads SET used_at = ? WHERE token = ?", (utc_now(), token)
             )
-            if spent.rowcount == 0:
-                raise UploadError("this upload URL was already used", used=True)
 
         return self._write(grant["run_id"], grant["name"], data, before=spend)
 

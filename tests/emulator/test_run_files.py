@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import threading
 from collections.abc import Iterator
 
 import pytest
 from starlette.testclient import TestClient
 
 from emulator import Settings, Store, create_app, ids
+from emulator.store.files import UploadError
 from tests.conftest import GraphQLClient
 
 CREATE = """
@@ -253,3 +255,38 @@ def test_bad_snapshot_blobs_are_refused(gql: GraphQLClient, run_id: int, blobs: 
     with pytest.raises(ValueError, match="blob"):
         gql.store.load({**before, "blobs": blobs})
     assert gql.store.export() == before
+
+
+def test_concurrent_puts_of_one_url_register_exactly_one(store: Store) -> None:
+    store.runs.upsert("team", "p", "run1", {}, username="team")
+    run = store.runs.get("team", "p", "run1")
+    (token,) = store.files.grant_uploads(run.id, ["race.txt"])
+    barrier = threading.Barrier(8)
+    outcomes: list[str] = []
+
+    def put(i: int) -> None:
+        barrier.wait(timeout=30)
+        try:
+            store.files.accept_upload(token, f"body {i}".encode())
+            outcomes.append("stored")
+        except UploadError as error:
+            outcomes.append("used" if error.used else "unknown")
+
+    threads = [threading.Thread(target=put, args=(i,)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["stored"] + ["used"] * 7
+    stored = store.files.get(run.id, "race.txt")
+    assert store.blobs.list_keys() == [stored.blob_key]
+
+
+def test_an_upload_for_a_deleted_run_is_refused(store: Store) -> None:
+    store.runs.upsert("team", "p", "run1", {}, username="team")
+    run = store.runs.get("team", "p", "run1")
+    (token,) = store.files.grant_uploads(run.id, ["late.txt"])
+    store.delete_run(run.id)
+    with pytest.raises(UploadError, match="unknown upload URL"):
+        store.files.accept_upload(token, b"late")
+    assert store.blobs.list_keys() == []
