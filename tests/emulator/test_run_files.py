@@ -290,3 +290,19 @@ def test_an_upload_for_a_deleted_run_is_refused(store: Store) -> None:
     with pytest.raises(UploadError, match="unknown upload URL"):
         store.files.accept_upload(token, b"late")
     assert store.blobs.list_keys() == []
+
+
+MARK = """
+mutation MarkRunFilesUploaded($entity: String!, $project: String!, $run: String!,
+                              $files: [String!]!) {
+  markRunFilesUploaded(input: {entityName: $entity, projectName: $project, runName: $run,
+                               files: $files}) { success }
+}
+"""
+
+
+def test_mark_run_files_uploaded_acknowledges_known_runs(gql: GraphQLClient, run_id: int) -> None:
+    variables = {"entity": "team", "project": "p", "run": "run1", "files": ["a.txt"]}
+    assert gql.data(MARK, variables) == {"markRunFilesUploaded": {"success": True}}
+    missing = gql.query(MARK, {**variables, "run": "nope"})
+    assert "not found" in missing["errors"][0]["message"]
