@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -17,6 +15,7 @@ from emulator.store.history import HistoryStore
 from emulator.store.projects import ProjectStore
 from emulator.store.records import Project, Run, User, wandb_config
 from emulator.store.runs import RunPage, RunStore
+from emulator.store.snapshot_blobs import BLOBS_KEY, decode_blobs, encode_blobs, replacing_blobs
 
 __all__ = [
     "BlobStore",
@@ -34,8 +33,6 @@ __all__ = [
 ]
 
 _MODULES = (projects, runs, history, files)
-#: Snapshot key holding the blobs (base64), beside one key per table.
-BLOBS_KEY = "blobs"
 DB_FILENAME = "emulator.sqlite3"
 
 
@@ -96,10 +93,7 @@ class Store:
             table: [dict(row) for row in self.db.execute(f"SELECT * FROM {table}")]
             for table in self.tables
         }
-        snapshot[BLOBS_KEY] = {
-            key: base64.b64encode(self.blobs.get(key) or b"").decode("ascii")
-            for key in self.blobs.list_keys()
-        }
+        snapshot[BLOBS_KEY] = encode_blobs(self.blobs)
         return snapshot
 
     def load(self, snapshot: dict[str, Any]) -> None:
@@ -110,22 +104,14 @@ class Store:
         unknown = set(snapshot) - {*self.tables, BLOBS_KEY}
         if unknown:
             raise ValueError(f"unknown tables: {', '.join(sorted(unknown))}")
-        blobs = _decode_blobs(snapshot.get(BLOBS_KEY, {}))
-        previous = set(self.blobs.list_keys())
+        blobs = decode_blobs(snapshot.get(BLOBS_KEY, {}))
         try:
-            # Blobs first (their keys are unique, so old rows stay valid), then the rows.
-            for key, data in blobs.items():
-                self.blobs.put(key, data)
-            with self.db.transaction() as conn:
+            with replacing_blobs(self.blobs, blobs), self.db.transaction() as conn:
                 self._delete_rows(conn)
                 for table in self.tables:
                     self._load_table(conn, table, snapshot.get(table, []))
-        except (sqlite3.Error, ValueError) as error:
-            for key in set(blobs) - previous:
-                self.blobs.delete(key)
+        except sqlite3.Error as error:
             raise ValueError(str(error)) from None
-        for key in previous - set(blobs):
-            self.blobs.delete(key)
 
     def _load_table(self, conn: sqlite3.Connection, table: str, rows: Any) -> None:
         if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
@@ -148,18 +134,3 @@ class Store:
 
     def __exit__(self, *_: object) -> None:
         self.close()
-
-
-def _decode_blobs(blobs: Any) -> dict[str, bytes]:
-    """The ``"blobs"`` part of a snapshot, decoded; ``ValueError`` names a bad entry."""
-    if not isinstance(blobs, dict):
-        raise ValueError(f"{BLOBS_KEY!r} must be an object of base64 strings")
-    decoded = {}
-    for key, text in blobs.items():
-        if not isinstance(key, str) or not key or key.startswith("/") or ".." in key.split("/"):
-            raise ValueError(f"invalid blob key {key!r}")
-        try:
-            decoded[key] = base64.b64decode(text, validate=True)
-        except (binascii.Error, TypeError, ValueError):
-            raise ValueError(f"blob {key!r} is not base64") from None
-    return decoded
