@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from emulator.resolvers import mutation, project, query, run, user
+from emulator.resolvers import file, mutation, project, query, run, run_mutation, user
 
 BINDABLES = (
     *query.BINDABLES,
@@ -10,4 +10,6 @@ BINDABLES = (
     *user.BINDABLES,
     *project.BINDABLES,
     *run.BINDABLES,
+    *run_mutation.BINDABLES,
+    *file.BINDABLES,
 )
