@@ -79,3 +79,23 @@ def test_pages_come_in_index_order(seeded: tuple[Store, int], order: str, index:
         )
         assert index in plan
         assert "TEMP B-TREE" not in plan
+
+
+def test_statistics_follow_growth_so_or_filters_use_both_indexes() -> None:
+    with Store() as store:
+        project = store.projects.ensure_project("ent", "proj")
+        for chunk in range(4):
+            store.runs.insert(project.id, [
+                Run(
+                    name=f"run-{chunk}-{index}", state="finished",
+                    job_type=("train", "eval")[index % 2],
+                    group=f"sweep-{index % 50}" if index % 3 else f"cv-{index % 7}",
+                    created_at="2024-01-01T00:00:00",
+                )
+                for index in range(300)
+            ])
+        analyzed = store.db.execute("SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'runs'")
+        assert analyzed[0][0] > 0
+        filters = {"$or": [{"group": {"$regex": "^sweep-1"}}, {"jobType": "eval"}]}
+        (plan,) = plans(store, lambda: store.runs.count(project.id, filters))
+        assert "MULTI-INDEX OR" in plan
