@@ -35,8 +35,10 @@ def _sampled(db: PlainDB, run_id: int, lines: int, samples: int) -> list[dict[st
 def _rows(id_: str, ours: list[float], theirs: list[float], baseline: Baseline, size: str,
           what: str, target: tuple) -> list[Row]:
     return [
-        Row(id_, f"{what}, our client", size, ours, baseline=baseline, target=target),
-        Row(id_, f"{what}, wandb SDK", size, theirs, baseline=baseline),
+        Row(id_, f"{what}, our client", size, ours, baseline=baseline, target=target,
+            note=f"client.Api: {what}, list of dicts"),
+        Row(id_, f"{what}, wandb SDK", size, theirs, baseline=baseline,
+            note=f"wandb.Api: {what}, list of dicts"),
     ]
 
 
@@ -90,6 +92,7 @@ def run(ctx: Context) -> list[Row]:
                 setup=api.flush)
             ours_many = measure(
                 lambda _: api.runs(path).histories(samples=sizes.samples), repeat)
+            # (format="default": a list of dicts, as the SDK's default)
         with sdk_env(server.url, ctx.scratch("sdk")):
             sdk = sdk_api()
             theirs_one = measure(
