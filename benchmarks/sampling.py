@@ -92,7 +92,6 @@ def run(ctx: Context) -> list[Row]:
                 setup=api.flush)
             ours_many = measure(
                 lambda _: api.runs(path).histories(samples=sizes.samples), repeat)
-            # (format="default": a list of dicts, as the SDK's default)
         with sdk_env(server.url, ctx.scratch("sdk")):
             sdk = sdk_api()
             theirs_one = measure(
