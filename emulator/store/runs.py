@@ -13,6 +13,7 @@ from emulator.pagination import Cursor, keyset_condition, order_by
 from emulator.store.database import Database
 from emulator.store.projects import ProjectStore, utc_now
 from emulator.store.records import Run
+from emulator.store.stored_run import LAZY_FIELDS, EncodedJSON, StoredRun
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -77,8 +78,8 @@ def _to_record(row: sqlite3.Row) -> Run:
     for attribute, column in _COLUMN_OF.items():
         data[attribute] = data.pop(column)
     for name in _JSON_FIELDS:
-        data[name] = json.loads(data[name])
-    return Run(**data)
+        data[name] = EncodedJSON(data[name]) if name in LAZY_FIELDS else json.loads(data[name])
+    return StoredRun(**data)
 
 
 def _row_values(run: Run) -> dict[str, Any]:
