@@ -10,6 +10,7 @@ import http.server
 import sys
 import threading
 import time
+import urllib.request
 from typing import Any
 
 from benchmarks.context import Context
@@ -18,6 +19,7 @@ from benchmarks.processes import answers, emulator_command, server_process
 from emulator import EmulatorServer, Store, create_app
 
 TARGET = (below(0.5, "< 0.5 s"),)
+_VIEWER_QUERY = b'{"query": "{ viewer { entity } }"}'
 
 _STDLIB_SERVER = """
 import http.server
@@ -64,23 +66,40 @@ def _stop_stdlib(state: dict[str, Any]) -> None:
     state["server"].server_close()
 
 
-def _process_startups(ctx: Context, command: list[str], name: str) -> list[float]:
-    samples = []
+def _first_query(url: str) -> None:
+    request = urllib.request.Request(
+        f"{url}/graphql", data=_VIEWER_QUERY, headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        if b'"errors"' in response.read():
+            raise RuntimeError("the first GraphQL query failed")
+
+
+def _process_startups(
+    ctx: Context, command: list[str], name: str, *, query: bool = False
+) -> tuple[list[float], list[float]]:
+    """Seconds until ``/healthz`` answers, and (with ``query``) until a first GraphQL query
+    has been answered too, for ``startup_repeat`` fresh processes."""
+    healthy, queried = [], []
     for index in range(max(1, ctx.sizes.startup_repeat)):
         log = ctx.scratch(name) / f"{index}.log"
         start = time.perf_counter()
-        with server_process(command, log):
-            samples.append(time.perf_counter() - start)
-    return samples
+        with server_process(command, log) as (url, _):
+            healthy.append(time.perf_counter() - start)
+            if query:
+                _first_query(url)
+                queried.append(time.perf_counter() - start)
+    return healthy, queried
 
 
 def run(ctx: Context) -> list[Row]:
-    """Two rows: the in-thread ``EmulatorServer`` and the ``wandb-emulator serve`` process."""
+    """The in-thread ``EmulatorServer``, and the ``wandb-emulator serve`` process (until it is
+    healthy, and until it has answered a first query)."""
     times = ctx.sizes.startup_repeat
     in_thread = measure(_start_emulator, times, setup=dict, teardown=lambda s: s["server"].stop())
     stdlib = measure(_start_stdlib, times, setup=dict, teardown=_stop_stdlib)
-    cli = _process_startups(ctx, emulator_command(), "serve")
-    python = _process_startups(ctx, [sys.executable, "-c", _STDLIB_SERVER], "stdlib")
+    cli, cli_query = _process_startups(ctx, emulator_command(), "serve", query=True)
+    python, _ = _process_startups(ctx, [sys.executable, "-c", _STDLIB_SERVER], "stdlib")
     return [
         Row(
             "B1", "start EmulatorServer in a thread, until /healthz answers", "empty store",
@@ -92,5 +111,10 @@ def run(ctx: Context) -> list[Row]:
             "B1", "start `wandb-emulator serve`, until /healthz answers", "empty store",
             cli, baseline=Baseline("`python -c` stdlib http.server", python), target=TARGET,
             note="process start, imports, bind, serve; polled every 2 ms",
+        ),
+        Row(
+            "B1", "start `wandb-emulator serve`, until a first GraphQL query answers",
+            "empty store", cli_query, baseline=Baseline("`python -c` stdlib http.server", python),
+            note="the row above plus `{ viewer { entity } }` (builds the schema on first use)",
         ),
     ]
