@@ -20,27 +20,40 @@ T = TypeVar("T")
 OK, MISS, INFO, NOT_AVAILABLE, ERROR = "ok", "MISS", "-", "n/a", "ERROR"
 
 
+class Samples(list[float]):
+    """Wall-clock seconds of each call, with the process CPU seconds of each in ``cpu``.
+
+    On a shared machine the CPU time (client and in-thread server together) shows how
+    much of the wall time was work rather than waiting for a core.
+    """
+
+    def __init__(self, wall: list[float], cpu: list[float]) -> None:
+        super().__init__(wall)
+        self.cpu = cpu
+
+
 def measure(
     fn: Callable[[T], Any],
     times: int,
     *,
     setup: Callable[[], T] = lambda: None,  # type: ignore[assignment,return-value]
     teardown: Callable[[T], Any] = lambda _: None,
-) -> list[float]:
+) -> Samples:
     """Call ``fn(setup())`` ``times`` times and return the wall-clock seconds of each call.
 
     ``setup`` and ``teardown`` run outside the timed region, as does a garbage
     collection before each call (so one sample does not pay for another's garbage).
     """
-    samples = []
+    wall, cpu = [], []
     for _ in range(max(1, times)):
         state = setup()
         gc.collect()
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         fn(state)
-        samples.append(time.perf_counter() - start)
+        wall.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
         teardown(state)
-    return samples
+    return Samples(wall, cpu)
 
 
 def median(samples: Sequence[float]) -> float:
@@ -122,6 +135,12 @@ class Row:
         return median(self.samples) if self.samples else None
 
     @property
+    def cpu_median(self) -> float | None:
+        """Median process CPU seconds, for rows measured in this process."""
+        cpu = getattr(self.samples, "cpu", None)
+        return median(cpu) if cpu else None
+
+    @property
     def throughput(self) -> float | None:
         """``count`` per second at the median (time rows only)."""
         if self.count is None or not self.samples or self.unit != "s" or not self.median:
@@ -156,6 +175,8 @@ class Row:
             "unit": self.unit,
             "samples": self.samples,
             "median": self.median,
+            "cpu_samples": getattr(self.samples, "cpu", None),
+            "cpu_median": self.cpu_median,
             "count": self.count,
             "count_unit": self.count_unit,
             "throughput": self.throughput,

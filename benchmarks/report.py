@@ -14,8 +14,8 @@ from typing import Any
 from benchmarks.harness import Row
 
 COLUMNS = (
-    "#", "workload", "size", "median", "throughput", "baseline", "baseline median", "ratio",
-    "target", "status",
+    "#", "workload", "size", "median", "cpu", "throughput", "baseline", "baseline median",
+    "ratio", "target", "status",
 )
 _PACKAGES = ("wandb", "graphql-core", "ariadne", "starlette", "uvicorn", "httpx")
 
@@ -96,6 +96,7 @@ def _cells(row: Row) -> list[str]:
         row.workload,
         row.size,
         format_value(row.median, row.unit),
+        "-" if row.cpu_median is None else format_seconds(row.cpu_median),
         format_rate(row.throughput, row.count_unit),
         "-" if baseline is None else baseline.name,
         base_median,

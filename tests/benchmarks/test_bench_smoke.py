@@ -17,7 +17,8 @@ from benchmarks.report import COLUMNS
 
 ROOT = Path(__file__).resolve().parents[2]
 ROW_KEYS = {
-    "id", "workload", "size", "unit", "samples", "median", "count", "count_unit", "throughput",
+    "id", "workload", "size", "unit", "samples", "median", "cpu_samples", "cpu_median", "count",
+    "count_unit", "throughput",
     "baseline", "ratio", "target", "status", "note", "error",
 }
 STATUSES = {"ok", "MISS", "-", "n/a"}

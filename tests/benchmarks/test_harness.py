@@ -17,6 +17,8 @@ def test_measure_calls_setup_fn_and_teardown_each_time() -> None:
         setup=lambda: len(calls), teardown=lambda state: calls.append("down"),
     )
     assert len(samples) == 3 and all(sample >= 0 for sample in samples)
+    assert len(samples.cpu) == 3
+    assert Row("B0", "w", "s", samples).cpu_median == sorted(samples.cpu)[1]
     assert calls == ["fn0", "down", "fn2", "down", "fn4", "down"]
 
 
