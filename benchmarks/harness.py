@@ -10,7 +10,7 @@ from __future__ import annotations
 import gc
 import statistics
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -54,6 +54,19 @@ def measure(
         cpu.append(time.process_time() - start_cpu)
         teardown(state)
     return Samples(wall, cpu)
+
+
+def exhausting(
+    items: Callable[[], Iterable[Any]], expected: int, what: str
+) -> Callable[[Any], None]:
+    """A workload that iterates ``items()`` to the end and checks it saw ``expected`` ``what``."""
+
+    def iterate(_: Any) -> None:
+        seen = sum(1 for _ in items())
+        if seen != expected:
+            raise RuntimeError(f"got {seen} {what}, expected {expected}")
+
+    return iterate
 
 
 def median(samples: Sequence[float]) -> float:

@@ -8,14 +8,14 @@ logged) and decoded with ``json.loads``: what a reader gets the most direct way.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from benchmarks.context import Context
 from benchmarks.data import API_KEY, ENTITY, PlainDB, add_run, long_run, serving
 from benchmarks.features import missing_methods, missing_run_fields
-from benchmarks.harness import Baseline, Row, above, below, measure, not_available
+from benchmarks.harness import Baseline, Row, above, below, exhausting, measure, not_available
 from benchmarks.report import format_seconds
 from benchmarks.sdk import sdk_api, sdk_env
 from client import Api
@@ -57,15 +57,6 @@ def plain_rows(db: PlainDB, run_id: int, where: str = "") -> list[dict[str, Any]
     return [json.loads(row[0]) for row in cursor]
 
 
-def _counting(rows: Callable[[], Iterable[Any]], expected: int) -> Callable[[Any], None]:
-    def scan(_: Any) -> None:
-        seen = sum(1 for _ in rows())
-        if seen != expected:
-            raise RuntimeError(f"scanned {seen} rows, expected {expected}")
-
-    return scan
-
-
 def _unavailable(size: str) -> list[Row] | None:
     missing = missing_methods(ClientRun, "scan_history") + [
         f"Run.{name} in the schema" for name in missing_run_fields("history")
@@ -93,13 +84,13 @@ def run(ctx: Context) -> list[Row]:
         )
         with Api(base_url=server.url, api_key=API_KEY) as api:
             ours = measure(
-                _counting(lambda: api.run(PATH).scan_history(), total), sizes.scan_repeat,
+                exhausting(lambda: api.run(PATH).scan_history(), total, "rows"), sizes.scan_repeat,
                 setup=api.flush,
             )
         with sdk_env(server.url, ctx.scratch("sdk")):
             sdk = sdk_api()
             theirs = measure(
-                _counting(lambda: sdk.run(PATH).scan_history(use_cache=False), total),
+                exhausting(lambda: sdk.run(PATH).scan_history(use_cache=False), total, "rows"),
                 sizes.scan_repeat, setup=sdk.flush,
             )
     return [

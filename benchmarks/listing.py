@@ -9,12 +9,10 @@ the most direct way.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
-from typing import Any
 
 from benchmarks.context import Context
 from benchmarks.data import API_KEY, ENTITY, LISTED_COLUMNS, PlainDB, seed, serving
-from benchmarks.harness import Baseline, Row, above, measure
+from benchmarks.harness import Baseline, Row, above, exhausting, measure
 from benchmarks.sdk import sdk_api, sdk_env
 from client import Api
 from emulator import Store
@@ -30,15 +28,6 @@ def plain_listing(db: PlainDB) -> str:
     cursor = db.conn.execute(f"SELECT id, {columns} FROM runs ORDER BY created_at, id")
     names = ["id", *LISTED_COLUMNS]
     return json.dumps([dict(zip(names, row, strict=True)) for row in cursor])
-
-
-def _counter(list_runs: Callable[[], Iterable[Any]], expected: int) -> Callable[[Any], None]:
-    def iterate(_: Any) -> None:
-        seen = sum(1 for _ in list_runs())
-        if seen != expected:
-            raise RuntimeError(f"listed {seen} runs, expected {expected}")
-
-    return iterate
 
 
 def run(ctx: Context) -> list[Row]:
@@ -60,7 +49,7 @@ def run(ctx: Context) -> list[Row]:
     with serving(store) as server:
         with Api(base_url=server.url, api_key=API_KEY) as api:
             for per_page in PAGE_SIZES:
-                listing = _counter(lambda p=per_page: api.runs(path, per_page=p), total)
+                listing = exhausting(lambda p=per_page: api.runs(path, per_page=p), total, "runs")
                 rows.append(Row(
                     "B4", f"list runs, our client, per_page {per_page}", size,
                     measure(listing, sizes.list_repeat), count=total, count_unit="runs",
@@ -70,7 +59,7 @@ def run(ctx: Context) -> list[Row]:
         with sdk_env(server.url, ctx.scratch("sdk")):
             sdk = sdk_api()
             for per_page in PAGE_SIZES:
-                listing = _counter(lambda p=per_page: sdk.runs(path, per_page=p), total)
+                listing = exhausting(lambda p=per_page: sdk.runs(path, per_page=p), total, "runs")
                 # wandb.Api caches Runs objects per path and filters: start afresh each time.
                 samples = measure(listing, sizes.list_repeat, setup=sdk.flush)
                 rows.append(Row(
