@@ -13,10 +13,12 @@ from client.api import Api
 from client.errors import (
     CommError,
     InvalidPathError,
+    MissingDependencyError,
     NotFoundError,
     UsageError,
     WandbClientError,
 )
+from client.history_scan import HistoryScan
 from client.projects import Project, Projects
 from client.run import Run, User
 from client.runs import Runs
@@ -24,7 +26,9 @@ from client.runs import Runs
 __all__ = [
     "Api",
     "CommError",
+    "HistoryScan",
     "InvalidPathError",
+    "MissingDependencyError",
     "NotFoundError",
     "Project",
     "Projects",

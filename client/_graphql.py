@@ -46,6 +46,9 @@ class HTTPClient(Protocol):
     def post(self, url: str, *, json: Any = ..., headers: Any = ...) -> Any:
         """Send a POST request and return an httpx-style response."""
 
+    def get(self, url: str, *, headers: Any = ...) -> Any:
+        """Send a GET request and return an httpx-style response."""
+
 
 @functools.cache
 def load_query(operation: str) -> str:
@@ -82,6 +85,17 @@ def _error_messages(response: Any) -> list[str]:
             if isinstance(body.get(key), str):
                 return [body[key]]
     return [str(body)]
+
+
+def _raise_for_status(operation: str, response: Any) -> None:
+    if response.status_code >= 400:
+        messages = _error_messages(response)
+        detail = "; ".join(messages) or response.reason_phrase
+        raise CommError(
+            f"{operation}: HTTP {response.status_code}: {detail}",
+            status=response.status_code,
+            messages=messages,
+        )
 
 
 class GraphQLClient:
@@ -135,37 +149,39 @@ class GraphQLClient:
             "variables": dict(variables or {}),
             "operationName": operation,
         }
-        response = self._post(payload)
-        if response.status_code >= 400:
-            messages = _error_messages(response)
-            detail = "; ".join(messages) or response.reason_phrase
-            raise CommError(
-                f"{operation}: HTTP {response.status_code}: {detail}",
-                status=response.status_code,
-                messages=messages,
-            )
+        response = self._send(operation, self._http.post, self.url, json=payload)
+        _raise_for_status(operation, response)
         return self._data(operation, response)
+
+    def download(self, url: str) -> bytes:
+        """GET ``url`` (a file URL the server handed out) with the same auth and retries.
+
+        Raises:
+            CommError: on transport failures and HTTP errors.
+        """
+        response = self._send(f"GET {url}", self._http.get, url)
+        _raise_for_status(f"GET {url}", response)
+        return response.content
 
     def close(self) -> None:
         """Close the HTTP client if this object created it."""
         if self._close_http is not None:
             self._close_http()
 
-    def _post(self, payload: dict[str, Any]) -> Any:
-        operation = payload["operationName"]
+    def _send(self, operation: str, method: Any, url: str, **kwargs: Any) -> Any:
         attempt = 0
         while True:
             try:
-                response = self._http.post(self.url, json=payload, headers=self._headers)
+                response = method(url, headers=self._headers, **kwargs)
             except _RETRYABLE_ERRORS as exc:
                 if attempt >= self._max_retries:
                     raise CommError(
-                        f"{operation}: request to {self.url} failed "
+                        f"{operation}: request to {url} failed "
                         f"after {attempt + 1} attempts: {exc!r}"
                     ) from exc
                 reason = repr(exc)
             except _HTTP_ERRORS as exc:
-                raise CommError(f"{operation}: request to {self.url} failed: {exc!r}") from exc
+                raise CommError(f"{operation}: request to {url} failed: {exc!r}") from exc
             else:
                 if not _is_retryable(response.status_code) or attempt >= self._max_retries:
                     return response

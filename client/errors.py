@@ -41,3 +41,7 @@ class InvalidPathError(UsageError):
 
 class NotFoundError(WandbClientError, ValueError):
     """The requested run or project does not exist."""
+
+
+class MissingDependencyError(WandbClientError, ImportError):
+    """An optional dependency (pandas, polars) that the call needs is not installed."""

@@ -12,6 +12,7 @@ from urllib.parse import quote
 from client._html import iframe
 from client._session import Session
 from client.errors import CommError, NotFoundError
+from client.history import RunHistory
 
 #: Config keys W&B keeps for itself; they appear in ``rawconfig`` but not in ``config``.
 INTERNAL_CONFIG_KEYS = frozenset({"_wandb", "wandb_version"})
@@ -61,7 +62,7 @@ def unwrap_config(wire: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, An
     return config, {**internal, **config}
 
 
-class Run:
+class Run(RunHistory):
     """A run of a project, read from the server.
 
     Runs come from :meth:`client.Api.run` (fully loaded) or from iterating

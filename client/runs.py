@@ -9,6 +9,7 @@ from typing import Any
 from client._paginator import Paginator
 from client._session import Session
 from client.errors import NotFoundError
+from client.history import Format, Stream, histories
 from client.run import Run
 
 
@@ -86,6 +87,18 @@ class Runs(Paginator[Run]):
             self._load_page()
         project = (self.last_response or {}).get("project") or {}
         return int(project.get("runCount") or 0)
+
+    def histories(
+        self,
+        samples: int = 500,
+        keys: list[str] | None = None,
+        x_axis: str = "_step",
+        format: Format = "default",
+        stream: Stream = "default",
+    ) -> Any:
+        """Sampled history of every run with a ``run_id`` column; see
+        :func:`client.history.histories`."""
+        return histories(self, samples, keys, x_axis, format, stream)
 
     def __repr__(self) -> str:
         return f"<Runs {self.entity}/{self.project}>"

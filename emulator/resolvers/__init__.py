@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
-from emulator.resolvers import project, query, run, user
+from emulator.resolvers import history, project, query, run, user
 
-BINDABLES = (*query.BINDABLES, *user.BINDABLES, *project.BINDABLES, *run.BINDABLES)
+BINDABLES = (
+    *query.BINDABLES,
+    *user.BINDABLES,
+    *project.BINDABLES,
+    *run.BINDABLES,
+    *history.BINDABLES,
+)

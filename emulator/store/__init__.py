@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -73,7 +74,10 @@ class Store:
     def export(self) -> dict[str, list[dict[str, Any]]]:
         """A JSON-ready snapshot of every table."""
         return {
-            table: [dict(row) for row in self.db.execute(f"SELECT * FROM {table}")]
+            table: [
+                {column: _to_json(value) for column, value in zip(row.keys(), row, strict=True)}
+                for row in self.db.execute(f"SELECT * FROM {table}")
+            ]
             for table in self.tables
         }
 
@@ -103,7 +107,8 @@ class Store:
                 raise ValueError(f"unknown columns in {table!r}: {', '.join(sorted(unknown))}")
             columns = ", ".join(row)
             marks = ", ".join("?" * len(row))
-            conn.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", tuple(row.values()))
+            values = tuple(map(_from_json, row.values()))
+            conn.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", values)
 
     def close(self) -> None:
         """Close the database."""
@@ -114,3 +119,17 @@ class Store:
 
     def __exit__(self, *_: object) -> None:
         self.close()
+
+
+def _to_json(value: Any) -> Any:
+    """A column value as JSON: BLOBs (history chunks) become ``{"base64": ...}``."""
+    if isinstance(value, bytes):
+        return {"base64": base64.b64encode(value).decode("ascii")}
+    return value
+
+
+def _from_json(value: Any) -> Any:
+    """The inverse of :func:`_to_json` (``ValueError`` for invalid base64)."""
+    if isinstance(value, dict) and set(value) == {"base64"}:
+        return base64.b64decode(value["base64"], validate=True)
+    return value
