@@ -133,7 +133,7 @@ def resolve_parquet_history(
     ``liveKeys``: never both, since wandb-core appends live rows to parquet rows."""
     store = store_of(info)
     if settings_of(info).parquet_history:
-        version = history_export.exported_version(store, obj)
+        version = history_export.exported_version(store, obj.id)
         if version is not None:
             url = f"{base_url_of(info)}/_history/{obj.id}/{version}.parquet"
             return {"parquet_urls": [url], "live_data": []}

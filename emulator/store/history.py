@@ -136,7 +136,8 @@ class _Shapes:
         """The shape id of each key tuple."""
         found = list(map(self._ids.get, keys))
         if None in found:
-            found = [shape or self._add(key) for shape, key in zip(found, keys, strict=True)]
+            ids = self._ids
+            found = [ids.get(key) or self._add(key) for key in keys]
         return found
 
     def _add(self, keys: tuple[str, ...]) -> int:
