@@ -16,16 +16,21 @@ from client.errors import (
     MissingDependencyError,
     NotFoundError,
     UsageError,
+    WaitTimeoutError,
     WandbClientError,
 )
+from client.files import File, Files
 from client.history_scan import HistoryScan
 from client.projects import Project, Projects
 from client.run import Run, User
 from client.runs import Runs
+from client.summary import Summary
 
 __all__ = [
     "Api",
     "CommError",
+    "File",
+    "Files",
     "HistoryScan",
     "InvalidPathError",
     "MissingDependencyError",
@@ -34,7 +39,9 @@ __all__ = [
     "Projects",
     "Run",
     "Runs",
+    "Summary",
     "UsageError",
     "User",
+    "WaitTimeoutError",
     "WandbClientError",
 ]

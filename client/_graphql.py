@@ -7,7 +7,7 @@ import functools
 import logging
 import time
 import weakref
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from importlib import resources
 from types import ModuleType
 from typing import Any, Protocol
@@ -46,8 +46,8 @@ class HTTPClient(Protocol):
     def post(self, url: str, *, json: Any = ..., headers: Any = ...) -> Any:
         """Send a POST request and return an httpx-style response."""
 
-    def get(self, url: str, *, headers: Any = ...) -> Any:
-        """Send a GET request and return an httpx-style response."""
+    def request(self, method: str, url: str, *, content: Any = ..., headers: Any = ...) -> Any:
+        """Send any request and return an httpx-style response."""
 
 
 @functools.cache
@@ -85,17 +85,6 @@ def _error_messages(response: Any) -> list[str]:
             if isinstance(body.get(key), str):
                 return [body[key]]
     return [str(body)]
-
-
-def _raise_for_status(operation: str, response: Any) -> None:
-    if response.status_code >= 400:
-        messages = _error_messages(response)
-        detail = "; ".join(messages) or response.reason_phrase
-        raise CommError(
-            f"{operation}: HTTP {response.status_code}: {detail}",
-            status=response.status_code,
-            messages=messages,
-        )
 
 
 class GraphQLClient:
@@ -149,39 +138,67 @@ class GraphQLClient:
             "variables": dict(variables or {}),
             "operationName": operation,
         }
-        response = self._send(operation, self._http.post, self.url, json=payload)
-        _raise_for_status(operation, response)
+        response = self._send(operation, lambda: self._http.post(
+            self.url, json=payload, headers=self._headers
+        ))
+        self._check_status(operation, response)
         return self._data(operation, response)
 
-    def download(self, url: str) -> bytes:
-        """GET ``url`` (a file URL the server handed out) with the same auth and retries.
+    def transfer(
+        self,
+        method: str,
+        url: str,
+        *,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> bytes:
+        """Send a file ``GET`` or ``PUT`` to ``url`` (relative URLs are on this server),
+        authenticated, with extra ``headers``, and retried like GraphQL requests;
+        returns the response body.
 
         Raises:
             CommError: on transport failures and HTTP errors.
         """
-        response = self._send(f"GET {url}", self._http.get, url)
-        _raise_for_status(f"GET {url}", response)
+        if url.startswith("/"):
+            url = self.url.rsplit("/graphql", 1)[0] + url
+        label = f"{method} {url}"
+        all_headers = {**self._headers, **(headers or {})}
+        response = self._send(label, lambda: self._http.request(
+            method, url, content=content, headers=all_headers
+        ))
+        self._check_status(label, response)
         return response.content
+
+    @staticmethod
+    def _check_status(operation: str, response: Any) -> None:
+        if response.status_code >= 400:
+            messages = _error_messages(response)
+            detail = "; ".join(messages) or response.reason_phrase
+            raise CommError(
+                f"{operation}: HTTP {response.status_code}: {detail}",
+                status=response.status_code,
+                messages=messages,
+            )
 
     def close(self) -> None:
         """Close the HTTP client if this object created it."""
         if self._close_http is not None:
             self._close_http()
 
-    def _send(self, operation: str, method: Any, url: str, **kwargs: Any) -> Any:
+    def _send(self, operation: str, send: Callable[[], Any]) -> Any:
         attempt = 0
         while True:
             try:
-                response = method(url, headers=self._headers, **kwargs)
+                response = send()
             except _RETRYABLE_ERRORS as exc:
                 if attempt >= self._max_retries:
                     raise CommError(
-                        f"{operation}: request to {url} failed "
+                        f"{operation}: request to {self.url} failed "
                         f"after {attempt + 1} attempts: {exc!r}"
                     ) from exc
                 reason = repr(exc)
             except _HTTP_ERRORS as exc:
-                raise CommError(f"{operation}: request to {url} failed: {exc!r}") from exc
+                raise CommError(f"{operation}: request to {self.url} failed: {exc!r}") from exc
             else:
                 if not _is_retryable(response.status_code) or attempt >= self._max_retries:
                     return response

@@ -45,3 +45,7 @@ class NotFoundError(WandbClientError, ValueError):
 
 class MissingDependencyError(WandbClientError, ImportError):
     """An optional dependency (pandas, polars) that the call needs is not installed."""
+
+
+class WaitTimeoutError(WandbClientError, TimeoutError):
+    """A wait (such as :meth:`client.Run.wait_until_finished`) ran out of time."""

@@ -34,7 +34,7 @@ class _Pages:
         #: Pages reaching this step are (also) read live.
         self._min_live_step = -math.inf
         if urls and available("pyarrow"):
-            files = [run._session.graphql.download(url) for url in urls]
+            files = [run._session.graphql.transfer("GET", url) for url in urls]
             self._parquet = ParquetRows.read(files, self._keys)
             live_steps = [int(item["_step"]) for item in exported.get("liveData") or []]
             self._min_live_step = min(live_steps, default=math.inf)

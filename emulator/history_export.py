@@ -23,7 +23,7 @@ from itertools import repeat
 from typing import Any
 
 from emulator.store import Store
-from emulator.store.history import HISTORY
+from emulator.store.history import HISTORY, export_blob_key
 
 PARQUET_MEDIA_TYPE = "application/vnd.apache.parquet"
 
@@ -32,11 +32,6 @@ PARQUET_MEDIA_TYPE = "application/vnd.apache.parquet"
 def parquet_available() -> bool:
     """Whether pyarrow (the optional ``parquet`` extra) is installed."""
     return importlib.util.find_spec("pyarrow") is not None
-
-
-def blob_key(run_id: int) -> str:
-    """Where the parquet file of run ``run_id`` is kept."""
-    return f"history/{run_id}.parquet"
 
 
 def exported_version(store: Store, run_id: int) -> int | None:
@@ -49,7 +44,7 @@ def exported_version(store: Store, run_id: int) -> int | None:
         return None
     exportable = info.exportable
     if info.exported_version != info.version or (
-        exportable and store.blobs.get(blob_key(run_id)) is None
+        exportable and store.blobs.get(export_blob_key(run_id)) is None
     ):
         keys = dict.fromkeys(["_step"])
         for shape in info.shapes:
@@ -57,9 +52,9 @@ def exported_version(store: Store, run_id: int) -> int | None:
         data = to_parquet(store.history.select(run_id, HISTORY).rows(), keys)
         exportable = data is not None
         if data is None:
-            store.blobs.delete(blob_key(run_id))
+            store.blobs.delete(export_blob_key(run_id))
         else:
-            store.blobs.put(blob_key(run_id), data)
+            store.blobs.put(export_blob_key(run_id), data)
         store.history.mark_exported(run_id, HISTORY, info.version, exportable=exportable)
     return info.version if exportable else None
 
@@ -69,7 +64,7 @@ def read_export(store: Store, run_id: int, version: int) -> bytes | None:
     info = store.history.info(run_id, HISTORY)
     if info.exported_version != version or info.version != version or not info.exportable:
         return None
-    return store.blobs.get(blob_key(run_id))
+    return store.blobs.get(export_blob_key(run_id))
 
 
 def to_parquet(rows: Iterable[dict[str, Any]], keys: Iterable[str]) -> bytes | None:

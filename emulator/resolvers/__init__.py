@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from emulator.resolvers import history, project, query, run, user
+from emulator.resolvers import file, history, mutation, project, query, run, run_mutation, user
 
 BINDABLES = (
     *query.BINDABLES,
+    *mutation.BINDABLES,
     *user.BINDABLES,
     *project.BINDABLES,
     *run.BINDABLES,
+    *run_mutation.BINDABLES,
+    *file.BINDABLES,
     *history.BINDABLES,
 )

@@ -38,7 +38,7 @@ CREATE TABLE IF NOT EXISTS history_streams (
     exportable INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (run_id, stream)
 ) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS history_chunks (
+CREATE TABLE IF NOT EXISTS history (
     run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
     stream TEXT NOT NULL,
     chunk INTEGER NOT NULL,
@@ -51,7 +51,7 @@ CREATE TABLE IF NOT EXISTS history_chunks (
     PRIMARY KEY (run_id, stream, chunk)
 ) WITHOUT ROWID;
 """
-TABLES = ("history_streams", "history_chunks")
+TABLES = ("history_streams", "history")
 
 HISTORY = "history"
 EVENTS = "events"
@@ -191,6 +191,11 @@ class Selection:
         return Selection(parts)
 
 
+def export_blob_key(run_id: int) -> str:
+    """Where the exported (parquet) file of a run's history is kept among the blobs."""
+    return f"history/{run_id}.parquet"
+
+
 class HistoryStore:
     """Writes and reads history and events rows."""
 
@@ -254,7 +259,7 @@ class HistoryStore:
         info: StreamInfo,
     ) -> None:
         existing = conn.execute(
-            "SELECT steps, shapes, ends, data FROM history_chunks"
+            "SELECT steps, shapes, ends, data FROM history"
             " WHERE run_id = ? AND stream = ? AND chunk = ?",
             (run_id, stream, number),
         ).fetchone()
@@ -267,7 +272,7 @@ class HistoryStore:
             info.count(old, -1)
             chunk.splice(start, rows, shapes)
         conn.execute(
-            "INSERT OR REPLACE INTO history_chunks"
+            "INSERT OR REPLACE INTO history"
             " (run_id, stream, chunk, min_step, max_step, steps, shapes, ends, data)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (run_id, stream, number, *chunk.step_range(), *chunk.columns()),
@@ -276,7 +281,7 @@ class HistoryStore:
     @staticmethod
     def _last_step(conn: sqlite3.Connection, run_id: int, stream: str) -> int | None:
         return conn.execute(
-            "SELECT MAX(max_step) FROM history_chunks WHERE run_id = ? AND stream = ?",
+            "SELECT MAX(max_step) FROM history WHERE run_id = ? AND stream = ?",
             (run_id, stream),
         ).fetchone()[0]
 
@@ -339,7 +344,7 @@ class HistoryStore:
             if shapes is not None and not shapes:
                 return Selection([])
             sql = (
-                "SELECT steps, shapes, ends, data FROM history_chunks"
+                "SELECT steps, shapes, ends, data FROM history"
                 " WHERE run_id = ? AND stream = ?"
             )
             params: list[Any] = [run_id, stream]

@@ -11,7 +11,7 @@ from typing import Any
 from emulator.filters import compile_filters, compile_order
 from emulator.pagination import Cursor, keyset_condition, order_by
 from emulator.store.database import Database
-from emulator.store.projects import utc_now
+from emulator.store.projects import ProjectStore, utc_now
 from emulator.store.records import Run
 
 SCHEMA = """
@@ -94,6 +94,7 @@ class RunStore:
 
     def __init__(self, db: Database) -> None:
         self._db = db
+        self._projects = ProjectStore(db)
 
     def insert(self, project_id: int, runs: Iterable[Run]) -> list[int]:
         """Insert new runs into a project; returns their storage ids."""
@@ -121,6 +122,27 @@ class RunStore:
         self._db.execute(
             f"UPDATE runs SET {assignments} WHERE id = ?", (*values.values(), run_id)
         )
+
+    def upsert(
+        self, entity: str, project: str, name: str, changes: Mapping[str, Any], *, username: str
+    ) -> bool:
+        """Apply ``changes`` to run ``entity/project/name``, creating it (and its project)
+        as ``running`` if missing. Returns whether the run was created.
+
+        Only the changed columns are written, so concurrent upserts of different
+        fields of one run never undo each other.
+        """
+        with self._db.transaction():
+            existing = self.get(entity, project, name)
+            if existing is not None:
+                self.update(existing.id, changes)
+                return False
+            self._projects.ensure_user(username)
+            project_id = self._projects.ensure_project(entity, project).id
+            now = utc_now()
+            fields = {"state": "running", "heartbeat_at": now, "created_at": now, **changes}
+            self.insert(project_id, [Run(name=name, username=username, **fields)])
+            return True
 
     def delete(self, run_id: int) -> bool:
         """Delete a run and everything that belongs to it."""
