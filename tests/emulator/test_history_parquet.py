@@ -129,9 +129,9 @@ def test_without_pyarrow_or_with_parquet_off_history_is_live(
     monkeypatch.setattr(history_export, "parquet_available", lambda: False)
     assert _parquet_history(gql)["parquetUrls"] == []
     monkeypatch.undo()
-    app = gql.http.app
-    monkeypatch.setattr(app.state, "settings", Settings(parquet_history=False))
-    assert _parquet_history(gql) == {"parquetUrls": [], "liveData": [{"_step": s} for s in range(3)]}
+    gql.http.app.state.settings = Settings(parquet_history=False)  # this test's own app
+    live = [{"_step": step} for step in range(3)]
+    assert _parquet_history(gql) == {"parquetUrls": [], "liveData": live}
 
 
 def test_runs_without_history_have_nothing_to_read(gql: GraphQLClient, run_id: int) -> None:
