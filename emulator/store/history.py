@@ -378,4 +378,6 @@ class HistoryStore:
             key: {"typeCounts": [{"type": name, "count": n} for name, n in sorted(counts.items())]}
             for key, counts in sorted(info.types.items())
         }
-        return {"lastStep": info.last_step, "keys": keys}
+        # -1 for a run without steps: the SDK's own "no history" value (it adds 1 to it).
+        last_step = -1 if info.last_step is None else info.last_step
+        return {"lastStep": last_step, "keys": keys}

@@ -97,7 +97,7 @@ def test_history_keys_report_types_and_media(store: Store, run_id: int) -> None:
 
 
 def test_empty_run_has_no_last_step(store: Store, run_id: int) -> None:
-    assert store.history.history_keys(run_id) == {"lastStep": None, "keys": {}}
+    assert store.history.history_keys(run_id) == {"lastStep": -1, "keys": {}}
     assert store.history.history_rows(run_id) == []
 
 
