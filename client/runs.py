@@ -9,7 +9,7 @@ from typing import Any
 from client._paginator import Paginator
 from client._session import Session
 from client.errors import NotFoundError
-from client.history import Format, Stream, histories
+from client.history import histories
 from client.run import Run
 
 
@@ -88,17 +88,8 @@ class Runs(Paginator[Run]):
         project = (self.last_response or {}).get("project") or {}
         return int(project.get("runCount") or 0)
 
-    def histories(
-        self,
-        samples: int = 500,
-        keys: list[str] | None = None,
-        x_axis: str = "_step",
-        format: Format = "default",
-        stream: Stream = "default",
-    ) -> Any:
-        """Sampled history of every run with a ``run_id`` column; see
-        :func:`client.history.histories`."""
-        return histories(self, samples, keys, x_axis, format, stream)
+    #: Sampled history of every run, with a ``run_id`` column; see :func:`client.history.histories`.
+    histories = histories
 
     def __repr__(self) -> str:
         return f"<Runs {self.entity}/{self.project}>"
