@@ -41,6 +41,10 @@ def test_sampled_history_with_and_without_keys(
     rows = wandb_env.store.history.history_rows(record.id)
     validated = [{"_step": r["_step"], "val/loss": r["val/loss"]} for r in rows if "val/loss" in r]
     theirs, ours = _both(sdk, wandb_api, record)
+    assert theirs.history_keys == ours.history_keys
+    assert theirs.history_keys["keys"]["samples"]["typeCounts"] == [
+        {"type": "table-file", "count": 3}
+    ]
     for run in (theirs, ours):
         assert run.lastHistoryStep == rows[-1]["_step"]
         assert run.history(samples=8, pandas=False) == _spread(rows, 8)
