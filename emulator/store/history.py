@@ -18,8 +18,8 @@ import sqlite3
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import repeat
-from operator import methodcaller
+from itertools import compress, repeat
+from operator import contains, methodcaller
 from typing import Any
 
 from emulator.store.database import Database
@@ -91,30 +91,22 @@ class StreamInfo:
             index for index, shape in enumerate(self.shapes, start=1) if wanted.issubset(shape)
         )
 
-    def count(
-        self,
-        rows: Sequence[Mapping[str, Any]],
-        sign: int,
-        keys: Sequence[tuple[str, ...]] | None = None,
-    ) -> None:
-        """Add (``sign=1``) or remove (``-1``) the key/type counts of ``rows`` (whose key
-        tuples are ``keys``, when the caller has them already)."""
+    def count(self, rows: Sequence[Mapping[str, Any]], shapes: Sequence[int], sign: int) -> None:
+        """Add (``sign=1``) or remove (``-1``) the key/type counts of ``rows``, whose shape
+        ids are ``shapes``."""
         # Built from C-level maps: this runs for every row written.
         kinds = list(map(tuple, map(map, repeat(type), map(methodcaller("values"), rows))))
-        keys = list(map(tuple, rows)) if keys is None else keys
-        signatures = Counter(zip(keys, kinds, strict=True))
-        for (names, types), count in signatures.items():
-            for key, kind in zip(names, types, strict=True):
+        signatures = Counter(zip(shapes, kinds, strict=True))
+        for (shape, types), count in signatures.items():
+            for key, kind in zip(self.shapes[shape - 1], types, strict=True):
                 self._add(key, _WIRE_TYPES.get(kind, "unknown"), sign * count)
-        if any(dict in types for _, types in signatures):
-            # Media values (tables, images...) report their ``_type`` instead of "map".
-            for row, types in zip(rows, kinds, strict=True):
-                if dict in types:
-                    for key, value in row.items():
-                        media = value.get("_type") if isinstance(value, dict) else None
-                        if isinstance(media, str):
-                            self._add(key, "map", -sign)
-                            self._add(key, media, sign)
+        # Media values (tables, images...) report their ``_type`` instead of "map".
+        for row in compress(rows, map(contains, kinds, repeat(dict))):
+            for key, value in row.items():
+                media = value.get("_type") if isinstance(value, dict) else None
+                if isinstance(media, str):
+                    self._add(key, "map", -sign)
+                    self._add(key, media, sign)
 
     def _add(self, key: str, name: str, count: int) -> None:
         counts = self.types.setdefault(key, {})
@@ -224,23 +216,28 @@ class HistoryStore:
         rows = rows if isinstance(rows, list) else list(rows)
         with self._db.transaction() as conn:
             info = self._info(conn, run_id, stream)
-            keys = list(map(tuple, rows))
-            shapes = _Shapes(info).ids(keys)
+            shapes = _Shapes(info).ids(list(map(tuple, rows)))
+            highs = []
             position = 0
             while position < len(rows):
-                line = offset + position
-                number, start = divmod(line, CHUNK_LINES)
+                number, start = divmod(offset + position, CHUNK_LINES)
                 size = min(len(rows) - position, CHUNK_LINES - start)
-                part = rows[position : position + size]
-                self._write_chunk(
-                    conn, run_id, stream, number, start, part, shapes[position : position + size],
-                    info,
+                part = slice(position, position + size)
+                highs.append(
+                    self._write_chunk(
+                        conn, run_id, stream, number, start, rows[part], shapes[part], info
+                    )
                 )
                 position += size
-            info.count(rows, 1, keys)
+            if offset < info.line_count:  # lines were replaced: the last step may have dropped
+                info.last_step = self._last_step(conn, run_id, stream)
+            else:
+                info.last_step = max(
+                    (step for step in (info.last_step, *highs) if step is not None), default=None
+                )
+            info.count(rows, shapes, 1)
             info.line_count = max(info.line_count, offset + len(rows))
             info.version += 1
-            info.last_step = self._last_step(conn, run_id, stream)
             self._save_info(conn, run_id, stream, info)
             conn.execute(
                 f"UPDATE runs SET {stream}_line_count = ? WHERE id = ?", (info.line_count, run_id)
@@ -257,26 +254,30 @@ class HistoryStore:
         rows: Sequence[Mapping[str, Any]],
         shapes: Sequence[int],
         info: StreamInfo,
-    ) -> None:
-        existing = conn.execute(
-            "SELECT steps, shapes, ends, data FROM history"
-            " WHERE run_id = ? AND stream = ? AND chunk = ?",
-            (run_id, stream, number),
-        ).fetchone()
-        if existing is None and start == 0:
+    ) -> int | None:
+        """Put ``rows`` in chunk ``number`` from slot ``start``; returns the chunk's last step."""
+        new = number * CHUNK_LINES >= info.line_count  # past every stored line
+        if new and start == 0:
             chunk = Chunk.encode(rows, shapes)
         else:
+            existing = None if new else conn.execute(
+                "SELECT steps, shapes, ends, data FROM history"
+                " WHERE run_id = ? AND stream = ? AND chunk = ?",
+                (run_id, stream, number),
+            ).fetchone()
             chunk = Chunk.empty() if existing is None else Chunk.from_columns(*existing)
             stop = min(start + len(rows), len(chunk))
-            old = [chunk.row(slot) for slot in range(start, stop) if chunk.shapes[slot] != HOLE]
-            info.count(old, -1)
+            replaced = [slot for slot in range(start, stop) if chunk.shapes[slot] != HOLE]
+            info.count(list(chunk.rows(replaced)), [chunk.shapes[slot] for slot in replaced], -1)
             chunk.splice(start, rows, shapes)
+        low, high = chunk.step_range()
         conn.execute(
             "INSERT OR REPLACE INTO history"
             " (run_id, stream, chunk, min_step, max_step, steps, shapes, ends, data)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (run_id, stream, number, *chunk.step_range(), *chunk.columns()),
+            (run_id, stream, number, low, high, *chunk.columns()),
         )
+        return high
 
     @staticmethod
     def _last_step(conn: sqlite3.Connection, run_id: int, stream: str) -> int | None:

@@ -47,7 +47,7 @@ def step_of(row: Mapping[str, Any]) -> int:
 def steps_of(rows: Sequence[Mapping[str, Any]]) -> array:
     """The steps of ``rows`` as an ``array('q')``; plain int steps take the fast path."""
     try:
-        return array("q", [row.get("_step") for row in rows])
+        return array("q", [row.get("_step", NO_STEP) for row in rows])
     except (TypeError, OverflowError):  # a float, missing or out-of-range step
         return array("q", map(step_of, rows))
 
@@ -92,7 +92,7 @@ class Chunk:
 
     def step_range(self) -> tuple[int | None, int | None]:
         """The smallest and largest step of the chunk's lines (``None`` when none has one)."""
-        steps = [step for step in self.steps if step != NO_STEP]
+        steps = self.steps if NO_STEP not in self.steps else [s for s in self.steps if s != NO_STEP]
         return (min(steps), max(steps)) if steps else (None, None)
 
     def row(self, slot: int) -> dict[str, Any]:

@@ -166,3 +166,17 @@ def test_deleting_a_run_deletes_its_history(store: Store, run_id: int) -> None:
     assert store.delete_run(run_id)
     snapshot = store.export()
     assert snapshot["history"] == [] and snapshot["history_streams"] == []
+
+
+def test_rewriting_a_whole_chunk_replaces_it(store: Store, run_id: int) -> None:
+    rows = _rows(CHUNK_LINES * 2)
+    store.history.write_history(run_id, rows)
+    replacement = [{"_step": row["_step"], "acc": 0.5} for row in rows[CHUNK_LINES:]]
+    store.history.write_history(run_id, replacement, CHUNK_LINES)
+    assert store.history.history_rows(run_id) == rows[:CHUNK_LINES] + replacement
+    assert store.history.history_keys(run_id)["keys"]["acc"]["typeCounts"] == [
+        {"type": "number", "count": CHUNK_LINES}
+    ]
+    assert store.history.history_keys(run_id)["keys"]["loss"]["typeCounts"] == [
+        {"type": "number", "count": CHUNK_LINES}
+    ]
