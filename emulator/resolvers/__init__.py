@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from emulator.resolvers import mutation, project, query, run, user
+from emulator.resolvers import (
+    artifact,
+    artifact_collection,
+    artifact_mutation,
+    mutation,
+    project,
+    query,
+    run,
+    user,
+)
 
 BINDABLES = (
     *query.BINDABLES,
@@ -10,4 +19,7 @@ BINDABLES = (
     *user.BINDABLES,
     *project.BINDABLES,
     *run.BINDABLES,
+    *artifact.BINDABLES,
+    *artifact_collection.BINDABLES,
+    *artifact_mutation.BINDABLES,
 )

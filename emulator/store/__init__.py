@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from emulator.filters import register_sql_functions
-from emulator.store import history, projects, runs
+from emulator.store import artifacts, history, projects, runs
+from emulator.store.artifacts import ArtifactStore
 from emulator.store.blobs import BlobStore
 from emulator.store.database import Database
 from emulator.store.history import HistoryStore
@@ -16,6 +17,7 @@ from emulator.store.records import Project, Run, User, wandb_config
 from emulator.store.runs import RunPage, RunStore
 
 __all__ = [
+    "ArtifactStore",
     "BlobStore",
     "HistoryStore",
     "Project",
@@ -28,7 +30,7 @@ __all__ = [
     "wandb_config",
 ]
 
-_MODULES = (projects, runs, history)
+_MODULES = (projects, runs, history, artifacts)
 DB_FILENAME = "emulator.sqlite3"
 
 
@@ -54,6 +56,7 @@ class Store:
         self.projects = ProjectStore(self.db)
         self.runs = RunStore(self.db)
         self.history = HistoryStore(self.db)
+        self.artifacts = ArtifactStore(self.db, self.blobs)
 
     @property
     def tables(self) -> tuple[str, ...]:

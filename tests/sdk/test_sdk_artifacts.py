@@ -1,0 +1,59 @@
+"""The real SDK's artifact API against the emulator."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import wandb
+
+from emulator.store import Run
+from fixtures.handle import EmulatorHandle
+
+
+@pytest.fixture
+def logged(wandb_env: EmulatorHandle) -> tuple[Run, Run]:
+    trainer, evaluator = wandb_env.seed(project="lineage", runs=2, steps=3, seed=1)
+    store = wandb_env.store.artifacts
+    store.log(
+        wandb_env.entity, "lineage", collection="mnist", type_name="dataset",
+        files={"train.csv": b"a,b\n1,2\n", "nested/test.csv": b"a,b\n3,4\n"},
+        run_id=trainer.id, metadata={"rows": 2}, description="digits",
+    )
+    second = store.log(
+        wandb_env.entity, "lineage", collection="mnist", type_name="dataset",
+        files={"train.csv": b"a,b\n1,2\n5,6\n"}, run_id=trainer.id, aliases=["best"],
+    )
+    store.use(evaluator.id, second.id, "mnist:best")
+    return trainer, evaluator
+
+
+def test_fetch_by_version_latest_and_alias(sdk: wandb.Api, logged: tuple[Run, Run]) -> None:
+    entity = logged[0].entity
+    first = sdk.artifact(f"{entity}/lineage/mnist:v0")
+    assert first.version == "v0"
+    assert first.metadata == {"rows": 2}
+    assert first.description == "digits"
+    assert first.type == "dataset"
+    assert first.size == 16
+    assert sorted(f.name for f in first.files()) == ["nested/test.csv", "train.csv"]
+    latest = sdk.artifact(f"{entity}/lineage/mnist:latest")
+    assert latest.version == "v1"
+    assert set(latest.aliases) >= {"latest", "best"}
+    best = sdk.artifact(f"{entity}/lineage/mnist:best")
+    assert best.id == latest.id
+
+
+def test_download_cold_cache(sdk: wandb.Api, logged: tuple[Run, Run], tmp_path: Path) -> None:
+    entity = logged[0].entity
+    root = Path(sdk.artifact(f"{entity}/lineage/mnist:v0").download(str(tmp_path / "v0")))
+    assert (root / "train.csv").read_bytes() == b"a,b\n1,2\n"
+    assert (root / "nested" / "test.csv").read_bytes() == b"a,b\n3,4\n"
+
+
+def test_run_lineage(sdk: wandb.Api, logged: tuple[Run, Run]) -> None:
+    trainer, evaluator = logged
+    run = sdk.run(f"{trainer.entity}/lineage/{trainer.name}")
+    assert [a.version for a in run.logged_artifacts()] == ["v0", "v1"]
+    used = sdk.run(f"{trainer.entity}/lineage/{evaluator.name}").used_artifacts()
+    assert [a.name for a in used] == ["mnist:v1"]
