@@ -10,6 +10,8 @@ Example::
 """
 
 from client.api import Api
+from client.artifact_lists import ArtifactType
+from client.artifacts import Artifact, ArtifactFile
 from client.errors import (
     CommError,
     InvalidPathError,
@@ -23,6 +25,9 @@ from client.runs import Runs
 
 __all__ = [
     "Api",
+    "Artifact",
+    "ArtifactFile",
+    "ArtifactType",
     "CommError",
     "InvalidPathError",
     "NotFoundError",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import functools
 import logging
+import re
 import time
 import weakref
 from collections.abc import Mapping
@@ -23,6 +24,8 @@ except ImportError:  # pragma: no cover - depends on the environment
 
 logger = logging.getLogger(__name__)
 
+#: A fragment spread such as ``...ArtifactFragment`` (inline ``... on Type`` too; skipped).
+_SPREAD = re.compile(r"\.\.\.\s*([_A-Za-z][_0-9A-Za-z]*)")
 _HTTP_MODULES: tuple[ModuleType, ...] = (httpx,) if httpx2 is None else (httpx, httpx2)
 
 
@@ -43,15 +46,30 @@ class HTTPClient(Protocol):
     def base_url(self) -> Any:
         """The URL that relative request URLs are joined to (may be empty)."""
 
-    def post(self, url: str, *, json: Any = ..., headers: Any = ...) -> Any:
-        """Send a POST request and return an httpx-style response."""
+    def request(self, method: str, url: str, **kwargs: Any) -> Any:
+        """Send a request and return an httpx-style response."""
 
 
 @functools.cache
 def load_query(operation: str) -> str:
-    """The GraphQL document of ``operation``, read from ``client/queries/<operation>.graphql``."""
-    path = resources.files(__package__) / "queries" / f"{operation}.graphql"
-    return path.read_text(encoding="utf-8")
+    """The GraphQL document of ``operation``, read from ``client/queries/<operation>.graphql``.
+
+    Fragments it spreads (``...Name``) that live in ``client/queries/fragments/Name.graphql``
+    are appended, with the fragments those spread in turn.
+    """
+    queries = resources.files(__package__) / "queries"
+    parts = [(queries / f"{operation}.graphql").read_text(encoding="utf-8")]
+    seen: set[str] = set()
+    pending = _SPREAD.findall(parts[0])
+    while pending:
+        name = pending.pop()
+        fragment = queries / "fragments" / f"{name}.graphql"
+        if name in seen or not fragment.is_file():
+            continue
+        seen.add(name)
+        parts.append(fragment.read_text(encoding="utf-8"))
+        pending.extend(_SPREAD.findall(parts[-1]))
+    return "\n".join(parts)
 
 
 def _is_retryable(status: int) -> bool:
@@ -152,20 +170,44 @@ class GraphQLClient:
             self._close_http()
 
     def _post(self, payload: dict[str, Any]) -> Any:
-        operation = payload["operationName"]
+        return self._send(
+            payload["operationName"], "POST", self.url, json=payload, headers=self._headers
+        )
+
+    def transfer(
+        self, method: str, url: str, *, content: bytes | None = None, headers: Any = None
+    ) -> bytes:
+        """GET (download) or PUT (upload) ``url`` with retries; returns the response body.
+
+        Used for file URLs handed out by the server; no credentials are sent with them.
+
+        Raises:
+            CommError: on transport failures and HTTP errors.
+        """
+        response = self._send(f"{method} {url}", method, url, content=content, headers=headers)
+        if response.status_code >= 400:
+            messages = _error_messages(response)
+            raise CommError(
+                f"{method} {url}: HTTP {response.status_code}: {'; '.join(messages)}",
+                status=response.status_code,
+                messages=messages,
+            )
+        return response.content
+
+    def _send(self, operation: str, method: str, url: str, **kwargs: Any) -> Any:
         attempt = 0
         while True:
             try:
-                response = self._http.post(self.url, json=payload, headers=self._headers)
+                response = self._http.request(method, url, **kwargs)
             except _RETRYABLE_ERRORS as exc:
                 if attempt >= self._max_retries:
                     raise CommError(
-                        f"{operation}: request to {self.url} failed "
+                        f"{operation}: request to {url} failed "
                         f"after {attempt + 1} attempts: {exc!r}"
                     ) from exc
                 reason = repr(exc)
             except _HTTP_ERRORS as exc:
-                raise CommError(f"{operation}: request to {self.url} failed: {exc!r}") from exc
+                raise CommError(f"{operation}: request to {url} failed: {exc!r}") from exc
             else:
                 if not _is_retryable(response.status_code) or attempt >= self._max_retries:
                     return response

@@ -75,7 +75,7 @@ def _file_node(item: ArtifactFile, base_url: str) -> dict[str, Any]:
         "size_bytes": item.size,
         "mimetype": None,
         "updated_at": item.created_at,
-        "md5": item.md5,
+        "md_5": item.md5,  # the field md5, as Ariadne's name conversion spells it
         "digest": item.md5,
         "storage_path": f"wandb_artifacts/{item.md5_hex}",
     }

@@ -112,8 +112,9 @@ def resolve_create_files(
     edges = []
     for spec in input["artifact_files"]:
         owner = artifact_or_error(info, spec["artifact_id"])
-        needed = store.check_upload(owner.id, spec["name"], spec["md5"])
-        md5_hex = b64_to_hex(spec["md5"])
+        # Ariadne's name conversion turns the input field md5 into md_5.
+        needed = store.check_upload(owner.id, spec["name"], spec["md_5"])
+        md5_hex = b64_to_hex(spec["md_5"])
         node = {
             "id": ids.encode_id("File", owner.id, spec["name"]),
             "name": spec["name"],

@@ -57,3 +57,39 @@ def test_run_lineage(sdk: wandb.Api, logged: tuple[Run, Run]) -> None:
     assert [a.version for a in run.logged_artifacts()] == ["v0", "v1"]
     used = sdk.run(f"{trainer.entity}/lineage/{evaluator.name}").used_artifacts()
     assert [a.name for a in used] == ["mnist:v1"]
+
+
+def test_public_run_use_and_log_artifact(sdk: wandb.Api, logged: tuple[Run, Run]) -> None:
+    trainer, evaluator = logged
+    path = f"{trainer.entity}/lineage"
+    first = sdk.artifact(f"{path}/mnist:v0")
+    consumer = sdk.run(f"{path}/{evaluator.name}")
+    consumer.use_artifact(first)
+    assert [a.version for a in consumer.used_artifacts()] == ["v1", "v0"]
+    assert sorted(run.id for run in first.used_by()) == [evaluator.name]
+    assert first.logged_by().id == trainer.name
+
+    # Logging identical content (same digest) returns the committed version, with the alias.
+    consumer.log_artifact(first, aliases=["golden"], tags=["checked"])
+    again = sdk.artifact(f"{path}/mnist:golden")
+    assert again.id == first.id
+    assert again.tags == ["checked"]
+    assert [a.version for a in consumer.logged_artifacts()] == ["v0"]
+
+
+def test_types_and_versions(sdk: wandb.Api, logged: tuple[Run, Run]) -> None:
+    path = f"{logged[0].entity}/lineage"
+    assert [t.name for t in sdk.artifact_types(path)] == ["dataset"]
+    assert sdk.artifact_type("dataset", path).name == "dataset"
+    assert [c.name for c in sdk.artifact_collections(path, "dataset")] == ["mnist"]
+    assert [a.version for a in sdk.artifacts("dataset", f"{path}/mnist")] == ["v1", "v0"]
+    assert sdk.artifact_exists(f"{path}/mnist:v1")
+    assert not sdk.artifact_exists(f"{path}/mnist:v7")
+
+
+def test_unknown_names_are_errors(sdk: wandb.Api, logged: tuple[Run, Run]) -> None:
+    path = f"{logged[0].entity}/lineage"
+    with pytest.raises(wandb.errors.CommError):
+        sdk.artifact(f"{path}/nothing:v0")
+    with pytest.raises(wandb.errors.CommError):
+        sdk.artifact(f"{path}/mnist:nope")
