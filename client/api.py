@@ -204,7 +204,9 @@ class Api:
         if membership is None:
             qualified = f"{entity}/{project}/{path.collection}:{path.alias}"
             raise NotFoundError(f"artifact {qualified} not found")
-        artifact = Artifact.from_attrs(self._session, membership["artifact"])
+        artifact = Artifact.from_attrs(
+            self._session, membership["artifact"], f"{path.collection}:{path.alias}"
+        )
         if type is not None and artifact.type != type:
             raise UsageError(f"artifact {name!r} has type {artifact.type!r}, not {type!r}")
         return artifact

@@ -94,10 +94,16 @@ class Artifact:
         self._session: Session | None = None
         self._attrs: dict[str, Any] = {}
         self._local: dict[str, Path] = {}
+        self._requested: str | None = None
 
     @classmethod
-    def from_attrs(cls, session: Session, attrs: Mapping[str, Any]) -> Artifact:
-        """A version read from the server, from its GraphQL ``ArtifactFragment``."""
+    def from_attrs(
+        cls, session: Session, attrs: Mapping[str, Any], name: str | None = None
+    ) -> Artifact:
+        """A version read from the server, from its GraphQL ``ArtifactFragment``.
+
+        ``name`` is the ``collection:alias`` it was asked for by (default ``collection:vN``).
+        """
         metadata = attrs.get("metadata")
         artifact = cls(
             attrs["artifactSequence"]["name"],
@@ -107,6 +113,7 @@ class Artifact:
         )
         artifact._session = session
         artifact._attrs = dict(attrs)
+        artifact._requested = name
         return artifact
 
     def _server(self) -> Session:
@@ -147,13 +154,18 @@ class Artifact:
         return None if index is None else f"v{index}"
 
     @property
-    def name(self) -> str:
+    def source_name(self) -> str:
         """``name:vN`` for a committed version, the bare name for a draft."""
         return self._collection if self.version is None else f"{self._collection}:{self.version}"
 
     @property
+    def name(self) -> str:
+        """``name:alias`` as asked for in :meth:`client.Api.artifact`, else :attr:`source_name`."""
+        return self._requested or self.source_name
+
+    @property
     def qualified_name(self) -> str:
-        """``entity/project/name:vN``."""
+        """``entity/project/`` followed by :attr:`name`."""
         return f"{self.entity}/{self.project}/{self.name}"
 
     @property

@@ -36,7 +36,8 @@ def test_log_fetch_download(wandb_api: Api, runs: tuple, tmp_path: Path) -> None
 
     fetched = wandb_api.artifact(f"{logged.entity}/proj/corpus:best", type="dataset")
     assert fetched.id == logged.id
-    assert fetched.qualified_name == f"{logged.entity}/proj/corpus:v0"
+    assert fetched.qualified_name == f"{logged.entity}/proj/corpus:best"
+    assert fetched.source_name == "corpus:v0"
     assert fetched.metadata == {"lang": "en"}
     assert fetched.description == "words"
     assert fetched.size == len("alpha") + len("bee") + len("# hi")
