@@ -27,11 +27,11 @@ async def artifact_file(request: Request) -> Response:
     try:
         check_hex_md5(md5_hex)
         if request.method == "PUT":
-            await run_in_threadpool(store.put_file, md5_hex, await request.body())
+            await run_in_threadpool(store.contents.put_file, md5_hex, await request.body())
             return JSONResponse({})
     except ArtifactError as error:
         return bad_request(str(error))
-    data = await run_in_threadpool(store.file_contents, md5_hex)
+    data = await run_in_threadpool(store.contents.file, md5_hex)
     if data is None:
         return _not_found(f"artifact file {md5_hex}")
     return Response(data, media_type="application/octet-stream")
@@ -47,7 +47,7 @@ async def artifact_manifest(request: Request) -> Response:
         except ArtifactError as error:
             return bad_request(str(error))
         return JSONResponse({})
-    data = await run_in_threadpool(store.manifest, artifact_id)
+    data = await run_in_threadpool(store.contents.manifest, artifact_id)
     if data is None:
         return _not_found(f"manifest of artifact {artifact_id}")
     return Response(data, media_type="application/json")
@@ -59,7 +59,8 @@ async def fallback_file(request: Request) -> Response:
         md5_hex = check_hex_md5(request.path_params["md5_hex"])
     except ArtifactError as error:
         return bad_request(str(error))
-    data = await run_in_threadpool(request.app.state.store.artifacts.file_contents, md5_hex)
+    contents = request.app.state.store.artifacts.contents
+    data = await run_in_threadpool(contents.file, md5_hex)
     if data is None:
         return _not_found(f"artifact file {request.path_params['name']}")
     return Response(data, media_type="application/octet-stream")

@@ -145,7 +145,7 @@ def resolve_aliases(obj: Artifact, info: GraphQLResolveInfo) -> list[dict[str, A
 
 @artifact.field("currentManifest")
 def resolve_current_manifest(obj: Artifact, info: GraphQLResolveInfo) -> dict[str, Any] | None:
-    if store_of(info).artifacts.manifest(obj.id) is None:
+    if store_of(info).artifacts.contents.manifest(obj.id) is None:
         return None
     return manifest_of(obj, info)
 
@@ -177,7 +177,7 @@ def resolve_used_by(
     obj: Artifact, info: GraphQLResolveInfo, after: str | None = None, first: int | None = None
 ) -> dict[str, Any]:
     store = store_of(info)
-    runs = [store.runs.by_id(run_id) for run_id in store.artifacts.users(obj.id)]
+    runs = [store.runs.by_id(run_id) for run_id in store.artifacts.lineage.users(obj.id)]
     return list_connection([r for r in runs if r is not None], after=after, first=first)
 
 
@@ -201,7 +201,7 @@ def resolve_by_name(obj: Project, info: GraphQLResolveInfo, name: str) -> Artifa
 def resolve_output_artifacts(
     obj: Run, info: GraphQLResolveInfo, after: str | None = None, first: int | None = None
 ) -> dict[str, Any]:
-    artifacts = store_of(info).artifacts.logged_by_run(obj.id)
+    artifacts = store_of(info).artifacts.lineage.logged_by_run(obj.id)
     return list_connection(artifacts, after=after, first=first)
 
 
@@ -209,7 +209,7 @@ def resolve_output_artifacts(
 def resolve_input_artifacts(
     obj: Run, info: GraphQLResolveInfo, after: str | None = None, first: int | None = None
 ) -> dict[str, Any]:
-    artifacts = store_of(info).artifacts.used_by_run(obj.id)
+    artifacts = store_of(info).artifacts.lineage.used_by_run(obj.id)
     return list_connection(artifacts, after=after, first=first)
 
 

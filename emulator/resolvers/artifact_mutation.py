@@ -144,9 +144,10 @@ def resolve_use_artifact(
     _: Any, info: GraphQLResolveInfo, input: dict[str, Any]
 ) -> dict[str, Any]:
     """Record the version as an input of the run."""
-    used = artifact_or_error(info, input["artifact_id"])
+    store = store_of(info).artifacts
+    used = store.committed(artifact_id_of(input["artifact_id"]))
     consumer = _run(info, input["entity_name"], input["project_name"], input["run_name"])
-    store_of(info).artifacts.use(consumer.id, used.id, input.get("used_as"))
+    store.lineage.use(consumer.id, used, input.get("used_as"))
     return {"artifact": used}
 
 

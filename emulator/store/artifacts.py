@@ -1,27 +1,26 @@
-"""Artifacts: types, collections, versions (PENDING -> COMMITTED), aliases, files, lineage.
+"""Artifacts: types, collections, versions (PENDING -> COMMITTED), aliases and file lists.
 
-File contents are content-addressed blobs (``artifacts/files/<md5 hex>``), so identical
-files of any number of versions are stored once. A version's manifest is the blob
-``artifacts/manifests/<artifact id>``; committing a version checks that the manifest and
-every file it lists have arrived, then lists the files, numbers the version and moves
-its aliases, all in one transaction.
+Committing a version checks that its manifest and every file it lists have arrived
+(see :mod:`emulator.store.artifact_contents`), then lists the files, numbers the version
+and moves its aliases, all in one transaction. Lineage lives in
+:mod:`emulator.store.artifact_lineage`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import re
 import sqlite3
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from emulator.store.artifact_catalog import ArtifactCatalog
+from emulator.store.artifact_contents import ArtifactContents
+from emulator.store.artifact_lineage import OUTPUT, ArtifactLineage, link
 from emulator.store.artifact_records import (
     LATEST,
     Artifact,
-    ArtifactCollection,
     ArtifactFile,
-    ArtifactType,
 )
 from emulator.store.blobs import BlobStore
 from emulator.store.database import Database
@@ -30,11 +29,12 @@ from emulator.store.manifests import (
     ManifestEntry,
     b64_to_hex,
     build_manifest,
+    check_alias,
     check_file_name,
-    check_hex_md5,
     manifest_digest,
     md5_b64,
-    parse_manifest,
+    split_name,
+    version_index,
 )
 from emulator.store.projects import ProjectStore, utc_now
 
@@ -53,6 +53,8 @@ CREATE TABLE IF NOT EXISTS artifact_collections (
     name TEXT NOT NULL,
     description TEXT,
     created_at TEXT NOT NULL,
+    -- Version indexes are never reused, even after a version is deleted.
+    next_version INTEGER NOT NULL DEFAULT 0,
     UNIQUE (project_id, name)
 );
 CREATE TABLE IF NOT EXISTS artifacts (
@@ -111,9 +113,6 @@ TABLES = (
     "artifact_lineage",
 )
 
-_VERSION = re.compile(r"v(\d+)")
-_ALIAS = re.compile(r"[^:/\s]{1,128}")
-_COLLECTION_NAME = re.compile(r"[A-Za-z0-9_.\-]{1,128}")
 _SELECT = """
 SELECT a.*, c.name AS collection, c.project_id, t.name AS type, p.name AS project,
        e.name AS entity
@@ -123,41 +122,6 @@ JOIN artifact_types t ON t.id = c.type_id
 JOIN projects p ON p.id = c.project_id
 JOIN entities e ON e.id = p.entity_id
 """
-_COLLECTION_SELECT = """
-SELECT c.id, c.project_id, e.name AS entity, p.name AS project, c.name, t.name AS type,
-       c.created_at, c.description
-FROM artifact_collections c
-JOIN artifact_types t ON t.id = c.type_id
-JOIN projects p ON p.id = c.project_id
-JOIN entities e ON e.id = p.entity_id
-"""
-
-
-def file_key(md5_hex: str) -> str:
-    """The blob key of a file's contents."""
-    return f"artifacts/files/{check_hex_md5(md5_hex)}"
-
-
-def manifest_key(artifact_id: int) -> str:
-    """The blob key of a version's manifest."""
-    return f"artifacts/manifests/{int(artifact_id)}"
-
-
-def split_name(name: str) -> tuple[str, str]:
-    """``("coll", "alias")`` from ``"coll:alias"``; ArtifactError for any other form."""
-    collection, sep, alias = name.partition(":")
-    if not sep or not collection or not alias or ":" in alias or "/" in name:
-        raise ArtifactError(
-            f"invalid artifact name {name!r}: expected 'name:version' or 'name:alias'"
-        )
-    return collection, alias
-
-
-def check_alias(alias: Any) -> str:
-    """A user alias: no ``:``, ``/`` or spaces, and not a version such as ``v3``."""
-    if not isinstance(alias, str) or not _ALIAS.fullmatch(alias) or _VERSION.fullmatch(alias):
-        raise ArtifactError(f"invalid alias {alias!r}: aliases cannot be versions or contain ':/'")
-    return alias
 
 
 def _record(row: sqlite3.Row) -> Artifact:
@@ -168,84 +132,18 @@ def _record(row: sqlite3.Row) -> Artifact:
     return Artifact(**data)
 
 
-class ArtifactStore:
-    """Reads and writes artifacts; file contents go to the shared :class:`BlobStore`."""
+class ArtifactStore(ArtifactCatalog):
+    """Reads and writes artifact versions; file contents go to the shared :class:`BlobStore`.
+
+    Types and collections come from :class:`ArtifactCatalog`; ``contents`` holds the
+    bytes and ``lineage`` the runs that logged and used each version.
+    """
 
     def __init__(self, db: Database, blobs: BlobStore) -> None:
-        self._db = db
-        self._blobs = blobs
+        super().__init__(db)
         self._projects = ProjectStore(db)
-
-    # -- types and collections ------------------------------------------------------------
-
-    def types(self, project_id: int, name: str | None = None) -> list[ArtifactType]:
-        """The artifact types used in a project (only ``name`` if given), oldest first."""
-        where, params = "t.project_id = ?", [project_id]
-        if name is not None:
-            where += " AND t.name = ?"
-            params.append(name)
-        rows = self._db.execute(
-            "SELECT t.id, t.project_id, e.name AS entity, p.name AS project, t.name, t.created_at"
-            " FROM artifact_types t JOIN projects p ON p.id = t.project_id"
-            f" JOIN entities e ON e.id = p.entity_id WHERE {where} ORDER BY t.id",
-            params,
-        )
-        return [ArtifactType(**dict(row)) for row in rows]
-
-    def collection(self, project_id: int, name: str) -> ArtifactCollection | None:
-        """The collection ``name`` of a project, or ``None``."""
-        row = self._db.one(
-            _COLLECTION_SELECT + " WHERE c.project_id = ? AND c.name = ?", (project_id, name)
-        )
-        return None if row is None else ArtifactCollection(**dict(row))
-
-    def collection_by_id(self, collection_id: int) -> ArtifactCollection | None:
-        """The collection with storage id ``collection_id``, or ``None``."""
-        row = self._db.one(_COLLECTION_SELECT + " WHERE c.id = ?", (collection_id,))
-        return None if row is None else ArtifactCollection(**dict(row))
-
-    def collections(
-        self, project_id: int, type_name: str | None = None
-    ) -> list[ArtifactCollection]:
-        """The collections of a project (of one type if given), oldest first."""
-        where, params = "c.project_id = ?", [project_id]
-        if type_name is not None:
-            where += " AND t.name = ?"
-            params.append(type_name)
-        rows = self._db.execute(_COLLECTION_SELECT + f" WHERE {where} ORDER BY c.id", params)
-        return [ArtifactCollection(**dict(row)) for row in rows]
-
-    def _ensure_collection(
-        self, conn: sqlite3.Connection, project_id: int, name: str, type_name: str
-    ) -> int:
-        if not _COLLECTION_NAME.fullmatch(name):
-            raise ArtifactError(
-                f"invalid artifact name {name!r}: use letters, digits, '-', '_' and '.'"
-            )
-        if not type_name or "/" in type_name or ":" in type_name:
-            raise ArtifactError(f"invalid artifact type {type_name!r}")
-        now = utc_now()
-        conn.execute(
-            "INSERT OR IGNORE INTO artifact_types (project_id, name, created_at) VALUES (?, ?, ?)",
-            (project_id, type_name, now),
-        )
-        type_id = conn.execute(
-            "SELECT id FROM artifact_types WHERE project_id = ? AND name = ?",
-            (project_id, type_name),
-        ).fetchone()[0]
-        existing = self.collection(project_id, name)
-        if existing is not None:
-            if existing.type != type_name:
-                raise ArtifactError(
-                    f"artifact {name!r} has type {existing.type!r}, cannot log it as {type_name!r}"
-                )
-            return existing.id
-        cursor = conn.execute(
-            "INSERT INTO artifact_collections (project_id, type_id, name, created_at)"
-            " VALUES (?, ?, ?, ?)",
-            (project_id, type_id, name, now),
-        )
-        return int(cursor.lastrowid)
+        self.contents = ArtifactContents(blobs)
+        self.lineage = ArtifactLineage(db, _SELECT, _record)
 
     # -- versions ---------------------------------------------------------------------------
 
@@ -265,9 +163,9 @@ class ArtifactStore:
 
     def resolve(self, collection_id: int, alias: str) -> Artifact | None:
         """The committed version named by ``vN``, an alias or a digest, or ``None``."""
-        version = _VERSION.fullmatch(alias)
-        if version:
-            where, params = "a.version_index = ?", [int(version.group(1))]
+        index = version_index(alias)
+        if index is not None:
+            where, params = "a.version_index = ?", [index]
         else:
             where = (
                 "(a.id = (SELECT artifact_id FROM artifact_aliases"
@@ -334,7 +232,7 @@ class ArtifactStore:
             check_alias(alias)
         with self._db.transaction() as conn:
             project_id = self._projects.ensure_project(entity, project).id
-            collection_id = self._ensure_collection(conn, project_id, collection, type_name)
+            collection_id = self.ensure_collection(conn, project_id, collection, type_name)
             existing = conn.execute(
                 "SELECT id FROM artifacts WHERE collection_id = ? AND digest = ?"
                 " AND state = 'COMMITTED' ORDER BY version_index DESC LIMIT 1",
@@ -360,9 +258,16 @@ class ArtifactStore:
                 )
                 artifact_id = int(cursor.lastrowid)
             if run_id is not None:
-                self._link(conn, run_id, artifact_id, "output")
+                link(conn, run_id, artifact_id, OUTPUT)
         artifact = self.get(artifact_id)
         assert artifact is not None
+        return artifact
+
+    def committed(self, artifact_id: int) -> Artifact:
+        """The COMMITTED version ``artifact_id``; ArtifactError if there is none."""
+        artifact = self.get(artifact_id)
+        if artifact is None or artifact.state != "COMMITTED":
+            raise ArtifactError(f"artifact {artifact_id} is not a committed version")
         return artifact
 
     def _pending(self, artifact_id: int) -> Artifact:
@@ -383,24 +288,12 @@ class ArtifactStore:
         """
         self._pending(artifact_id)
         check_file_name(name)
-        return self._blobs.get(file_key(b64_to_hex(md5))) is None
-
-    def put_file(self, md5_hex: str, data: bytes) -> None:
-        """Store file contents under their MD5; ArtifactError if the bytes do not match it."""
-        actual = hashlib.md5(data).hexdigest()
-        if actual != check_hex_md5(md5_hex):
-            raise ArtifactError(f"uploaded bytes have md5 {actual}, expected {md5_hex}")
-        self._blobs.put(file_key(md5_hex), data)
+        return not self.contents.has_file(md5)
 
     def put_manifest(self, artifact_id: int, data: bytes) -> None:
         """Store the manifest of a PENDING version after checking it."""
         self._pending(artifact_id)
-        parse_manifest(data)
-        self._blobs.put(manifest_key(artifact_id), data)
-
-    def manifest(self, artifact_id: int) -> bytes | None:
-        """The manifest document of a version, or ``None`` if it never arrived."""
-        return self._blobs.get(manifest_key(artifact_id))
+        self.contents.put_manifest(artifact_id, data)
 
     def commit(self, artifact_id: int) -> Artifact:
         """Commit a PENDING version: list its files, number it, move ``latest`` and its aliases.
@@ -414,7 +307,7 @@ class ArtifactStore:
             if artifact is not None and artifact.state == "COMMITTED":
                 return artifact
             artifact = self._pending(artifact_id)
-            entries = self._checked_entries(artifact)
+            entries = self.contents.committable_entries(artifact)
             now = utc_now()
             conn.executemany(
                 "INSERT INTO artifact_files (artifact_id, name, md5, md5_hex, size,"
@@ -425,10 +318,13 @@ class ArtifactStore:
                 ],
             )
             index = conn.execute(
-                "SELECT COALESCE(MAX(version_index) + 1, 0) FROM artifacts"
-                " WHERE collection_id = ?",
+                "SELECT next_version FROM artifact_collections WHERE id = ?",
                 (artifact.collection_id,),
             ).fetchone()[0]
+            conn.execute(
+                "UPDATE artifact_collections SET next_version = ? WHERE id = ?",
+                (index + 1, artifact.collection_id),
+            )
             pending = json.loads(
                 conn.execute(
                     "SELECT pending_aliases FROM artifacts WHERE id = ?", (artifact_id,)
@@ -443,39 +339,6 @@ class ArtifactStore:
         committed = self.get(artifact_id)
         assert committed is not None
         return committed
-
-    def _checked_entries(self, artifact: Artifact) -> list[ManifestEntry]:
-        document = self.manifest(artifact.id)
-        if document is None:
-            raise ArtifactError(
-                f"cannot commit artifact {artifact.collection}: its manifest was never uploaded"
-            )
-        entries = parse_manifest(document)
-        digest = manifest_digest({entry.path: entry.digest for entry in entries})
-        if digest != artifact.digest:
-            raise ArtifactError(
-                f"cannot commit artifact {artifact.collection}: manifest digest {digest}"
-                f" does not match the artifact digest {artifact.digest}"
-            )
-        missing = [
-            entry.path for entry in entries
-            if self._blobs.get(file_key(b64_to_hex(entry.digest))) is None
-        ]
-        if missing:
-            raise ArtifactError(
-                f"cannot commit artifact {artifact.collection}: files never uploaded:"
-                f" {', '.join(sorted(missing))}"
-            )
-        return entries
-
-    def add_aliases(self, artifact_id: int, aliases: Iterable[str]) -> None:
-        """Put user aliases on a committed version, moving them off other versions."""
-        artifact = self.get(artifact_id)
-        if artifact is None or artifact.state != "COMMITTED":
-            raise ArtifactError(f"artifact {artifact_id} is not a committed version")
-        names = [check_alias(alias) for alias in aliases if alias != LATEST]
-        with self._db.transaction() as conn:
-            self._move_aliases(conn, artifact.collection_id, artifact_id, names)
 
     @staticmethod
     def _add_tags(conn: sqlite3.Connection, artifact_id: int, tags: Iterable[str]) -> None:
@@ -522,7 +385,7 @@ class ArtifactStore:
         if artifact.state == "COMMITTED":
             return artifact
         for data in files.values():
-            self.put_file(hashlib.md5(data).hexdigest(), data)
+            self.contents.put_file(hashlib.md5(data).hexdigest(), data)
         entries = [
             ManifestEntry(name, digests[name], len(data), None) for name, data in files.items()
         ]
@@ -554,60 +417,6 @@ class ArtifactStore:
         )
         return [ArtifactFile(**dict(row)) for row in rows]
 
-    def file_contents(self, md5_hex: str) -> bytes | None:
-        """The stored bytes with this MD5, or ``None``."""
-        return self._blobs.get(file_key(md5_hex))
-
-    # -- lineage ----------------------------------------------------------------------------
-
-    @staticmethod
-    def _link(
-        conn: sqlite3.Connection, run_id: int, artifact_id: int, direction: str,
-        used_as: str | None = None,
-    ) -> None:
-        conn.execute(
-            "INSERT OR IGNORE INTO artifact_lineage"
-            " (run_id, artifact_id, direction, used_as, created_at) VALUES (?, ?, ?, ?, ?)",
-            (run_id, artifact_id, direction, used_as, utc_now()),
-        )
-
-    def _linked(self, run_id: int, direction: str) -> list[Artifact]:
-        rows = self._db.execute(
-            _SELECT.replace(
-                "FROM artifacts a",
-                "FROM artifact_lineage l JOIN artifacts a ON a.id = l.artifact_id",
-            )
-            + " WHERE l.run_id = ? AND l.direction = ? AND a.state = 'COMMITTED'"
-            " ORDER BY l.rowid",
-            (run_id, direction),
-        )
-        return [_record(row) for row in rows]
-
-    def logged_by_run(self, run_id: int) -> list[Artifact]:
-        """The committed versions a run logged (or declared as its output), in that order."""
-        return self._linked(run_id, "output")
-
-    def used_by_run(self, run_id: int) -> list[Artifact]:
-        """The versions a run used, in the order it first used them."""
-        return self._linked(run_id, "input")
-
-    def users(self, artifact_id: int) -> list[int]:
-        """Storage ids of the runs that used a version, in the order they used it."""
-        rows = self._db.execute(
-            "SELECT run_id FROM artifact_lineage WHERE artifact_id = ? AND direction = 'input'"
-            " ORDER BY rowid",
-            (artifact_id,),
-        )
-        return [row[0] for row in rows]
-
-    def use(self, run_id: int, artifact_id: int, used_as: str | None = None) -> None:
-        """Record that a run used a committed version (again: no change)."""
-        artifact = self.get(artifact_id)
-        if artifact is None or artifact.state != "COMMITTED":
-            raise ArtifactError(f"artifact {artifact_id} is not a committed version")
-        with self._db.transaction() as conn:
-            self._link(conn, run_id, artifact_id, "input", used_as)
-
     def delete_logged_by(self, run_id: int) -> int:
         """Delete the versions a run created (with their files and aliases); returns how many.
 
@@ -623,5 +432,5 @@ class ArtifactStore:
                 if newest is not None:
                     self._move_aliases(conn, collection_id, newest.id, [LATEST])
         for row in rows:
-            self._blobs.delete(manifest_key(row[0]))
+            self.contents.delete_manifest(row[0])
         return len(rows)

@@ -1,4 +1,4 @@
-"""Artifact manifests (W&B's storage-layout V2 JSON) and the checks on what clients send.
+"""Artifact manifests (W&B's storage-layout V2 JSON) and checks of the names clients send.
 
 A manifest lists an artifact version's files: ``{"version": 1, "storagePolicy":
 "wandb-storage-policy-v1", "storagePolicyConfig": {"storageLayout": "V2"}, "contents":
@@ -19,6 +19,8 @@ from typing import Any
 
 _MANIFEST_HEADER = b"wandb-artifact-manifest-v1\n"
 _HEX_MD5 = re.compile(r"[0-9a-f]{32}")
+_VERSION = re.compile(r"v(\d+)")
+_ALIAS = re.compile(r"[^:/\s]{1,128}")
 
 
 class ArtifactError(ValueError):
@@ -45,6 +47,31 @@ def check_file_name(name: Any) -> str:
     ):
         raise ArtifactError(f"invalid artifact file name {name!r}: must be a relative path")
     return name
+
+
+def split_name(name: str) -> tuple[str, str]:
+    """``("coll", "alias")`` from ``"coll:alias"``; ArtifactError for any other form."""
+    collection, sep, alias = name.partition(":")
+    if not sep or not collection or not alias or ":" in alias or "/" in name:
+        raise ArtifactError(
+            f"invalid artifact name {name!r}: expected 'name:version' or 'name:alias'"
+        )
+    return collection, alias
+
+
+def check_alias(alias: Any) -> str:
+    """A user alias: no ``:``, ``/`` or spaces, and not a version such as ``v3``."""
+    if not isinstance(alias, str) or not _ALIAS.fullmatch(alias):
+        raise ArtifactError(f"invalid alias {alias!r}: aliases cannot contain ':', '/' or spaces")
+    if version_index(alias) is not None:
+        raise ArtifactError(f"invalid alias {alias!r}: versions such as v3 are not aliases")
+    return alias
+
+
+def version_index(alias: str) -> int | None:
+    """``N`` for a version name ``vN``, else ``None``."""
+    found = _VERSION.fullmatch(alias)
+    return None if found is None else int(found.group(1))
 
 
 def b64_to_hex(md5: Any) -> str:

@@ -25,7 +25,7 @@ def logged(wandb_env: EmulatorHandle) -> tuple[Run, Run]:
         wandb_env.entity, "lineage", collection="mnist", type_name="dataset",
         files={"train.csv": b"a,b\n1,2\n5,6\n"}, run_id=trainer.id, aliases=["best"],
     )
-    store.use(evaluator.id, second.id, "mnist:best")
+    store.lineage.use(evaluator.id, second, "mnist:best")
     return trainer, evaluator
 
 
