@@ -256,3 +256,12 @@ def test_unknown_and_malformed_ids_and_names(gql: GraphQLClient, run: None) -> N
     assert "invalid artifact name" in gql.query(by_name, {"name": "data"})["errors"][0]["message"]
     assert "invalid artifact name" in gql.query(by_name, {"name": "a:b:c"})["errors"][0][
         "message"]
+
+
+def test_fallback_download_path_serves_the_bytes(gql: GraphQLClient, run: None) -> None:
+    artifact_id = _log(gql, FILES_CONTENT)
+    md5_hex = hashlib.md5(b"bee").hexdigest()
+    url = f"/artifactsV2/default/ent/proj/data/{artifact_id}/{md5_hex}/b.txt"
+    assert gql.http.get(url).content == b"bee"
+    assert gql.http.get(url.replace(md5_hex, "f" * 32)).status_code == 404
+    assert gql.http.get(url.replace(md5_hex, "nothex")).status_code == 400
