@@ -190,7 +190,8 @@ def resolve_artifact(_: Any, info: GraphQLResolveInfo, id: str) -> Artifact | No
 @project.field("artifact")
 @project.field("artifactCollectionMembership")
 def resolve_by_name(obj: Project, info: GraphQLResolveInfo, name: str) -> Artifact | None:
-    """The committed version ``collection:alias`` (``vN``, alias or digest), else ``null``."""
+    """The committed version ``collection:alias`` (``vN``, alias or digest; ``collection``
+    alone means ``latest``), else ``null``."""
     try:
         return store_of(info).artifacts.by_name(obj.id, name)
     except ArtifactError as error:

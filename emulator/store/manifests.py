@@ -50,9 +50,14 @@ def check_file_name(name: Any) -> str:
 
 
 def split_name(name: str) -> tuple[str, str]:
-    """``("coll", "alias")`` from ``"coll:alias"``; ArtifactError for any other form."""
+    """``("coll", "alias")`` from ``"coll:alias"`` (``"coll"`` means ``coll:latest``).
+
+    ArtifactError for any other form.
+    """
     collection, sep, alias = name.partition(":")
-    if not sep or not collection or not alias or ":" in alias or "/" in name:
+    if not sep:
+        alias = "latest"
+    if not collection or not alias or ":" in alias or "/" in name:
         raise ArtifactError(
             f"invalid artifact name {name!r}: expected 'name:version' or 'name:alias'"
         )

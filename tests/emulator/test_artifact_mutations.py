@@ -253,7 +253,8 @@ def test_unknown_and_malformed_ids_and_names(gql: GraphQLClient, run: None) -> N
     by_name = """query($name: String!) { project(name: "proj", entityName: "ent") {
         artifactCollectionMembership(name: $name) { id } } }"""
     assert gql.data(by_name, {"name": "data:v0"})["project"]["artifactCollectionMembership"] is None
-    assert "invalid artifact name" in gql.query(by_name, {"name": "data"})["errors"][0]["message"]
+    assert "invalid artifact name" in gql.query(by_name, {"name": "data:"})["errors"][0]["message"]
+    assert "invalid artifact name" in gql.query(by_name, {"name": ":v0"})["errors"][0]["message"]
     assert "invalid artifact name" in gql.query(by_name, {"name": "a:b:c"})["errors"][0][
         "message"]
 
