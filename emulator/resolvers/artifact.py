@@ -72,9 +72,9 @@ def _file_node(item: ArtifactFile, base_url: str) -> dict[str, Any]:
         "display_name": item.name,
         "url": url,
         "direct_url": url,
-        "size_bytes": item.size,
-        "mimetype": None,
-        "updated_at": item.created_at,
+        "size_bytes": item.size_bytes,
+        "mimetype": item.mimetype,
+        "updated_at": item.updated_at,
         "md_5": item.md5,  # the field md5, as Ariadne's name conversion spells it
         "digest": item.md5,
         "storage_path": f"wandb_artifacts/{item.md5_hex}",

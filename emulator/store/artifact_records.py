@@ -76,6 +76,7 @@ class ArtifactFile:
     name: str
     md5: str
     md5_hex: str
-    size: int
+    size_bytes: int
     birth_artifact_id: int
-    created_at: str
+    updated_at: str
+    mimetype: str | None = None

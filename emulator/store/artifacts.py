@@ -89,9 +89,9 @@ CREATE TABLE IF NOT EXISTS artifact_files (
     name TEXT NOT NULL,
     md5 TEXT NOT NULL,
     md5_hex TEXT NOT NULL,
-    size INTEGER NOT NULL,
+    size_bytes INTEGER NOT NULL,
     birth_artifact_id INTEGER NOT NULL,
-    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
     PRIMARY KEY (artifact_id, name)
 );
 CREATE TABLE IF NOT EXISTS artifact_lineage (
@@ -310,8 +310,8 @@ class ArtifactStore(ArtifactCatalog):
             entries = self.contents.committable_entries(artifact)
             now = utc_now()
             conn.executemany(
-                "INSERT INTO artifact_files (artifact_id, name, md5, md5_hex, size,"
-                " birth_artifact_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO artifact_files (artifact_id, name, md5, md5_hex, size_bytes,"
+                " birth_artifact_id, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [
                     (artifact_id, e.path, e.digest, b64_to_hex(e.digest), e.size, artifact_id, now)
                     for e in entries
