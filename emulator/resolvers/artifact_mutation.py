@@ -85,6 +85,7 @@ def resolve_create_artifact(
         tags=[tag["tag_name"] for tag in input.get("tags") or []],
         ttl_duration_seconds=input.get("ttl_duration_seconds"),
         history_step=input.get("history_step"),
+        deduplicate=input.get("enable_digest_deduplication") is not False,
     )
     return {"artifact": created}
 

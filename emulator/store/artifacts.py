@@ -221,11 +221,13 @@ class ArtifactStore(ArtifactCatalog):
         tags: Iterable[str] = (),
         ttl_duration_seconds: int | None = None,
         history_step: int | None = None,
+        deduplicate: bool = True,
     ) -> Artifact:
-        """A new PENDING version, or the COMMITTED one of the collection with this digest.
+        """A new PENDING version, or (with ``deduplicate``) the COMMITTED one of the
+        collection with this digest.
 
-        In the second case ``aliases`` are applied to that version at once; otherwise
-        they are kept until :meth:`commit`.
+        In the second case ``aliases`` and ``tags`` are applied to that version at once;
+        otherwise they are kept until :meth:`commit`.
         """
         alias_list = [alias for alias in dict.fromkeys(aliases) if alias != LATEST]
         for alias in alias_list:
@@ -238,7 +240,7 @@ class ArtifactStore(ArtifactCatalog):
                 " AND state = 'COMMITTED' ORDER BY version_index DESC LIMIT 1",
                 (collection_id, digest),
             ).fetchone()
-            if existing is not None:
+            if existing is not None and deduplicate:
                 artifact_id = existing[0]
                 self._move_aliases(conn, collection_id, artifact_id, alias_list)
                 self._add_tags(conn, artifact_id, tags)

@@ -165,6 +165,8 @@ def test_same_digest_returns_committed_version_and_moves_alias(
     assert again["state"] == "COMMITTED"
     assert again["artifactSequence"]["latestArtifact"]["versionIndex"] == 1
     assert [a["alias"] for a in gql.data(BY_ID, {"id": first})["artifact"]["aliases"]] == ["best"]
+    fresh = _create(gql, _digest(FILES_CONTENT), enableDigestDeduplication=False)
+    assert fresh["data"]["createArtifact"]["artifact"]["state"] == "PENDING"
 
 
 def test_known_blobs_need_no_upload_and_edges_keep_input_order(
