@@ -67,7 +67,7 @@ def manifest_of(obj: Artifact, info: GraphQLResolveInfo) -> dict[str, Any]:
 def _file_node(item: ArtifactFile, base_url: str) -> dict[str, Any]:
     url = artifact_urls.file_url(base_url, item.md5_hex)
     return {
-        "id": ids.encode_id("File", item.artifact_id, item.name),
+        "id": ids.encode_id("File", item.id),
         "name": item.name,
         "display_name": item.name,
         "url": url,
@@ -77,7 +77,7 @@ def _file_node(item: ArtifactFile, base_url: str) -> dict[str, Any]:
         "updated_at": item.updated_at,
         "md_5": item.md5,  # the field md5, as Ariadne's name conversion spells it
         "digest": item.md5,
-        "storage_path": f"wandb_artifacts/{item.md5_hex}",
+        "storage_path": item.blob_key,
     }
 
 

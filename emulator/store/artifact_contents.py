@@ -7,6 +7,7 @@ versions are stored once; a version's manifest lives under ``artifacts/manifests
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 
 from emulator.store.artifact_records import Artifact
 from emulator.store.blobs import BlobStore
@@ -60,9 +61,10 @@ class ArtifactContents:
         """The manifest document of a version, or ``None`` if it never arrived."""
         return self._blobs.get(manifest_key(artifact_id))
 
-    def delete_manifest(self, artifact_id: int) -> None:
-        """Forget a deleted version's manifest (its files may be shared, so they stay)."""
-        self._blobs.delete(manifest_key(artifact_id))
+    def delete_manifests(self, artifact_ids: Iterable[int]) -> None:
+        """Forget deleted versions' manifests (their files may be shared, so they stay)."""
+        for artifact_id in artifact_ids:
+            self._blobs.delete(manifest_key(artifact_id))
 
     def committable_entries(self, artifact: Artifact) -> list[ManifestEntry]:
         """The manifest entries of a version that may be committed.

@@ -80,3 +80,13 @@ class ArtifactFile:
     birth_artifact_id: int
     updated_at: str
     mimetype: str | None = None
+
+    @property
+    def id(self) -> str:
+        """Unique among files: the version's id and the file's name."""
+        return f"{self.artifact_id}:{self.name}"
+
+    @property
+    def blob_key(self) -> str:
+        """Where the contents are stored (shared by every version holding them)."""
+        return f"artifacts/files/{self.md5_hex}"

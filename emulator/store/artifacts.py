@@ -419,8 +419,9 @@ class ArtifactStore(ArtifactCatalog):
         )
         return [ArtifactFile(**dict(row)) for row in rows]
 
-    def delete_logged_by(self, run_id: int) -> int:
-        """Delete the versions a run created (with their files and aliases); returns how many.
+    def delete_logged_by(self, run_id: int) -> list[int]:
+        """Delete the rows of the versions a run created (with their file lists and aliases);
+        returns their ids, whose manifests the caller deletes once the transaction commits.
 
         ``latest`` moves to the newest remaining version of each collection touched.
         """
@@ -433,6 +434,4 @@ class ArtifactStore(ArtifactCatalog):
                 newest = self.latest(collection_id)
                 if newest is not None:
                     self._move_aliases(conn, collection_id, newest.id, [LATEST])
-        for row in rows:
-            self.contents.delete_manifest(row[0])
-        return len(rows)
+        return [row[0] for row in rows]

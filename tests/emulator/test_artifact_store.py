@@ -50,7 +50,8 @@ def test_delete_logged_by_moves_latest_back(store: Store) -> None:
     other, trainer = _run_id(store, "other"), _run_id(store, "trainer")
     first = _log(store, b"1", run_id=other)
     second = _log(store, b"2", run_id=trainer)
-    assert store.artifacts.delete_logged_by(trainer) == 1
+    assert store.artifacts.delete_logged_by(trainer) == [second.id]
+    store.artifacts.contents.delete_manifests([second.id])
     assert store.artifacts.get(second.id) is None
     assert store.artifacts.contents.manifest(second.id) is None
     assert store.artifacts.aliases(first.id) == ["latest"]
