@@ -6,10 +6,12 @@ from emulator.resolvers import (
     artifact,
     artifact_collection,
     artifact_mutation,
+    file,
     mutation,
     project,
     query,
     run,
+    run_mutation,
     user,
 )
 
@@ -19,6 +21,8 @@ BINDABLES = (
     *user.BINDABLES,
     *project.BINDABLES,
     *run.BINDABLES,
+    *run_mutation.BINDABLES,
+    *file.BINDABLES,
     *artifact.BINDABLES,
     *artifact_collection.BINDABLES,
     *artifact_mutation.BINDABLES,

@@ -15,7 +15,7 @@ from emulator import artifact_urls, ids
 from emulator.resolvers.context import base_url_of, store_of
 from emulator.resolvers.paging import list_connection
 from emulator.store import Project, Run
-from emulator.store.artifact_records import Artifact, ArtifactCollection, ArtifactFile
+from emulator.store.artifact_records import Artifact, ArtifactCollection
 from emulator.store.manifests import ArtifactError
 
 #: The SDK's downloader asks for 5000 files per page.
@@ -61,23 +61,6 @@ def manifest_of(obj: Artifact, info: GraphQLResolveInfo) -> dict[str, Any]:
             "upload_url": url,
             "upload_headers": [],
         },
-    }
-
-
-def _file_node(item: ArtifactFile, base_url: str) -> dict[str, Any]:
-    url = artifact_urls.file_url(base_url, item.md5_hex)
-    return {
-        "id": ids.encode_id("File", item.id),
-        "name": item.name,
-        "display_name": item.name,
-        "url": url,
-        "direct_url": url,
-        "size_bytes": item.size_bytes,
-        "mimetype": item.mimetype,
-        "updated_at": item.updated_at,
-        "md_5": item.md5,  # the field md5, as Ariadne's name conversion spells it
-        "digest": item.md5,
-        "storage_path": item.blob_key,
     }
 
 
@@ -159,10 +142,8 @@ def resolve_files(
     after: str | None = None,
     first: int | None = None,
 ) -> dict[str, Any]:
-    base_url = base_url_of(info)
     files = store_of(info).artifacts.files(obj.id, names=names)
-    nodes = [_file_node(item, base_url) for item in files]
-    return list_connection(nodes, after=after, first=first, max_first=MAX_FILES_PAGE)
+    return list_connection(files, after=after, first=first, max_first=MAX_FILES_PAGE)
 
 
 @artifact.field("createdBy")

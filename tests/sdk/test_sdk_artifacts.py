@@ -134,3 +134,23 @@ def test_sdk_reads_and_downloads_what_our_client_logged(
     assert (theirs.id, theirs.digest, theirs.metadata) == (ours.id, ours.digest, {"acc": 0.9})
     root = Path(theirs.download(str(tmp_path / "down")))
     assert (root / "ckpt" / "weights.bin").read_bytes() == bytes(range(256))
+
+
+@pytest.mark.parametrize("delete_artifacts", [False, True])
+@pytest.mark.parametrize("flavor", ["sdk", "client"])
+def test_deleting_the_run_that_logged_them(
+    sdk: wandb.Api, wandb_api: Api, logged: tuple[Run, Run], flavor: str, delete_artifacts: bool
+) -> None:
+    trainer, evaluator = logged
+    path = f"{trainer.entity}/lineage"
+    api = sdk if flavor == "sdk" else wandb_api
+    api.run(f"{path}/{trainer.name}").delete(delete_artifacts=delete_artifacts)
+    if delete_artifacts:
+        with pytest.raises(Exception, match="not found"):
+            api.artifact(f"{path}/mnist:v0")
+        assert list(api.run(f"{path}/{evaluator.name}").used_artifacts()) == []
+        return
+    kept = api.artifact(f"{path}/mnist:latest")
+    assert kept.version == "v1"
+    assert kept.logged_by() is None
+    assert [a.version for a in api.run(f"{path}/{evaluator.name}").used_artifacts()] == ["v1"]
