@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from client._session import Session
 from client.artifact_lists import ConnectionPaginator
 from client.errors import CommError, UsageError
+from client.files import local_path
 
 if TYPE_CHECKING:
     from client.run import Run
@@ -55,8 +56,9 @@ class ArtifactFile:
 
         Raises:
             CommError: if the download fails or its bytes do not match the file's MD5.
+            UsageError: if the name would put the file outside ``root``.
         """
-        target = Path(root) / _entry_name(self.name)
+        target = local_path(root, self.name)
         data = self._session.graphql.transfer("GET", self.url)
         if md5_b64(data) != self.md5:
             raise CommError(f"downloaded {self.name!r} does not match its md5 {self.md5}")
