@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from client._session import Session
 from client.artifact_lists import ConnectionPaginator
-from client.errors import CommError, UsageError
+from client.errors import CommError, NotFoundError, UsageError
 from client.files import local_path
 
 if TYPE_CHECKING:
@@ -289,6 +289,17 @@ class Artifact:
             raise UsageError("file() is only for artifacts with exactly one file")
         target = Path(root) if root is not None else Path("artifacts") / self.name
         return str(files[0].download(target))
+
+    def get_entry(self, name: str) -> ArtifactFile:
+        """The file ``name`` of the version (``download(root)`` fetches just that file).
+
+        Raises:
+            NotFoundError: if the version has no such file.
+        """
+        found = list(self.files(names=[name], per_page=1))
+        if not found:
+            raise NotFoundError(f"artifact {self.name!r} has no file {name!r}")
+        return found[0]
 
     def logged_by(self) -> Run | None:
         """The run that logged the version (``None`` if it was deleted)."""

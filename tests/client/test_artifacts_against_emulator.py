@@ -45,6 +45,24 @@ def test_log_fetch_download(wandb_api: Api, runs: tuple, tmp_path: Path) -> None
     root = Path(fetched.download(tmp_path / "out"))
     assert (root / "data" / "sub" / "b.txt").read_text() == "bee"
     assert fetched.logged_by().id == trainer.id
+    entry = fetched.get_entry("data/sub/b.txt")
+    assert entry.size == 3
+    assert entry.download(tmp_path / "one-file").read_text() == "bee"
+    with pytest.raises(NotFoundError):
+        fetched.get_entry("nope.txt")
+    with pytest.raises(UsageError, match="exactly one file"):
+        fetched.file(tmp_path / "single")
+
+
+def test_single_file_artifact(wandb_api: Api, runs: tuple, tmp_path: Path) -> None:
+    (tmp_path / "model.pt").write_bytes(b"weights")
+    draft = Artifact("net", "model")
+    draft.add_file(tmp_path / "model.pt")
+    assert (draft.is_draft(), draft.state, draft.size, draft.file_count) == (True, "PENDING", 7, 1)
+    logged = runs[0].log_artifact(draft)
+    assert logged.digest == draft.digest
+    path = logged.file(tmp_path / "out")
+    assert Path(path).read_bytes() == b"weights"
 
 
 def test_versions_aliases_and_dedup(wandb_api: Api, runs: tuple, tmp_path: Path) -> None:
