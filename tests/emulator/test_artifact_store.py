@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -74,3 +75,16 @@ def test_using_a_pending_version_is_refused(store: Store) -> None:
         store.artifacts.committed(pending.id)
     with pytest.raises(ArtifactError, match="versions such as v3 are not aliases"):
         _log(store, b"x", aliases=["v3"])
+
+
+def test_snapshots_carry_versions_and_their_bytes(store: Store) -> None:
+    logged = _log(store, b"snapshotted", aliases=["best"])
+    with Store() as copy:
+        copy.load(json.loads(json.dumps(store.export())))
+        again = copy.artifacts.by_name(logged.project_id, "ds:best")
+        assert again is not None and again.digest == logged.digest
+        (item,) = copy.artifacts.files(again.id)
+        assert copy.artifacts.contents.file(item.md5_hex) == b"snapshotted"
+        assert copy.artifacts.contents.manifest(again.id) == store.artifacts.contents.manifest(
+            logged.id
+        )
