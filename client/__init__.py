@@ -10,15 +10,19 @@ Example::
 """
 
 from client.api import Api
+from client.artifact_lists import ArtifactType
+from client.artifacts import Artifact, ArtifactFile
 from client.errors import (
     CommError,
     InvalidPathError,
+    MissingDependencyError,
     NotFoundError,
     UsageError,
     WaitTimeoutError,
     WandbClientError,
 )
 from client.files import File, Files
+from client.history_scan import HistoryScan
 from client.projects import Project, Projects
 from client.run import Run, User
 from client.runs import Runs
@@ -26,10 +30,15 @@ from client.summary import Summary
 
 __all__ = [
     "Api",
+    "Artifact",
+    "ArtifactFile",
+    "ArtifactType",
     "CommError",
     "File",
     "Files",
+    "HistoryScan",
     "InvalidPathError",
+    "MissingDependencyError",
     "NotFoundError",
     "Project",
     "Projects",

@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from emulator.resolvers import file, mutation, project, query, run, run_mutation, user
+from emulator.resolvers import (
+    artifact,
+    artifact_collection,
+    artifact_mutation,
+    file,
+    history,
+    mutation,
+    project,
+    query,
+    run,
+    run_mutation,
+    user,
+)
 
 BINDABLES = (
     *query.BINDABLES,
@@ -12,4 +24,8 @@ BINDABLES = (
     *run.BINDABLES,
     *run_mutation.BINDABLES,
     *file.BINDABLES,
+    *history.BINDABLES,
+    *artifact.BINDABLES,
+    *artifact_collection.BINDABLES,
+    *artifact_mutation.BINDABLES,
 )
