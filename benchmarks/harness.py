@@ -32,6 +32,16 @@ class Samples(list[float]):
         self.cpu = cpu
 
 
+def joined(parts: Iterable[Samples]) -> Samples:
+    """Samples measured separately (say, one per fresh server), as one series."""
+    wall: list[float] = []
+    cpu: list[float] = []
+    for part in parts:
+        wall.extend(part)
+        cpu.extend(part.cpu)
+    return Samples(wall, cpu)
+
+
 def measure(
     fn: Callable[[T], Any],
     times: int,
