@@ -111,7 +111,7 @@ class _Shapes:
 class Selection:
     """Lines picked from a stream: per chunk, the slots to decode, in line order."""
 
-    parts: list[tuple[Chunk, list[int]]]
+    parts: list[tuple[Chunk, Sequence[int]]]
 
     def __len__(self) -> int:
         return sum(len(slots) for _, slots in self.parts)
@@ -140,7 +140,8 @@ class Selection:
             picks = [total - 1]
         else:
             picks = [index * (total - 1) // (samples - 1) for index in range(samples)]
-        parts, offset, position = [], 0, 0
+        parts: list[tuple[Chunk, Sequence[int]]] = []
+        offset = position = 0
         for chunk, slots in self.parts:
             chosen = []
             while position < len(picks) and picks[position] < offset + len(slots):

@@ -58,7 +58,7 @@ def step_of(row: Mapping[str, Any]) -> int:
     return int(step)
 
 
-def steps_of(rows: Sequence[Mapping[str, Any]]) -> array:
+def steps_of(rows: Sequence[Any]) -> array:
     """The steps of ``rows`` as an ``array('q')``; plain int steps take the fast path."""
     try:
         return array("q", [row.get("_step", NO_STEP) for row in rows])
@@ -107,7 +107,8 @@ class Group:
     columns: list[tuple[str, Sequence[Any]]]
 
     @classmethod
-    def encode(cls, keys: tuple[str, ...], slots: array, rows: Sequence[Row]) -> Group:
+    def encode(cls, keys: tuple[str, ...], slots: array, rows: Sequence[Any]) -> Group:
+        """The group of ``rows`` (lines in ``slots``), which all logged exactly ``keys``."""
         columns = [_column(list(map(itemgetter(key), rows))) for key in keys]
         return cls(keys, slots, columns)
 
@@ -174,15 +175,13 @@ class Chunk:
             slots_of.setdefault(shape, []).append(slot)
         groups = {}
         for shape, slots in slots_of.items():
-            if shape == HOLE:
-                continue
-            members = rows if len(slots) == len(rows) else [rows[slot] for slot in slots]
-            keys = tuple(members[0])  # type: ignore[arg-type]
-            groups[shape] = Group.encode(keys, array("I", slots), members)  # type: ignore[arg-type]
+            if shape != HOLE:
+                members = rows if len(slots) == len(rows) else [rows[slot] for slot in slots]
+                groups[shape] = Group.encode(tuple(members[0]), array("I", slots), members)
         if HOLE in slots_of:
             steps = array("q", [NO_STEP if row is None else step_of(row) for row in rows])
         else:
-            steps = steps_of(rows)  # type: ignore[arg-type]
+            steps = steps_of(rows)
         return cls(steps, array("I", shapes), groups)
 
     @classmethod
@@ -232,10 +231,10 @@ class Chunk:
                 lines[slot] = row
         return lines
 
-    def rows(self, slots: Sequence[int]) -> Iterator[Row]:
+    def rows(self, slots: Sequence[int]) -> Iterator[Any]:
         """Decode the lines in ``slots``."""
-        if slots == range(len(self)):
-            return iter(self.all_rows())  # type: ignore[arg-type]
+        if slots == range(len(self)):  # every line, so no holes
+            return iter(self.all_rows())
         return map(self.row, slots)
 
     def slots(
