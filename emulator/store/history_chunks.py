@@ -235,6 +235,8 @@ class Chunk:
         """Decode the lines in ``slots``."""
         if slots == range(len(self)):  # every line, so no holes
             return iter(self.all_rows())
+        if 4 * len(slots) >= len(self):  # many lines: decoding whole columns is cheaper
+            return map(self.all_rows().__getitem__, slots)
         return map(self.row, slots)
 
     def slots(
