@@ -121,6 +121,14 @@ class Selection:
         for chunk, slots in self.parts:
             yield from chunk.rows(slots)
 
+    def column(self, key: str) -> list[Any]:
+        """The value of ``key`` on each selected line, ``None`` where a line lacks it."""
+        values: list[Any] = []
+        for chunk, slots in self.parts:
+            column = chunk.column(key)
+            values.extend(column if slots == range(len(chunk)) else map(column.__getitem__, slots))
+        return values
+
     def steps(self) -> Iterator[int]:
         """The step of each selected line (:data:`NO_STEP` when it has none)."""
         for chunk, slots in self.parts:

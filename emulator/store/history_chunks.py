@@ -144,6 +144,13 @@ class Group:
         columns = (column for _, column in self.columns)
         return {key: column[position] for key, column in zip(self.keys, columns, strict=True)}
 
+    def column(self, key: str) -> Sequence[Any] | None:
+        """The values of ``key``, one per line of the group (``None``: no such key)."""
+        for name, (_, values) in zip(self.keys, self.columns, strict=True):
+            if name == key:
+                return values
+        return None
+
     def type_counts(self) -> TypeCounts:
         counts: TypeCounts = Counter()
         for key, (tag, values) in zip(self.keys, self.columns, strict=True):
@@ -214,6 +221,19 @@ class Chunk:
         for group in self.groups.values():
             counts.update(group.type_counts())
         return counts
+
+    def column(self, key: str) -> list[Any]:
+        """The value of ``key`` on every slot, ``None`` where the line lacks it or is a hole."""
+        values: list[Any] = [None] * len(self.shapes)
+        for group in self.groups.values():
+            column = group.column(key)
+            if column is None:
+                continue
+            if len(group.slots) == len(values):
+                return list(column)
+            for slot, value in zip(group.slots, column, strict=True):
+                values[slot] = value
+        return values
 
     def row(self, slot: int) -> Row:
         """Decode the line in ``slot``."""
