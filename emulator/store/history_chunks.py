@@ -12,7 +12,8 @@ a list (nested dicts, strings, None, mixed types). Encoding touches each value o
 C (no JSON, no per-line encoder call), a column's type is known without looking at its
 values again, and a reader decodes only the groups and lines it returns. The bytes are
 :mod:`marshal` version 4 of plain lists, tuples, bytes and JSON-compatible values,
-readable by every Python the project supports.
+readable by every Python the project supports. Chunks are only ever read back from this
+store or from a snapshot of one: marshal is not meant for untrusted bytes.
 """
 
 from __future__ import annotations
@@ -157,7 +158,7 @@ class Group:
             if tag != "o":
                 counts[key, "number"] += len(values)
             else:
-                counts += _value_types(key, values)
+                counts.update(_value_types(key, values))
                 counts.update(_media_types(key, values))
         return counts
 
@@ -194,12 +195,10 @@ class Chunk:
     @classmethod
     def from_columns(cls, steps: bytes, shapes: bytes, data: bytes) -> Chunk:
         """A chunk from its stored columns."""
-        chunk = cls(array("q"), array("I"), {})
+        groups = {wire[0]: Group.from_wire(wire[1:]) for wire in marshal.loads(data)}
+        chunk = cls(array("q"), array("I"), groups)
         chunk.steps.frombytes(steps)
         chunk.shapes.frombytes(shapes)
-        for wire in marshal.loads(data):
-            shape, group = wire[0], Group.from_wire(wire[1:])
-            chunk.groups[shape] = group
         return chunk
 
     def columns(self) -> tuple[bytes, bytes, bytes]:
