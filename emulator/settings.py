@@ -17,8 +17,9 @@ class Settings:
     ``entity`` is the viewer's default entity: the one ``wandb.Api()`` uses when a
     path names no entity. ``features`` are the server feature flags advertised to
     the SDK through ``serverInfo`` (none by default: the SDK's simplest paths).
-    ``parquet_history`` serves the history of ended runs as parquet files (when pyarrow
-    is installed), as W&B does; off, all history is served by the live queries.
+    ``parquet_history`` serves runs' history as parquet files (when pyarrow is
+    installed), as W&B does for exported history; off, all history is served by the
+    live queries.
     """
 
     entity: str = DEFAULT_ENTITY
