@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from emulator.resolvers import file, history, mutation, project, query, run, run_mutation, user
+from emulator.resolvers import (
+    artifact,
+    artifact_collection,
+    artifact_mutation,
+    file,
+    history,
+    mutation,
+    project,
+    query,
+    run,
+    run_mutation,
+    user,
+)
 
 BINDABLES = (
     *query.BINDABLES,
@@ -13,4 +25,7 @@ BINDABLES = (
     *run_mutation.BINDABLES,
     *file.BINDABLES,
     *history.BINDABLES,
+    *artifact.BINDABLES,
+    *artifact_collection.BINDABLES,
+    *artifact_mutation.BINDABLES,
 )

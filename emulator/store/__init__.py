@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from emulator.filters import register_sql_functions
-from emulator.store import files, history, projects, runs
+from emulator.store import artifacts, files, history, projects, runs
+from emulator.store.artifacts import ArtifactStore
 from emulator.store.blobs import BlobStore
 from emulator.store.database import Database
 from emulator.store.files import FileStore, RunFile
@@ -19,6 +20,7 @@ from emulator.store.runs import RunPage, RunStore
 from emulator.store.snapshot_blobs import BLOBS_KEY, decode_blobs, encode_blobs, replacing_blobs
 
 __all__ = [
+    "ArtifactStore",
     "BlobStore",
     "FileStore",
     "HistoryStore",
@@ -33,7 +35,7 @@ __all__ = [
     "wandb_config",
 ]
 
-_MODULES = (projects, runs, history, files)
+_MODULES = (projects, runs, history, files, artifacts)
 DB_FILENAME = "emulator.sqlite3"
 
 
@@ -60,6 +62,7 @@ class Store:
         self.runs = RunStore(self.db)
         self.history = HistoryStore(self.db)
         self.files = FileStore(self.db, self.blobs)
+        self.artifacts = ArtifactStore(self.db, self.blobs)
 
     @property
     def tables(self) -> tuple[str, ...]:
@@ -84,9 +87,11 @@ class Store:
         """
         with self.db.transaction():
             blob_keys = self.files.blob_keys_of_run(run_id)
+            artifact_ids = self.artifacts.delete_logged_by(run_id) if delete_artifacts else []
             deleted = self.runs.delete(run_id)
         self.files.delete_blobs(blob_keys)
         self.blobs.delete(export_blob_key(run_id))
+        self.artifacts.contents.delete_manifests(artifact_ids)
         return deleted
 
     def export(self) -> dict[str, Any]:
