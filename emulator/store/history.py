@@ -97,8 +97,10 @@ class _Shapes:
         """The shape id of each key tuple."""
         found = list(map(self._ids.get, keys))
         if None in found:
-            ids = self._ids
-            found = [ids.get(key) or self._add(key) for key in keys]
+            for key in dict.fromkeys(keys):  # new shapes get ids in order of appearance
+                if key not in self._ids:
+                    self._add(key)
+            found = list(map(self._ids.get, keys))
         return found
 
     def _add(self, keys: tuple[str, ...]) -> int:

@@ -62,8 +62,8 @@ def step_of(row: Mapping[str, Any]) -> int:
 def steps_of(rows: Sequence[Any]) -> array:
     """The steps of ``rows`` as an ``array('q')``; plain int steps take the fast path."""
     try:
-        return array("q", [row.get("_step", NO_STEP) for row in rows])
-    except (TypeError, OverflowError):  # a float, null or out-of-range step
+        return array("q", list(map(dict.get, rows, repeat("_step"), repeat(NO_STEP))))
+    except (TypeError, OverflowError):  # a float, null or out-of-range step; not a dict
         return array("q", map(step_of, rows))
 
 
@@ -96,6 +96,22 @@ def _media_types(key: str, values: Iterable[Any]) -> TypeCounts:
             counts[key, "map"] -= 1
             counts[key, media] += 1
     return counts
+
+
+def _slots_by_shape(shapes: Sequence[int]) -> dict[int, Sequence[int]]:
+    """The slots of each shape, in order of first appearance."""
+    distinct = dict.fromkeys(shapes)
+    if len(distinct) == 1:
+        return {shape: range(len(shapes)) for shape in distinct}
+    if len(distinct) <= 8:  # a pass in C per shape beats a Python loop over the lines
+        everything = range(len(shapes))
+        return {
+            shape: list(compress(everything, map(shape.__eq__, shapes))) for shape in distinct
+        }
+    slots_of: dict[int, list[int]] = {shape: [] for shape in distinct}
+    for slot, shape in enumerate(shapes):
+        slots_of[shape].append(slot)
+    return dict(slots_of)
 
 
 @dataclass
@@ -178,9 +194,7 @@ class Chunk:
     @classmethod
     def encode(cls, rows: Sequence[Row | None], shapes: Sequence[int]) -> Chunk:
         """Encode ``rows`` (lines ``0..len(rows)-1``, ``None`` for holes) of shape ``shapes``."""
-        slots_of: dict[int, list[int]] = {}
-        for slot, shape in enumerate(shapes):
-            slots_of.setdefault(shape, []).append(slot)
+        slots_of = _slots_by_shape(shapes)
         groups = {}
         for shape, slots in slots_of.items():
             if shape != HOLE:
