@@ -146,10 +146,13 @@ def test_missing_run_is_null(gql: GraphQLClient, rows: list[dict]) -> None:
 
 
 def test_non_finite_numbers_never_break_the_response(gql: GraphQLClient, rows: list[dict]) -> None:
-    run_id = gql.store.runs.get("team", "proj", "run1").id  # type: ignore[union-attr]
-    odd = [{"_step": 40, "loss": float("nan"), "deep": {"x": [float("-inf")]}},
-           {"_step": 41, "loss": float("inf")}]
-    gql.store.history.write_history(run_id, odd, 40)
+    run = gql.store.runs.get("team", "proj", "run1")
+    assert run is not None
+    odd = [
+        {"_step": 40, "loss": float("nan"), "deep": {"x": [float("-inf")]}},
+        {"_step": 41, "loss": float("inf")},
+    ]
+    gql.store.history.write_history(run.id, odd, 40)
     specs = [json.dumps({"keys": ["loss", "deep"], "minStep": 40})]
     answer = _field(gql, "sampledHistory(specs: $specs)", "sampledHistory", specs=specs)
     assert answer == [[{"loss": "NaN", "deep": {"x": ["-Infinity"]}}]]
