@@ -15,12 +15,14 @@ from client.artifacts import Artifact, ArtifactFile
 from client.errors import (
     CommError,
     InvalidPathError,
+    MissingDependencyError,
     NotFoundError,
     UsageError,
     WaitTimeoutError,
     WandbClientError,
 )
 from client.files import File, Files
+from client.history_scan import HistoryScan
 from client.projects import Project, Projects
 from client.run import Run, User
 from client.runs import Runs
@@ -34,7 +36,9 @@ __all__ = [
     "CommError",
     "File",
     "Files",
+    "HistoryScan",
     "InvalidPathError",
+    "MissingDependencyError",
     "NotFoundError",
     "Project",
     "Projects",

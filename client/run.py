@@ -15,6 +15,7 @@ from client._session import Session
 from client.artifact_lists import ConnectionPaginator
 from client.artifacts import Artifact
 from client.errors import CommError, NotFoundError, UsageError
+from client.history import RunHistory
 from client.run_writes import RunWrites
 from client.summary import Summary
 
@@ -66,7 +67,7 @@ def unwrap_config(wire: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, An
     return config, {**internal, **config}
 
 
-class Run(RunWrites):
+class Run(RunWrites, RunHistory):
     """A run of a project, read from the server and changed through it.
 
     Runs come from :meth:`client.Api.run` (fully loaded) or from iterating

@@ -17,8 +17,11 @@ class Settings:
     ``entity`` is the viewer's default entity: the one ``wandb.Api()`` uses when a
     path names no entity. ``features`` are the server feature flags advertised to
     the SDK through ``serverInfo`` (none by default: the SDK's simplest paths).
+    ``parquet_history`` serves the history of ended runs as parquet files (when pyarrow
+    is installed), as W&B does; off, all history is served by the live queries.
     """
 
     entity: str = DEFAULT_ENTITY
     features: tuple[str, ...] = field(default_factory=tuple)
     max_upload_bytes: int = 256 * 1024 * 1024
+    parquet_history: bool = True

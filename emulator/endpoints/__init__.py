@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from emulator.endpoints import admin, artifacts, graphql, misc, run_files
+from emulator.endpoints import admin, artifacts, graphql, history, misc, run_files
 
 
 def routes() -> list[BaseRoute]:
     """Every route of the emulator app."""
-    return [*graphql.ROUTES, *admin.ROUTES, *misc.ROUTES, *run_files.ROUTES, *artifacts.ROUTES]
+    return [
+        *graphql.ROUTES, *admin.ROUTES, *misc.ROUTES, *run_files.ROUTES, *history.ROUTES,
+        *artifacts.ROUTES,
+    ]

@@ -14,8 +14,10 @@ from starlette.routing import Route
 
 from emulator.endpoints.errors import bad_request
 from emulator.graphql_schema import build_schema
+from emulator.query_cache import QueryCache
 
 _EXPLORER = ExplorerGraphiQL(title="wandb-emulator")
+_QUERIES = QueryCache()
 
 
 def _payload(body: bytes) -> dict[str, Any]:
@@ -50,7 +52,12 @@ async def graphql_endpoint(request: Request) -> Response:
         "settings": request.app.state.settings,
     }
     _, result = await run_in_threadpool(
-        graphql_sync, build_schema(), payload, context_value=context
+        graphql_sync,
+        build_schema(),
+        payload,
+        context_value=context,
+        query_parser=_QUERIES.parse,
+        query_validator=_QUERIES.validate,
     )
     # Invalid queries and resolver errors both answer 200 with "errors": W&B clients
     # raise them at once, while a 5xx would make them retry for ~20 s.
