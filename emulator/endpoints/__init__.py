@@ -10,6 +10,10 @@ from emulator.endpoints import admin, artifacts, graphql, history, misc, run_fil
 def routes() -> list[BaseRoute]:
     """Every route of the emulator app."""
     return [
-        *graphql.ROUTES, *admin.ROUTES, *misc.ROUTES, *run_files.ROUTES, *history.ROUTES,
+        *graphql.ROUTES,
+        *admin.ROUTES,
+        *misc.ROUTES,
+        *run_files.ROUTES,
+        *history.ROUTES,
         *artifacts.ROUTES,
     ]
