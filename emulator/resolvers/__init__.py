@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from emulator.resolvers import mutation, project, query, run, user
+from emulator.resolvers import lifecycle, mutation, project, query, run, user
 
 BINDABLES = (
     *query.BINDABLES,
@@ -10,4 +10,5 @@ BINDABLES = (
     *user.BINDABLES,
     *project.BINDABLES,
     *run.BINDABLES,
+    *lifecycle.BINDABLES,
 )

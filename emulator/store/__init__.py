@@ -7,28 +7,37 @@ from pathlib import Path
 from typing import Any
 
 from emulator.filters import register_sql_functions
-from emulator.store import history, projects, runs
+from emulator.store import console, history, lifecycle, projects, runs
 from emulator.store.blobs import BlobStore
+from emulator.store.console import ConsoleStore
 from emulator.store.database import Database
 from emulator.store.history import HistoryStore
+from emulator.store.lifecycle import LifecycleStore
 from emulator.store.projects import ProjectStore
 from emulator.store.records import Project, Run, User, wandb_config
 from emulator.store.runs import RunPage, RunStore
+from emulator.store.stream import Lines, OffsetError, StreamBatch, StreamStore
 
 __all__ = [
     "BlobStore",
+    "ConsoleStore",
     "HistoryStore",
+    "LifecycleStore",
+    "Lines",
+    "OffsetError",
     "Project",
     "ProjectStore",
     "Run",
     "RunPage",
     "RunStore",
     "Store",
+    "StreamBatch",
+    "StreamStore",
     "User",
     "wandb_config",
 ]
 
-_MODULES = (projects, runs, history)
+_MODULES = (projects, runs, history, console, lifecycle)
 DB_FILENAME = "emulator.sqlite3"
 
 
@@ -54,6 +63,15 @@ class Store:
         self.projects = ProjectStore(self.db)
         self.runs = RunStore(self.db)
         self.history = HistoryStore(self.db)
+        self.console = ConsoleStore(self.db)
+        self.lifecycle = LifecycleStore(self.db)
+        self.stream = StreamStore(
+            self.db,
+            runs=self.runs,
+            history=self.history,
+            console=self.console,
+            lifecycle=self.lifecycle,
+        )
 
     @property
     def tables(self) -> tuple[str, ...]:
