@@ -15,22 +15,29 @@ from client.errors import (
     InvalidPathError,
     NotFoundError,
     UsageError,
+    WaitTimeoutError,
     WandbClientError,
 )
+from client.files import File, Files
 from client.projects import Project, Projects
 from client.run import Run, User
 from client.runs import Runs
+from client.summary import Summary
 
 __all__ = [
     "Api",
     "CommError",
+    "File",
+    "Files",
     "InvalidPathError",
     "NotFoundError",
     "Project",
     "Projects",
     "Run",
     "Runs",
+    "Summary",
     "UsageError",
     "User",
+    "WaitTimeoutError",
     "WandbClientError",
 ]

@@ -7,7 +7,7 @@ import functools
 import logging
 import time
 import weakref
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from importlib import resources
 from types import ModuleType
 from typing import Any, Protocol
@@ -45,6 +45,9 @@ class HTTPClient(Protocol):
 
     def post(self, url: str, *, json: Any = ..., headers: Any = ...) -> Any:
         """Send a POST request and return an httpx-style response."""
+
+    def request(self, method: str, url: str, *, content: Any = ..., headers: Any = ...) -> Any:
+        """Send any request and return an httpx-style response."""
 
 
 @functools.cache
@@ -135,7 +138,39 @@ class GraphQLClient:
             "variables": dict(variables or {}),
             "operationName": operation,
         }
-        response = self._post(payload)
+        response = self._send(operation, lambda: self._http.post(
+            self.url, json=payload, headers=self._headers
+        ))
+        self._check_status(operation, response)
+        return self._data(operation, response)
+
+    def transfer(
+        self,
+        method: str,
+        url: str,
+        *,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> bytes:
+        """Send a file ``GET`` or ``PUT`` to ``url`` (relative URLs are on this server),
+        authenticated, with extra ``headers``, and retried like GraphQL requests;
+        returns the response body.
+
+        Raises:
+            CommError: on transport failures and HTTP errors.
+        """
+        if url.startswith("/"):
+            url = self.url.rsplit("/graphql", 1)[0] + url
+        label = f"{method} {url}"
+        all_headers = {**self._headers, **(headers or {})}
+        response = self._send(label, lambda: self._http.request(
+            method, url, content=content, headers=all_headers
+        ))
+        self._check_status(label, response)
+        return response.content
+
+    @staticmethod
+    def _check_status(operation: str, response: Any) -> None:
         if response.status_code >= 400:
             messages = _error_messages(response)
             detail = "; ".join(messages) or response.reason_phrase
@@ -144,19 +179,17 @@ class GraphQLClient:
                 status=response.status_code,
                 messages=messages,
             )
-        return self._data(operation, response)
 
     def close(self) -> None:
         """Close the HTTP client if this object created it."""
         if self._close_http is not None:
             self._close_http()
 
-    def _post(self, payload: dict[str, Any]) -> Any:
-        operation = payload["operationName"]
+    def _send(self, operation: str, send: Callable[[], Any]) -> Any:
         attempt = 0
         while True:
             try:
-                response = self._http.post(self.url, json=payload, headers=self._headers)
+                response = send()
             except _RETRYABLE_ERRORS as exc:
                 if attempt >= self._max_retries:
                     raise CommError(

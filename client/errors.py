@@ -41,3 +41,7 @@ class InvalidPathError(UsageError):
 
 class NotFoundError(WandbClientError, ValueError):
     """The requested run or project does not exist."""
+
+
+class WaitTimeoutError(WandbClientError, TimeoutError):
+    """A wait (such as :meth:`client.Run.wait_until_finished`) ran out of time."""

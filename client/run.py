@@ -12,6 +12,8 @@ from urllib.parse import quote
 from client._html import iframe
 from client._session import Session
 from client.errors import CommError, NotFoundError
+from client.run_writes import RunWrites
+from client.summary import Summary
 
 #: Config keys W&B keeps for itself; they appear in ``rawconfig`` but not in ``config``.
 INTERNAL_CONFIG_KEYS = frozenset({"_wandb", "wandb_version"})
@@ -61,12 +63,14 @@ def unwrap_config(wire: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, An
     return config, {**internal, **config}
 
 
-class Run:
-    """A run of a project, read from the server.
+class Run(RunWrites):
+    """A run of a project, read from the server and changed through it.
 
     Runs come from :meth:`client.Api.run` (fully loaded) or from iterating
     :meth:`client.Api.runs` (light: ``config``, ``summary`` and
     ``system_metrics`` are fetched with one more query on first access).
+    Change ``config``, ``tags``, ``name``, ``notes``, ``description``, ``group`` or
+    ``job_type`` locally, then :meth:`update` saves them; see :class:`RunWrites`.
     """
 
     def __init__(
@@ -187,6 +191,10 @@ class Run:
         """Same as :attr:`name`."""
         return self.name
 
+    @display_name.setter
+    def display_name(self, value: str) -> None:
+        self.name = value
+
     @property
     def state(self) -> str:
         """``running``, ``finished``, ``failed``, ``crashed``, ``killed``, ``preempted``, ..."""
@@ -197,15 +205,27 @@ class Run:
         """The run's tags."""
         return self._attrs.get("tags")
 
+    @tags.setter
+    def tags(self, value: list[str] | None) -> None:
+        self._attrs["tags"] = value
+
     @property
     def group(self) -> str | None:
         """The run's group."""
         return self._attrs.get("group")
 
+    @group.setter
+    def group(self, value: str | None) -> None:
+        self._attrs["group"] = value
+
     @property
     def job_type(self) -> str | None:
         """The run's job type."""
         return self._attrs.get("jobType")
+
+    @job_type.setter
+    def job_type(self, value: str | None) -> None:
+        self._attrs["jobType"] = value
 
     @property
     def sweep_name(self) -> str | None:
@@ -217,10 +237,18 @@ class Run:
         """The run's notes."""
         return self._attrs.get("notes")
 
+    @notes.setter
+    def notes(self, value: str | None) -> None:
+        self._attrs["notes"] = value
+
     @property
     def description(self) -> str | None:
         """The run's description."""
         return self._attrs.get("description")
+
+    @description.setter
+    def description(self, value: str | None) -> None:
+        self._attrs["description"] = value
 
     @property
     def commit(self) -> str | None:
@@ -278,15 +306,19 @@ class Run:
         return json.dumps(wire)
 
     @property
-    def summary(self) -> dict[str, Any]:
-        """The run's summary metrics (last logged values and explicit summary keys)."""
+    def summary(self) -> Summary:
+        """The run's summary metrics (last logged values and explicit summary keys).
+
+        A mutable mapping: ``run.summary.update({...})`` saves the whole summary.
+        """
         self._ensure_full()
-        return self._summary
+        return Summary(self._summary, self._save_summary)
 
     @property
     def summary_metrics(self) -> dict[str, Any]:
-        """Same as :attr:`summary`."""
-        return self.summary
+        """The summary metrics as a plain dict."""
+        self._ensure_full()
+        return self._summary
 
     @property
     def system_metrics(self) -> dict[str, Any]:

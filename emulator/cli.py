@@ -13,6 +13,18 @@ from emulator.settings import DEFAULT_API_KEY, DEFAULT_ENTITY, Settings
 from emulator.store import Run, Store
 
 DEFAULT_PROJECT = "demo"
+_MB = 1024 * 1024
+
+
+def _megabytes(text: str) -> float:
+    """A positive size in MiB (fractions allowed)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be positive, got {text}")
+    return value
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -25,6 +37,10 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="interface to bind (default loopback)")
     serve.add_argument("--port", type=int, default=8080)
     _add_store_options(serve)
+    serve.add_argument(
+        "--max-upload-mb", type=_megabytes, default=Settings.max_upload_bytes / _MB,
+        help="largest file upload accepted, in MiB (default %(default)g)",
+    )
     serve.add_argument("--seed", type=int, default=None, help="seed a project with fake runs")
     _add_seed_options(serve)
 
@@ -85,7 +101,8 @@ def _serve(args: argparse.Namespace) -> None:
     if args.seed is not None:
         runs = _seed(store, args)
         print(f"Seeded {len(runs)} runs into {args.entity}/{args.project} (seed {args.seed}).")
-    app = create_app(store, settings=Settings(entity=args.entity))
+    settings = Settings(entity=args.entity, max_upload_bytes=int(args.max_upload_mb * _MB))
+    app = create_app(store, settings=settings)
     try:
         server = EmulatorServer(app, host=args.host, port=args.port)
     except OSError as error:

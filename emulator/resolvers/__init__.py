@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from emulator.resolvers import lifecycle, mutation, project, query, run, user
+from emulator.resolvers import file, lifecycle, mutation, project, query, run, run_mutation, user
 
 BINDABLES = (
     *query.BINDABLES,
@@ -10,5 +10,7 @@ BINDABLES = (
     *user.BINDABLES,
     *project.BINDABLES,
     *run.BINDABLES,
+    *run_mutation.BINDABLES,
+    *file.BINDABLES,
     *lifecycle.BINDABLES,
 )

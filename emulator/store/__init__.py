@@ -7,20 +7,23 @@ from pathlib import Path
 from typing import Any
 
 from emulator.filters import register_sql_functions
-from emulator.store import console, history, lifecycle, projects, runs
+from emulator.store import console, files, history, lifecycle, projects, runs
 from emulator.store.blobs import BlobStore
 from emulator.store.console import ConsoleStore
 from emulator.store.database import Database
+from emulator.store.files import FileStore, RunFile
 from emulator.store.history import HistoryStore
 from emulator.store.lifecycle import LifecycleStore
 from emulator.store.projects import ProjectStore
 from emulator.store.records import Project, Run, User, wandb_config
 from emulator.store.runs import RunPage, RunStore
+from emulator.store.snapshot_blobs import BLOBS_KEY, decode_blobs, encode_blobs, replacing_blobs
 from emulator.store.stream import Lines, OffsetError, StreamBatch, StreamStore
 
 __all__ = [
     "BlobStore",
     "ConsoleStore",
+    "FileStore",
     "HistoryStore",
     "LifecycleStore",
     "Lines",
@@ -28,6 +31,7 @@ __all__ = [
     "Project",
     "ProjectStore",
     "Run",
+    "RunFile",
     "RunPage",
     "RunStore",
     "Store",
@@ -37,7 +41,7 @@ __all__ = [
     "wandb_config",
 ]
 
-_MODULES = (projects, runs, history, console, lifecycle)
+_MODULES = (projects, runs, history, files, console, lifecycle)
 DB_FILENAME = "emulator.sqlite3"
 
 
@@ -63,6 +67,7 @@ class Store:
         self.projects = ProjectStore(self.db)
         self.runs = RunStore(self.db)
         self.history = HistoryStore(self.db)
+        self.files = FileStore(self.db, self.blobs)
         self.console = ConsoleStore(self.db)
         self.lifecycle = LifecycleStore(self.db)
         self.stream = StreamStore(
@@ -88,23 +93,38 @@ class Store:
         for table in reversed(self.tables):
             conn.execute(f"DELETE FROM {table}")
 
-    def export(self) -> dict[str, list[dict[str, Any]]]:
-        """A JSON-ready snapshot of every table."""
-        return {
+    def delete_run(self, run_id: int, *, delete_artifacts: bool = False) -> bool:
+        """Delete a run with its history, events and files; returns whether it existed.
+
+        ``delete_artifacts`` also deletes the artifacts the run logged; without it they
+        outlive the run. Rows go in one transaction, blobs after it commits.
+        """
+        with self.db.transaction():
+            blob_keys = self.files.blob_keys_of_run(run_id)
+            deleted = self.runs.delete(run_id)
+        self.files.delete_blobs(blob_keys)
+        return deleted
+
+    def export(self) -> dict[str, Any]:
+        """A JSON-ready snapshot of every table, plus every blob (base64) under ``"blobs"``."""
+        snapshot: dict[str, Any] = {
             table: [dict(row) for row in self.db.execute(f"SELECT * FROM {table}")]
             for table in self.tables
         }
+        snapshot[BLOBS_KEY] = encode_blobs(self.blobs)
+        return snapshot
 
     def load(self, snapshot: dict[str, Any]) -> None:
         """Replace everything with a snapshot made by :meth:`export`, all or nothing.
 
         Raises ``ValueError`` naming the problem when the snapshot does not fit the schema.
         """
-        unknown = set(snapshot) - set(self.tables)
+        unknown = set(snapshot) - {*self.tables, BLOBS_KEY}
         if unknown:
             raise ValueError(f"unknown tables: {', '.join(sorted(unknown))}")
+        blobs = decode_blobs(snapshot.get(BLOBS_KEY, {}))
         try:
-            with self.db.transaction() as conn:
+            with replacing_blobs(self.blobs, blobs), self.db.transaction() as conn:
                 self._delete_rows(conn)
                 for table in self.tables:
                     self._load_table(conn, table, snapshot.get(table, []))

@@ -69,6 +69,17 @@ class BlobStore:
             return
         self._path(key).unlink(missing_ok=True)
 
+    def list_keys(self) -> list[str]:
+        """Every stored key, sorted."""
+        if self.directory is None:
+            with self._lock:
+                return sorted(self._memory)
+        return sorted(
+            path.relative_to(self.directory).as_posix()
+            for path in self.directory.rglob("*")
+            if path.is_file() and not path.name.startswith(".upload-")
+        )
+
     def clear(self) -> None:
         """Remove every blob."""
         with self._lock:

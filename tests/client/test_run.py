@@ -66,7 +66,8 @@ def test_json_config_is_the_wire_form(run: Run) -> None:
 def test_summary_and_system_metrics(run: Run) -> None:
     assert run.summary == {"loss": 0.25, "_step": 29, "_wandb": {"runtime": 15}}
     assert run.summary.get("loss") == 0.25
-    assert run.summary_metrics is run.summary
+    assert run.summary_metrics == run.summary
+    assert type(run.summary_metrics) is dict
     assert run.system_metrics == {"system.cpu": 12.5}
 
 

@@ -1,0 +1,72 @@
+"""Run-file uploads (PUT to a URL from ``createRunFiles``) and downloads (GET ``File.url``).
+
+Neither needs credentials: wandb-core sends its upload PUTs without any.
+"""
+
+from __future__ import annotations
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from emulator.endpoints.errors import error_response
+from emulator.file_urls import DOWNLOAD_PREFIX, UPLOAD_PREFIX
+from emulator.store.files import UploadError
+
+
+class _TooLarge(Exception):
+    """The body is larger than the server's upload limit."""
+
+
+async def _body(request: Request, limit: int) -> bytes:
+    """The request body, refused as soon as it is known to exceed ``limit`` bytes."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise _TooLarge
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise _TooLarge
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def upload(request: Request) -> Response:
+    """Store the PUT body as the file the upload URL was made for (once per URL)."""
+    limit = request.app.state.settings.max_upload_bytes
+    try:
+        data = await _body(request, limit)
+    except _TooLarge:
+        return error_response(413, f"upload is larger than the limit of {limit} bytes")
+    store = request.app.state.store
+    try:
+        await run_in_threadpool(store.files.accept_upload, request.path_params["token"], data)
+    except UploadError as error:
+        return error_response(409 if error.used else 404, str(error))
+    return JSONResponse({})
+
+
+async def download(request: Request) -> Response:
+    """The bytes of one run file, with its mimetype and length."""
+    params = request.path_params
+    store = request.app.state.store
+
+    def find() -> tuple[bytes, str] | None:
+        run = store.runs.get(params["entity"], params["project"], params["run"])
+        stored = None if run is None else store.files.get(run.id, params["name"])
+        data = None if stored is None else store.files.read(stored)
+        return None if data is None else (data, stored.mimetype)
+
+    found = await run_in_threadpool(find)
+    if found is None:
+        return error_response(404, f"no such run file: {params['name']}")
+    data, mimetype = found
+    return Response(data, media_type=mimetype)
+
+
+ROUTES = [
+    Route(UPLOAD_PREFIX + "/{token}", upload, methods=["PUT"]),
+    Route(DOWNLOAD_PREFIX + "/{entity}/{project}/{run}/{name:path}", download, methods=["GET"]),
+]

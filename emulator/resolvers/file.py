@@ -1,0 +1,133 @@
+"""Run files: the ``File`` type, ``Run.files``/``fileCount`` and the file mutations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ariadne import MutationType, ObjectType
+from graphql import GraphQLError, GraphQLResolveInfo
+
+from emulator import ids
+from emulator.file_urls import download_path, upload_path
+from emulator.pagination import Cursor, CursorError
+from emulator.resolvers.context import base_url_of, settings_of, store_of
+from emulator.resolvers.paging import check_first, connection
+from emulator.resolvers.run_mutation import require_run
+from emulator.store import Run, RunFile
+from emulator.store.files import FileNameError
+
+file = ObjectType("File")
+run = ObjectType("Run")
+mutation = MutationType()
+
+
+@file.field("id")
+def resolve_id(obj: RunFile, _: GraphQLResolveInfo) -> str:
+    return ids.encode_id("File", obj.id)
+
+
+@file.field("displayName")
+def resolve_display_name(obj: RunFile, _: GraphQLResolveInfo) -> str:
+    return obj.name
+
+
+@file.field("url")
+@file.field("directUrl")
+def resolve_url(obj: RunFile, info: GraphQLResolveInfo, **_: Any) -> str | None:
+    owner = store_of(info).runs.by_id(obj.run_id)
+    if owner is None:
+        return None
+    return base_url_of(info) + download_path(owner.entity, owner.project, owner.name, obj.name)
+
+
+@file.field("md5")
+@file.field("digest")
+def resolve_md5(obj: RunFile, _: GraphQLResolveInfo) -> str:
+    return obj.md5
+
+
+@file.field("storagePath")
+def resolve_storage_path(obj: RunFile, _: GraphQLResolveInfo) -> str:
+    return obj.blob_key
+
+
+@run.field("fileCount")
+def resolve_file_count(obj: Run, info: GraphQLResolveInfo) -> int:
+    return store_of(info).files.count(obj.id)
+
+
+@run.field("files")
+def resolve_files(
+    obj: Run,
+    info: GraphQLResolveInfo,
+    names: list[str | None] | None = None,
+    pattern: str | None = None,
+    after: str | None = None,
+    first: int | None = None,
+    **_ignored: Any,
+) -> dict[str, Any]:
+    """Files by name; cursors carry the last name seen."""
+    try:
+        after_name = None if after is None else Cursor.decode(after).value
+    except CursorError as error:
+        raise GraphQLError(f"invalid cursor: {error}") from None
+    if after is not None and not isinstance(after_name, str):
+        raise GraphQLError(f"invalid cursor: {after!r} is not a file cursor")
+    page = store_of(info).files.page(
+        obj.id,
+        names=[name for name in names or () if name],
+        pattern=pattern,
+        after=after_name,
+        first=check_first(first),
+    )
+    edges = [{"node": f, "cursor": Cursor(f.name, f.id).encode()} for f in page.files]
+    return connection(edges, has_next_page=page.has_next_page, after=after)
+
+
+def _run_of(info: GraphQLResolveInfo, fields: dict[str, Any]) -> Run:
+    entity = fields.get("entity_name") or settings_of(info).entity
+    return require_run(info, entity, fields["project_name"], fields["run_name"])
+
+
+@mutation.field("createRunFiles")
+def resolve_create_run_files(_: Any, info: GraphQLResolveInfo, input: dict[str, Any]) -> dict:
+    """One single-use upload URL per name, served by this emulator."""
+    target = _run_of(info, input)
+    names = input["files"]
+    try:
+        tokens = store_of(info).files.grant_uploads(target.id, names)
+    except FileNameError as error:
+        raise GraphQLError(str(error)) from None
+    base = base_url_of(info)
+    return {
+        "run_id": ids.run_id(target.entity, target.project, target.name),
+        "upload_headers": [],
+        "files": [
+            {"name": name, "upload_url": base + upload_path(token)}
+            for name, token in zip(names, tokens, strict=True)
+        ],
+        "client_mutation_id": input.get("client_mutation_id"),
+    }
+
+
+@mutation.field("markRunFilesUploaded")
+def resolve_mark_run_files_uploaded(
+    _: Any, info: GraphQLResolveInfo, input: dict[str, Any]
+) -> dict:
+    """Files are registered when their PUT arrives, so this only checks the run exists."""
+    _run_of(info, input)
+    return {"success": True, "client_mutation_id": input.get("client_mutation_id")}
+
+
+@mutation.field("deleteFiles")
+def resolve_delete_files(_: Any, info: GraphQLResolveInfo, input: dict[str, Any]) -> dict:
+    """Delete files by id; a malformed id is an error and deletes nothing."""
+    try:
+        file_ids = [int(ids.decode_id(value, "File")[0]) for value in input["files"]]
+    except (ids.InvalidIdError, ValueError) as error:
+        raise GraphQLError(str(error)) from None
+    deleted = store_of(info).files.delete(file_ids)
+    return {"success": deleted > 0, "client_mutation_id": input.get("client_mutation_id")}
+
+
+BINDABLES = (file, run, mutation)
