@@ -16,25 +16,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from emulator.endpoints.bodies import BodyTooLarge, read_body
 from emulator.endpoints.errors import bad_request, error_response
 from emulator.file_stream import FileStreamError, parse_body
 from emulator.store import OffsetError, Store, StreamBatch
-
-
-class _TooLarge(Exception):
-    pass
-
-
-async def _read(request: Request, limit: int) -> bytes:
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise _TooLarge
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            raise _TooLarge
-    return bytes(body)
 
 
 def _gunzip(data: bytes, limit: int) -> bytes:
@@ -44,7 +29,7 @@ def _gunzip(data: bytes, limit: int) -> bytes:
     except zlib.error as error:
         raise FileStreamError(f"request body is not valid gzip: {error}") from None
     if len(body) > limit:
-        raise _TooLarge
+        raise BodyTooLarge
     if not decompressor.eof:
         raise FileStreamError("request body is truncated gzip")
     return body
@@ -67,11 +52,11 @@ async def file_stream(request: Request) -> Response:
     """Store one batch of a run's history, events, summary, console and status."""
     limit = request.app.state.settings.max_file_stream_bytes
     try:
-        body = await _read(request, limit)
+        body = await read_body(request, limit)
         if request.headers.get("content-encoding", "").lower() == "gzip":
             body = _gunzip(body, limit)
         batch = parse_body(body)
-    except _TooLarge:
+    except BodyTooLarge:
         return error_response(413, f"file_stream body is larger than {limit} bytes")
     except FileStreamError as error:
         return bad_request(str(error))

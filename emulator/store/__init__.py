@@ -76,6 +76,7 @@ class Store:
             history=self.history,
             console=self.console,
             lifecycle=self.lifecycle,
+            files=self.files,
         )
 
     @property

@@ -4,6 +4,11 @@ A request carries history and events lines, the full summary, console lines,
 names of uploaded files and maybe the end of the run. It is applied in one
 transaction after its offsets are checked against what is stored, so a bad
 request leaves the run exactly as it was.
+
+The run file ``output.log`` is then rewritten from every console line kept so
+far (without the SDK's timestamps), so its download shows what the program
+printed, all sessions of a resumed run included, even when the SDK never got
+to upload it.
 """
 
 from __future__ import annotations
@@ -12,12 +17,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from emulator.store.console import ConsoleStore
+from emulator.store.console import ConsoleStore, strip_prefix
 from emulator.store.database import Database
+from emulator.store.files import FileStore
 from emulator.store.history import HistoryStore
 from emulator.store.lifecycle import LifecycleStore
 from emulator.store.projects import utc_now
 from emulator.store.runs import RunStore
+
+#: The run file that holds the console output.
+CONSOLE_FILE = "output.log"
 
 
 class OffsetError(ValueError):
@@ -64,12 +73,14 @@ class StreamStore:
         history: HistoryStore,
         console: ConsoleStore,
         lifecycle: LifecycleStore,
+        files: FileStore,
     ) -> None:
         self._db = db
         self._runs = runs
         self._history = history
         self._console = console
         self._lifecycle = lifecycle
+        self._files = files
 
     def apply(self, run_id: int, batch: StreamBatch) -> None:
         """Store ``batch`` for run ``run_id`` and record a heartbeat.
@@ -103,3 +114,13 @@ class StreamStore:
             elif run.state != "running":
                 changes["state"] = "running"
             self._runs.update(run_id, changes)
+        # After the commit: the SDK's own output.log upload (at finish) holds only the
+        # last session's lines, so the complete console replaces it.
+        if batch.console is not None or batch.complete:
+            self._write_console_file(run_id)
+
+    def _write_console_file(self, run_id: int) -> None:
+        lines = self._console.lines(run_id)
+        if lines:
+            text = "".join(strip_prefix(line) + "\n" for line in lines)
+            self._files.put(run_id, CONSOLE_FILE, text.encode())

@@ -177,3 +177,17 @@ def test_bad_gzip_unknown_runs_and_oversized_bodies_are_4xx(store: Store) -> Non
         response = http.post(URL, content=bomb, headers={"Content-Encoding": "gzip"})
         assert response.status_code == 413
         assert "1000 bytes" in response.json()["error"]
+
+
+def test_console_lines_become_the_output_log_file(gql: GraphQLClient, run_id: int) -> None:
+    stamp = "2026-01-01T00:00:00.000001"
+    lines = [f"{stamp} epoch 1", f"ERROR {stamp} oops", f"{stamp} 10%"]
+    _post(gql, {"files": {"output.log": {"offset": 0, "content": lines}}})
+    _post(gql, {"files": {"output.log": {"offset": 2, "content": [f"{stamp} 100%"]}}})
+    stored = gql.store.files.get(run_id, "output.log")
+    assert gql.store.files.read(stored) == b"epoch 1\noops\n100%\n"
+    # The SDK uploads its own output.log at finish; the complete console replaces it.
+    gql.store.files.put(run_id, "output.log", b"100%\n")
+    _post(gql, {"complete": True, "exitcode": 0})
+    stored = gql.store.files.get(run_id, "output.log")
+    assert gql.store.files.read(stored) == b"epoch 1\noops\n100%\n"

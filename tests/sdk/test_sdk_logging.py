@@ -13,7 +13,7 @@ from client import Api
 from fixtures.handle import EmulatorHandle
 from fixtures.inspection import LoggedRun
 from tests.sdk.conftest import script_command, script_env
-from tests.sdk.scripts.train import CONFIG
+from tests.sdk.scripts.train import CONFIG, NOTES
 
 RunScript = Callable[..., CompletedProcess]
 STEPS, VAL_EVERY = 1200, 100
@@ -41,7 +41,11 @@ def _only(wandb_env: EmulatorHandle, project: str) -> LoggedRun:
 
 
 def test_a_training_run_arrives_complete(
-    run_script: RunScript, wandb_env: EmulatorHandle, sdk: wandb.Api, wandb_api: Api
+    run_script: RunScript,
+    wandb_env: EmulatorHandle,
+    sdk: wandb.Api,
+    wandb_api: Api,
+    tmp_path: Path,
 ) -> None:
     run_script("train.py", "--project", "mnist", "--steps", STEPS, "--val-every", VAL_EVERY)
     run = _only(wandb_env, "mnist")
@@ -59,11 +63,24 @@ def test_a_training_run_arrives_complete(
     ]
     assert run.events
 
-    for public in (sdk.run(run.path), wandb_api.run(run.path)):
+    printed = "".join(line + "\n" for line in run.console).encode()
+    assert run.files["output.log"] == printed
+    assert run.files["notes.txt"] == NOTES.encode()
+    assert {"config.yaml", "wandb-metadata.json", "requirements.txt"} <= set(run.files)
+    assert {"notes.txt", "output.log"} <= set(run.uploaded)
+
+    ours = wandb_api.run(run.path)
+    theirs = sdk.run(run.path)
+    for public in (theirs, ours):
         assert public.state == "finished"
         assert public.config == CONFIG
         assert public.summary["best_val_loss"] == 0.001
         assert public.summary["acc"] == 1.0
+        assert public.summary["loss"] == 1 / STEPS
+        assert {file.name for file in public.files()} == set(run.files)
+    assert ours.file("output.log").read() == printed
+    with theirs.file("output.log").download(root=str(tmp_path / "download")) as downloaded:
+        assert Path(downloaded.name).read_bytes() == printed
 
 
 def test_a_crashed_run_fails_and_resume_must_continues_it(
@@ -93,6 +110,7 @@ def test_a_crashed_run_fails_and_resume_must_continues_it(
     assert _user_keys(run.history) == _expected_history(range(50))
     assert run.summary["loss"] == 1 / 50
     assert run.console.count("a warning on stderr") == 2
+    assert run.files["output.log"] == "".join(line + "\n" for line in run.console).encode()
     public = sdk.run(run.path)  # cached by the Api since the first read
     public.load(force=True)
     assert public.state == "finished"
