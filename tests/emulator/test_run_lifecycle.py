@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 
+import pytest
 from starlette.testclient import TestClient
 
 from emulator import Settings, Store, create_app
+from emulator.cli import _parser, serve_settings
 from emulator.store import Lines, StreamBatch
 from tests.conftest import GraphQLClient
 
@@ -98,3 +100,15 @@ def test_without_a_timeout_silent_runs_stay_running(gql: GraphQLClient) -> None:
     gql.store.runs.upsert("team", "proj", "quiet", {"heartbeat_at": "2020-01-01"}, username="t")
     query = '{ project(name: "proj", entityName: "team") { run(name: "quiet") { state } } }'
     assert gql.data(query)["project"]["run"]["state"] == "running"
+
+
+@pytest.mark.parametrize(("flags", "timeout"), [([], None), (["--heartbeat-timeout", "90"], 90)])
+def test_serve_takes_a_heartbeat_timeout(flags: list[str], timeout: float | None) -> None:
+    args = _parser().parse_args(["serve", *flags])
+    assert serve_settings(args).heartbeat_timeout_s == timeout
+
+
+def test_serve_refuses_a_non_positive_heartbeat_timeout(capsys: pytest.CaptureFixture) -> None:
+    with pytest.raises(SystemExit):
+        _parser().parse_args(["serve", "--heartbeat-timeout", "0"])
+    assert "must be positive" in capsys.readouterr().err
