@@ -11,6 +11,7 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from emulator.store import jsontext
 from emulator.store.database import Database
 
 SCHEMA = """
@@ -59,7 +60,7 @@ class HistoryStore:
     def write_history(self, run_id: int, rows: Iterable[Mapping[str, Any]], offset: int = 0) -> int:
         """Store ``rows`` at lines ``offset, offset+1, …``; returns the run's new line count."""
         records = [
-            (run_id, offset + i, _step_of(row), json.dumps(row, separators=(",", ":")))
+            (run_id, offset + i, _step_of(row), jsontext.dumps(row, compact=True))
             for i, row in enumerate(rows)
         ]
         with self._db.transaction() as conn:
@@ -72,7 +73,7 @@ class HistoryStore:
     def write_events(self, run_id: int, rows: Iterable[Mapping[str, Any]], offset: int = 0) -> int:
         """Store system-metric event rows at ``offset…``; returns the run's new events count."""
         records = [
-            (run_id, offset + i, json.dumps(row, separators=(",", ":")))
+            (run_id, offset + i, jsontext.dumps(row, compact=True))
             for i, row in enumerate(rows)
         ]
         with self._db.transaction() as conn:

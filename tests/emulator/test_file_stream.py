@@ -191,3 +191,24 @@ def test_console_lines_become_the_output_log_file(gql: GraphQLClient, run_id: in
     _post(gql, {"complete": True, "exitcode": 0})
     stored = gql.store.files.get(run_id, "output.log")
     assert gql.store.files.read(stored) == b"epoch 1\noops\n100%\n"
+
+
+def test_nan_and_infinities_keep_runs_queryable(gql: GraphQLClient, run_id: int) -> None:
+    rows = [{"_step": 0, "loss": float("nan")}, {"_step": 1, "loss": float("-inf")}]
+    body = {
+        "files": {
+            "wandb-history.jsonl": {"offset": 0, "content": [json.dumps(row) for row in rows]},
+            "wandb-summary.json": {"offset": 0, "content": ['{"loss": -Infinity, "x": NaN}']},
+        }
+    }
+    assert _post(gql, body).status_code == 200
+    query = """{ project(name: "proj", entityName: "team") {
+      runs(order: "-summary_metrics.loss", filters: "{\\"summary_metrics.loss\\": {\\"$lt\\": 0}}")
+        { edges { node { name summaryMetrics historyKeys } } } } }"""
+    [edge] = gql.data(query)["project"]["runs"]["edges"]
+    assert json.loads(edge["node"]["summaryMetrics"]) == {"loss": float("-inf"), "x": "NaN"}
+    assert edge["node"]["historyKeys"]["lastStep"] == 1
+    assert gql.store.history.history_rows(run_id) == [
+        {"_step": 0, "loss": "NaN"},
+        {"_step": 1, "loss": float("-inf")},
+    ]

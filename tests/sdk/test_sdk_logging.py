@@ -116,15 +116,18 @@ def test_a_crashed_run_fails_and_resume_must_continues_it(
     assert public.state == "finished"
 
 
-def test_resume_must_of_an_unknown_run_fails(
+def test_resume_of_an_unknown_run_fails_with_must_and_starts_it_with_allow(
     run_script: RunScript, wandb_env: EmulatorHandle
 ) -> None:
-    done = run_script(
-        "train.py", "--project", "p", "--id", "nosuchrun", "--resume", "must", check=False
-    )
-    assert done.returncode != 0
-    assert "Run (nosuchrun) does not exist" in done.stderr
+    args = ("train.py", "--project", "p", "--id", "newrun01", "--steps", 5, "--resume")
+    refused = run_script(*args, "must", check=False)
+    assert refused.returncode != 0
+    assert "Run (newrun01) does not exist" in refused.stderr
     assert wandb_env.runs() == []
+
+    run_script(*args, "allow")
+    run = wandb_env.run("newrun01")
+    assert (run.state, _user_keys(run.history)) == ("finished", _expected_history(range(5)))
 
 
 def test_concurrent_runs_from_separate_processes_all_arrive(
