@@ -7,7 +7,6 @@ whole with a message naming the problem (HTTP 400; a 5xx would make the SDK retr
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
 from emulator.store.stream import Lines, StreamBatch
@@ -37,11 +36,8 @@ def _json_object(name: str, index: int, line: str) -> dict[str, Any]:
     return value
 
 
-def _text(_: str, __: int, line: str) -> str:
-    return line
-
-
-def _lines(name: str, entry: Any, decode: Callable[[str, int, str], Any]) -> Lines:
+def _lines(name: str, entry: Any, *, objects: bool) -> Lines:
+    """The offset and lines of one file; with ``objects`` each line must be a JSON object."""
     if not isinstance(entry, dict):
         raise FileStreamError(f"{name}: expected an object with 'offset' and 'content'")
     offset, content = entry.get("offset"), entry.get("content")
@@ -49,11 +45,13 @@ def _lines(name: str, entry: Any, decode: Callable[[str, int, str], Any]) -> Lin
         raise FileStreamError(f"{name}: offset must be a non-negative integer, got {offset!r}")
     if not isinstance(content, list) or not all(isinstance(line, str) for line in content):
         raise FileStreamError(f"{name}: content must be a list of strings")
-    return Lines(offset, [decode(name, offset + i, line) for i, line in enumerate(content)])
+    if not objects:
+        return Lines(offset, content)
+    return Lines(offset, [_json_object(name, offset + i, line) for i, line in enumerate(content)])
 
 
 def _summary(entry: Any) -> dict[str, Any] | None:
-    content = _lines(SUMMARY, {"offset": 0, **entry}, _json_object).content
+    content = _lines(SUMMARY, {"offset": 0, **entry}, objects=True).content
     # One line, the full current summary; should several come, the last one wins.
     return content[-1] if content else None
 
@@ -66,11 +64,11 @@ def _files(files: Any) -> dict[str, Any]:
         raise FileStreamError(f"unsupported file_stream files: {', '.join(unknown)}")
     parts: dict[str, Any] = {}
     if HISTORY in files:
-        parts["history"] = _lines(HISTORY, files[HISTORY], _json_object)
+        parts["history"] = _lines(HISTORY, files[HISTORY], objects=True)
     if EVENTS in files:
-        parts["events"] = _lines(EVENTS, files[EVENTS], _json_object)
+        parts["events"] = _lines(EVENTS, files[EVENTS], objects=True)
     if CONSOLE in files:
-        parts["console"] = _lines(CONSOLE, files[CONSOLE], _text)
+        parts["console"] = _lines(CONSOLE, files[CONSOLE], objects=False)
     if SUMMARY in files:
         if not isinstance(files[SUMMARY], dict):
             raise FileStreamError(f"{SUMMARY}: expected an object with 'content'")
