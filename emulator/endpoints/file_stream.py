@@ -19,7 +19,7 @@ from starlette.routing import Route
 from emulator.endpoints.bodies import BodyTooLarge, read_body
 from emulator.endpoints.errors import bad_request, error_response
 from emulator.file_stream import FileStreamError, parse_body
-from emulator.store import OffsetError, Store, StreamBatch
+from emulator.store import OffsetError, Store
 
 
 def _gunzip(data: bytes, limit: int) -> bytes:
@@ -35,7 +35,19 @@ def _gunzip(data: bytes, limit: int) -> bytes:
     return body
 
 
-def _store(store: Store, entity: str, project: str, name: str, batch: StreamBatch) -> Response:
+def _handle(request: Request, body: bytes, limit: int) -> Response:
+    """Decompress, check and store one request (in a worker thread: decoding 10,000
+    history lines must not hold up the event loop)."""
+    try:
+        if request.headers.get("content-encoding", "").lower() == "gzip":
+            body = _gunzip(body, limit)
+        batch = parse_body(body)
+    except BodyTooLarge:
+        return _too_large(limit)
+    except FileStreamError as error:
+        return bad_request(str(error))
+    store: Store = request.app.state.store
+    entity, project, name = (request.path_params[key] for key in ("entity", "project", "run"))
     run = store.runs.get(entity, project, name)
     if run is None:
         return error_response(404, f"run {entity}/{project}/{name} not found")
@@ -48,22 +60,18 @@ def _store(store: Store, entity: str, project: str, name: str, batch: StreamBatc
     return JSONResponse({"stopped": True} if store.lifecycle.stop_requested(run.id) else {})
 
 
+def _too_large(limit: int) -> Response:
+    return error_response(413, f"file_stream body is larger than {limit} bytes")
+
+
 async def file_stream(request: Request) -> Response:
     """Store one batch of a run's history, events, summary, console and status."""
     limit = request.app.state.settings.max_file_stream_bytes
     try:
         body = await read_body(request, limit)
-        if request.headers.get("content-encoding", "").lower() == "gzip":
-            body = _gunzip(body, limit)
-        batch = parse_body(body)
     except BodyTooLarge:
-        return error_response(413, f"file_stream body is larger than {limit} bytes")
-    except FileStreamError as error:
-        return bad_request(str(error))
-    params = request.path_params
-    return await run_in_threadpool(
-        _store, request.app.state.store, params["entity"], params["project"], params["run"], batch
-    )
+        return _too_large(limit)
+    return await run_in_threadpool(_handle, request, body, limit)
 
 
 ROUTES = [
