@@ -13,12 +13,14 @@ from client.api import Api
 from client.errors import (
     CommError,
     InvalidPathError,
+    MissingDependencyError,
     NotFoundError,
     UsageError,
     WaitTimeoutError,
     WandbClientError,
 )
 from client.files import File, Files
+from client.history_scan import HistoryScan
 from client.projects import Project, Projects
 from client.run import Run, User
 from client.runs import Runs
@@ -29,7 +31,9 @@ __all__ = [
     "CommError",
     "File",
     "Files",
+    "HistoryScan",
     "InvalidPathError",
+    "MissingDependencyError",
     "NotFoundError",
     "Project",
     "Projects",

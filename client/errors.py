@@ -43,5 +43,9 @@ class NotFoundError(WandbClientError, ValueError):
     """The requested run or project does not exist."""
 
 
+class MissingDependencyError(WandbClientError, ImportError):
+    """An optional dependency (pandas, polars) that the call needs is not installed."""
+
+
 class WaitTimeoutError(WandbClientError, TimeoutError):
     """A wait (such as :meth:`client.Run.wait_until_finished`) ran out of time."""

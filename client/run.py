@@ -12,6 +12,7 @@ from urllib.parse import quote
 from client._html import iframe
 from client._session import Session
 from client.errors import CommError, NotFoundError
+from client.history import RunHistory
 from client.run_writes import RunWrites
 from client.summary import Summary
 
@@ -63,7 +64,7 @@ def unwrap_config(wire: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, An
     return config, {**internal, **config}
 
 
-class Run(RunWrites):
+class Run(RunWrites, RunHistory):
     """A run of a project, read from the server and changed through it.
 
     Runs come from :meth:`client.Api.run` (fully loaded) or from iterating

@@ -9,6 +9,7 @@ from typing import Any
 from client._paginator import Paginator
 from client._session import Session
 from client.errors import NotFoundError
+from client.history import histories
 from client.run import Run
 
 
@@ -86,6 +87,9 @@ class Runs(Paginator[Run]):
             self._load_page()
         project = (self.last_response or {}).get("project") or {}
         return int(project.get("runCount") or 0)
+
+    #: Sampled history of every run, with a ``run_id`` column; see :func:`client.history.histories`.
+    histories = histories
 
     def __repr__(self) -> str:
         return f"<Runs {self.entity}/{self.project}>"

@@ -115,10 +115,9 @@ def _fragment(*pieces: str | SQL) -> SQL:
 
 def _join(joiner: str, parts: list[SQL]) -> SQL:
     pieces: list[str | SQL] = []
-    for index, part in enumerate(parts):
-        pieces.extend([joiner] if index else [])
-        pieces.extend(["(", part, ")"])
-    return _fragment(*pieces)
+    for part in parts:
+        pieces.extend([joiner, "(", part, ")"])
+    return _fragment(*pieces[1:])
 
 
 def _all(parts: list[SQL]) -> SQL:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -43,3 +44,14 @@ def store() -> Iterator[Store]:
 def gql(store: Store) -> Iterator[GraphQLClient]:
     with TestClient(create_app(store)) as http:
         yield GraphQLClient(http, store)
+
+
+@pytest.fixture(params=["parquet", "live"])
+def history_source(request: pytest.FixtureRequest, wandb_emulator: Any) -> Iterator[str]:
+    """Run the test with history served as parquet files, then with parquet turned off."""
+    state = wandb_emulator.server.app.state
+    settings = state.settings
+    if request.param == "live":
+        state.settings = replace(settings, parquet_history=False)
+    yield request.param
+    state.settings = settings

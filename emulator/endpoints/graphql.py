@@ -14,8 +14,10 @@ from starlette.routing import Route
 
 from emulator.endpoints.errors import bad_request
 from emulator.graphql_schema import build_schema
+from emulator.query_cache import QueryCache
 
 _EXPLORER = ExplorerGraphiQL(title="wandb-emulator")
+_QUERIES = QueryCache()
 
 
 def _payload(body: bytes) -> dict[str, Any]:
@@ -41,7 +43,13 @@ def _execute(payload: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]
     if timeout is not None:
         # Runs whose process died stop heartbeating; they read as crashed from now on.
         context["store"].lifecycle.crash_stale(timeout)
-    return graphql_sync(build_schema(), payload, context_value=context)[1]
+    return graphql_sync(
+        build_schema(),
+        payload,
+        context_value=context,
+        query_parser=_QUERIES.parse,
+        query_validator=_QUERIES.validate,
+    )[1]
 
 
 async def graphql_endpoint(request: Request) -> Response:

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from emulator.resolvers import file, lifecycle, mutation, project, query, run, run_mutation, user
+from emulator.resolvers import (
+    file,
+    history,
+    lifecycle,
+    mutation,
+    project,
+    query,
+    run,
+    run_mutation,
+    user,
+)
 
 BINDABLES = (
     *query.BINDABLES,
@@ -12,5 +22,6 @@ BINDABLES = (
     *run.BINDABLES,
     *run_mutation.BINDABLES,
     *file.BINDABLES,
+    *history.BINDABLES,
     *lifecycle.BINDABLES,
 )

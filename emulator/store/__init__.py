@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from emulator.store.blobs import BlobStore
 from emulator.store.console import ConsoleStore
 from emulator.store.database import Database
 from emulator.store.files import FileStore, RunFile
-from emulator.store.history import HistoryStore
+from emulator.store.history import HistoryStore, export_blob_key
 from emulator.store.lifecycle import LifecycleStore
 from emulator.store.projects import ProjectStore
 from emulator.store.records import Project, Run, User, wandb_config
@@ -104,12 +105,16 @@ class Store:
             blob_keys = self.files.blob_keys_of_run(run_id)
             deleted = self.runs.delete(run_id)
         self.files.delete_blobs(blob_keys)
+        self.blobs.delete(export_blob_key(run_id))
         return deleted
 
     def export(self) -> dict[str, Any]:
         """A JSON-ready snapshot of every table, plus every blob (base64) under ``"blobs"``."""
         snapshot: dict[str, Any] = {
-            table: [dict(row) for row in self.db.execute(f"SELECT * FROM {table}")]
+            table: [
+                {column: _to_json(value) for column, value in zip(row.keys(), row, strict=True)}
+                for row in self.db.execute(f"SELECT * FROM {table}")
+            ]
             for table in self.tables
         }
         snapshot[BLOBS_KEY] = encode_blobs(self.blobs)
@@ -142,7 +147,8 @@ class Store:
                 raise ValueError(f"unknown columns in {table!r}: {', '.join(sorted(unknown))}")
             columns = ", ".join(row)
             marks = ", ".join("?" * len(row))
-            conn.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", tuple(row.values()))
+            values = tuple(map(_from_json, row.values()))
+            conn.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", values)
 
     def close(self) -> None:
         """Close the database."""
@@ -153,3 +159,17 @@ class Store:
 
     def __exit__(self, *_: object) -> None:
         self.close()
+
+
+def _to_json(value: Any) -> Any:
+    """A column value as JSON: BLOBs (history chunks) become ``{"base64": ...}``."""
+    if isinstance(value, bytes):
+        return {"base64": base64.b64encode(value).decode("ascii")}
+    return value
+
+
+def _from_json(value: Any) -> Any:
+    """The inverse of :func:`_to_json` (``ValueError`` for invalid base64)."""
+    if isinstance(value, dict) and set(value) == {"base64"}:
+        return base64.b64decode(value["base64"], validate=True)
+    return value

@@ -1,54 +1,191 @@
-"""Metric history and system-metric events of runs, one JSON row per logged line.
+"""Metric history and system-metric events of runs.
 
-Each row is kept at its line offset (the file_stream offset), so a re-sent line
-overwrites rather than duplicates. ``step`` is stored beside the JSON so step
-ranges are read through an index without decoding other rows.
+Both streams are stored the same way: lines in chunks of :data:`CHUNK_LINES` (see
+:mod:`emulator.store.history_chunks`), each chunk with the step range it covers, so a
+step range is read through the primary key without decoding other rows. Lines are
+kept at their file_stream line offset: a re-sent offset overwrites, never duplicates.
+
+Per run and stream, ``history_streams`` keeps what readers need without a scan and is
+maintained at write time: the line count, the last step, the distinct key tuples
+("shapes") rows were logged with, and how often each key was logged with each type. Its
+``version`` counts writes, so derived files (the parquet export) know when they are stale.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+import sqlite3
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import compress, repeat
+from operator import contains, methodcaller
 from typing import Any
 
-from emulator.store import jsontext
 from emulator.store.database import Database
+from emulator.store.history_chunks import CHUNK_LINES, HOLE, Chunk
 
 SCHEMA = """
+CREATE TABLE IF NOT EXISTS history_streams (
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    stream TEXT NOT NULL,
+    line_count INTEGER NOT NULL,
+    last_step INTEGER,
+    version INTEGER NOT NULL,
+    shapes TEXT NOT NULL,
+    types TEXT NOT NULL,
+    exported_version INTEGER,
+    exportable INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (run_id, stream)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS history (
     run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
-    line INTEGER NOT NULL,
-    step INTEGER,
-    row TEXT NOT NULL,
-    PRIMARY KEY (run_id, line)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS history_by_step ON history (run_id, step);
-CREATE TABLE IF NOT EXISTS events (
-    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
-    line INTEGER NOT NULL,
-    row TEXT NOT NULL,
-    PRIMARY KEY (run_id, line)
+    stream TEXT NOT NULL,
+    chunk INTEGER NOT NULL,
+    min_step INTEGER,
+    max_step INTEGER,
+    steps BLOB NOT NULL,
+    shapes BLOB NOT NULL,
+    ends BLOB NOT NULL,
+    data BLOB NOT NULL,
+    PRIMARY KEY (run_id, stream, chunk)
 ) WITHOUT ROWID;
 """
-TABLES = ("history", "events")
+TABLES = ("history_streams", "history")
 
-#: SQLite's json_each types -> the type names W&B reports in historyKeys.
-_WIRE_TYPES = {
-    "integer": "number",
-    "real": "number",
-    "text": "string",
-    "true": "boolean",
-    "false": "boolean",
-    "object": "map",
-    "array": "list",
-    "null": "nil",
+HISTORY = "history"
+EVENTS = "events"
+STREAMS = (HISTORY, EVENTS)
+
+#: Python types -> the type names W&B reports in ``historyKeys``.
+_WIRE_TYPES: dict[type, str] = {
+    int: "number",
+    float: "number",
+    str: "string",
+    bool: "boolean",
+    type(None): "nil",
+    list: "list",
+    dict: "map",
 }
 
 
-def _step_of(row: Mapping[str, Any]) -> int | None:
-    step = row.get("_step")
-    # The SDK may send _step as a float; W&B truncates it to an integer.
-    return int(step) if isinstance(step, (int, float)) and not isinstance(step, bool) else None
+@dataclass
+class StreamInfo:
+    """What is known about one stream of one run without reading its rows."""
+
+    line_count: int = 0
+    last_step: int | None = None
+    version: int = 0
+    shapes: list[tuple[str, ...]] = field(default_factory=list)
+    types: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: The version last exported (to parquet), and whether that export succeeded.
+    exported_version: int | None = None
+    exportable: bool = False
+
+    def shape_ids(self, keys: Sequence[str] | None) -> frozenset[int] | None:
+        """Ids of the shapes holding every key in ``keys`` (``None``: no constraint)."""
+        if keys is None:
+            return None
+        wanted = set(keys)
+        return frozenset(
+            index for index, shape in enumerate(self.shapes, start=1) if wanted.issubset(shape)
+        )
+
+    def count(self, rows: Sequence[Mapping[str, Any]], shapes: Sequence[int], sign: int) -> None:
+        """Add (``sign=1``) or remove (``-1``) the key/type counts of ``rows``, whose shape
+        ids are ``shapes``."""
+        # Built from C-level maps: this runs for every row written.
+        kinds = list(map(tuple, map(map, repeat(type), map(methodcaller("values"), rows))))
+        signatures = Counter(zip(shapes, kinds, strict=True))
+        for (shape, types), count in signatures.items():
+            for key, kind in zip(self.shapes[shape - 1], types, strict=True):
+                self._add(key, _WIRE_TYPES.get(kind, "unknown"), sign * count)
+        # Media values (tables, images...) report their ``_type`` instead of "map".
+        for row in compress(rows, map(contains, kinds, repeat(dict))):
+            for key, value in row.items():
+                media = value.get("_type") if isinstance(value, dict) else None
+                if isinstance(media, str):
+                    self._add(key, "map", -sign)
+                    self._add(key, media, sign)
+
+    def _add(self, key: str, name: str, count: int) -> None:
+        counts = self.types.setdefault(key, {})
+        counts[name] = counts.get(name, 0) + count
+        if not counts[name]:
+            del counts[name]
+            if not counts:
+                del self.types[key]
+
+
+class _Shapes:
+    """Shape ids of key tuples, adding new shapes to a :class:`StreamInfo` as they appear."""
+
+    def __init__(self, info: StreamInfo) -> None:
+        self._shapes = info.shapes
+        self._ids = {shape: index for index, shape in enumerate(info.shapes, start=1)}
+
+    def ids(self, keys: Sequence[tuple[str, ...]]) -> list[int]:
+        """The shape id of each key tuple."""
+        found = list(map(self._ids.get, keys))
+        if None in found:
+            ids = self._ids
+            found = [ids.get(key) or self._add(key) for key in keys]
+        return found
+
+    def _add(self, keys: tuple[str, ...]) -> int:
+        self._shapes.append(keys)
+        self._ids[keys] = len(self._shapes)
+        return len(self._shapes)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Lines picked from a stream: per chunk, the slots to decode, in line order."""
+
+    parts: list[tuple[Chunk, list[int]]]
+
+    def __len__(self) -> int:
+        return sum(len(slots) for _, slots in self.parts)
+
+    def rows(self) -> Iterator[dict[str, Any]]:
+        """Decode the selected lines."""
+        for chunk, slots in self.parts:
+            yield from chunk.rows(slots)
+
+    def steps(self) -> Iterator[int]:
+        """The step of each selected line (:data:`NO_STEP` when it has none)."""
+        for chunk, slots in self.parts:
+            steps = chunk.steps
+            yield from (steps[slot] for slot in slots)
+
+    def sample(self, samples: int) -> Selection:
+        """At most ``samples`` lines, evenly spaced by position, first and last included.
+
+        Deterministic: the same lines and ``samples`` give the same pick. One sample is
+        the last line (the run's latest state).
+        """
+        total = len(self)
+        if samples >= total:
+            return self
+        if samples == 1:
+            picks = [total - 1]
+        else:
+            picks = [index * (total - 1) // (samples - 1) for index in range(samples)]
+        parts, offset, position = [], 0, 0
+        for chunk, slots in self.parts:
+            chosen = []
+            while position < len(picks) and picks[position] < offset + len(slots):
+                chosen.append(slots[picks[position] - offset])
+                position += 1
+            if chosen:
+                parts.append((chunk, chosen))
+            offset += len(slots)
+        return Selection(parts)
+
+
+def export_blob_key(run_id: int) -> str:
+    """Where the exported (parquet) file of a run's history is kept among the blobs."""
+    return f"history/{run_id}.parquet"
 
 
 class HistoryStore:
@@ -57,61 +194,191 @@ class HistoryStore:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    def write_history(self, run_id: int, rows: Iterable[Mapping[str, Any]], offset: int = 0) -> int:
-        """Store ``rows`` at lines ``offset, offset+1, …``; returns the run's new line count."""
-        records = [
-            (run_id, offset + i, _step_of(row), jsontext.dumps(row, compact=True))
-            for i, row in enumerate(rows)
-        ]
-        with self._db.transaction() as conn:
-            conn.executemany(
-                "INSERT OR REPLACE INTO history (run_id, line, step, row) VALUES (?, ?, ?, ?)",
-                records,
-            )
-            return self._recount(conn, run_id, "history")
+    # Writing.
 
-    def write_events(self, run_id: int, rows: Iterable[Mapping[str, Any]], offset: int = 0) -> int:
+    def write_history(self, run_id: int, rows: Sequence[Mapping[str, Any]], offset: int = 0) -> int:
+        """Store ``rows`` at lines ``offset, offset+1, …``; returns the run's new line count.
+
+        Rows are JSON-compatible dicts (``_step``, ``_runtime``, ``_timestamp`` and any
+        metric keys, nested dicts included). Lines already stored are overwritten.
+        """
+        return self._write(run_id, HISTORY, rows, offset)
+
+    def write_events(self, run_id: int, rows: Sequence[Mapping[str, Any]], offset: int = 0) -> int:
         """Store system-metric event rows at ``offset…``; returns the run's new events count."""
-        records = [
-            (run_id, offset + i, jsontext.dumps(row, compact=True))
-            for i, row in enumerate(rows)
-        ]
+        return self._write(run_id, EVENTS, rows, offset)
+
+    def _write(
+        self, run_id: int, stream: str, rows: Sequence[Mapping[str, Any]], offset: int
+    ) -> int:
+        if offset < 0:
+            raise ValueError(f"line offset must not be negative, got {offset}")
+        rows = rows if isinstance(rows, list) else list(rows)
         with self._db.transaction() as conn:
-            conn.executemany(
-                "INSERT OR REPLACE INTO events (run_id, line, row) VALUES (?, ?, ?)", records
+            info = self._info(conn, run_id, stream)
+            shapes = _Shapes(info).ids(list(map(tuple, rows)))
+            highs = []
+            position = 0
+            while position < len(rows):
+                number, start = divmod(offset + position, CHUNK_LINES)
+                size = min(len(rows) - position, CHUNK_LINES - start)
+                part = slice(position, position + size)
+                highs.append(
+                    self._write_chunk(
+                        conn, run_id, stream, number, start, rows[part], shapes[part], info
+                    )
+                )
+                position += size
+            if offset < info.line_count:  # lines were replaced: the last step may have dropped
+                info.last_step = self._last_step(conn, run_id, stream)
+            else:
+                info.last_step = max(
+                    (step for step in (info.last_step, *highs) if step is not None), default=None
+                )
+            info.count(rows, shapes, 1)
+            info.line_count = max(info.line_count, offset + len(rows))
+            info.version += 1
+            self._save_info(conn, run_id, stream, info)
+            conn.execute(
+                f"UPDATE runs SET {stream}_line_count = ? WHERE id = ?", (info.line_count, run_id)
             )
-            return self._recount(conn, run_id, "events")
+            return info.line_count
+
+    def _write_chunk(
+        self,
+        conn: sqlite3.Connection,
+        run_id: int,
+        stream: str,
+        number: int,
+        start: int,
+        rows: Sequence[Mapping[str, Any]],
+        shapes: Sequence[int],
+        info: StreamInfo,
+    ) -> int | None:
+        """Put ``rows`` in chunk ``number`` from slot ``start``; returns the chunk's last step."""
+        new = number * CHUNK_LINES >= info.line_count  # past every stored line
+        if new and start == 0:
+            chunk = Chunk.encode(rows, shapes)
+        else:
+            existing = None if new else conn.execute(
+                "SELECT steps, shapes, ends, data FROM history"
+                " WHERE run_id = ? AND stream = ? AND chunk = ?",
+                (run_id, stream, number),
+            ).fetchone()
+            chunk = Chunk.empty() if existing is None else Chunk.from_columns(*existing)
+            stop = min(start + len(rows), len(chunk))
+            replaced = [slot for slot in range(start, stop) if chunk.shapes[slot] != HOLE]
+            info.count(list(chunk.rows(replaced)), [chunk.shapes[slot] for slot in replaced], -1)
+            chunk.splice(start, rows, shapes)
+        low, high = chunk.step_range()
+        conn.execute(
+            "INSERT OR REPLACE INTO history"
+            " (run_id, stream, chunk, min_step, max_step, steps, shapes, ends, data)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (run_id, stream, number, low, high, *chunk.columns()),
+        )
+        return high
+
+    @staticmethod
+    def _last_step(conn: sqlite3.Connection, run_id: int, stream: str) -> int | None:
+        return conn.execute(
+            "SELECT MAX(max_step) FROM history WHERE run_id = ? AND stream = ?",
+            (run_id, stream),
+        ).fetchone()[0]
+
+    @staticmethod
+    def _info(conn: sqlite3.Connection, run_id: int, stream: str) -> StreamInfo:
+        row = conn.execute(
+            "SELECT line_count, last_step, version, shapes, types, exported_version, exportable"
+            " FROM history_streams WHERE run_id = ? AND stream = ?",
+            (run_id, stream),
+        ).fetchone()
+        if row is None:
+            return StreamInfo()
+        shapes = [tuple(shape) for shape in json.loads(row[3])]
+        return StreamInfo(
+            row[0], row[1], row[2], shapes, json.loads(row[4]), row[5], bool(row[6])
+        )
+
+    @staticmethod
+    def _save_info(conn: sqlite3.Connection, run_id: int, stream: str, info: StreamInfo) -> None:
+        conn.execute(
+            "INSERT OR REPLACE INTO history_streams (run_id, stream, line_count, last_step,"
+            " version, shapes, types, exported_version, exportable)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                run_id, stream, info.line_count, info.last_step, info.version,
+                json.dumps(info.shapes), json.dumps(info.types), info.exported_version,
+                info.exportable,
+            ),
+        )
+
+    def mark_exported(self, run_id: int, stream: str, version: int, *, exportable: bool) -> None:
+        """Record that ``version`` of a stream was exported (or found not exportable)."""
+        self._db.execute(
+            "UPDATE history_streams SET exported_version = ?, exportable = ?"
+            " WHERE run_id = ? AND stream = ?",
+            (version, exportable, run_id, stream),
+        )
+
+    # Reading.
+
+    def info(self, run_id: int, stream: str = HISTORY) -> StreamInfo:
+        """Line count, last step, version, shapes and key types of a stream."""
+        with self._db.transaction() as conn:
+            return self._info(conn, run_id, stream)
+
+    def select(
+        self,
+        run_id: int,
+        stream: str = HISTORY,
+        *,
+        keys: Sequence[str] | None = None,
+        min_step: int | None = None,
+        max_step: int | None = None,
+    ) -> Selection:
+        """The lines of a stream, in line order, that hold every key in ``keys`` and whose
+        ``_step`` lies in ``[min_step, max_step)``. With a bound, lines without a step are
+        left out; ``None`` leaves that side open."""
+        with self._db.transaction() as conn:
+            shapes = self._info(conn, run_id, stream).shape_ids(keys)
+            if shapes is not None and not shapes:
+                return Selection([])
+            sql = (
+                "SELECT steps, shapes, ends, data FROM history"
+                " WHERE run_id = ? AND stream = ?"
+            )
+            params: list[Any] = [run_id, stream]
+            if min_step is not None:
+                sql += " AND max_step >= ?"
+                params.append(min_step)
+            if max_step is not None:
+                sql += " AND min_step < ?"
+                params.append(max_step)
+            rows = conn.execute(sql + " ORDER BY chunk", params).fetchall()
+        parts = []
+        for columns in rows:
+            chunk = Chunk.from_columns(*columns)
+            slots = chunk.slots(shapes, min_step, max_step)
+            if slots:
+                parts.append((chunk, slots))
+        return Selection(parts)
 
     def history_rows(self, run_id: int) -> list[dict[str, Any]]:
         """Every history row of a run, in line order."""
-        rows = self._db.execute(
-            "SELECT row FROM history WHERE run_id = ? ORDER BY line", (run_id,)
-        )
-        return [json.loads(row[0]) for row in rows]
+        return list(self.select(run_id, HISTORY).rows())
 
     def event_rows(self, run_id: int) -> list[dict[str, Any]]:
         """Every system-metric event row of a run, in line order."""
-        rows = self._db.execute("SELECT row FROM events WHERE run_id = ? ORDER BY line", (run_id,))
-        return [json.loads(row[0]) for row in rows]
+        return list(self.select(run_id, EVENTS).rows())
 
     def history_keys(self, run_id: int) -> dict[str, Any]:
         """W&B's ``historyKeys``: the last step and, per key, how often each type was logged."""
-        last = self._db.one("SELECT MAX(step) FROM history WHERE run_id = ?", (run_id,))[0]
-        rows = self._db.execute(
-            "SELECT j.key, j.type, COUNT(*) FROM history h, json_each(h.row) j"
-            " WHERE h.run_id = ? GROUP BY j.key, j.type ORDER BY j.key",
-            (run_id,),
-        )
-        keys: dict[str, Any] = {}
-        for key, sql_type, count in rows:
-            counts = keys.setdefault(key, {"typeCounts": []})["typeCounts"]
-            counts.append({"type": _WIRE_TYPES.get(sql_type, sql_type), "count": count})
-        return {"lastStep": last, "keys": keys}
-
-    @staticmethod
-    def _recount(conn: Any, run_id: int, table: str) -> int:
-        count = conn.execute(
-            f"SELECT COALESCE(MAX(line) + 1, 0) FROM {table} WHERE run_id = ?", (run_id,)
-        ).fetchone()[0]
-        conn.execute(f"UPDATE runs SET {table}_line_count = ? WHERE id = ?", (count, run_id))
-        return count
+        info = self.info(run_id, HISTORY)
+        keys = {
+            key: {"typeCounts": [{"type": name, "count": n} for name, n in sorted(counts.items())]}
+            for key, counts in sorted(info.types.items())
+        }
+        # -1 for a run without steps: the SDK's own "no history" value (it adds 1 to it).
+        last_step = -1 if info.last_step is None else info.last_step
+        return {"lastStep": last_step, "keys": keys}

@@ -1,8 +1,8 @@
-"""JSON text for the store's JSON columns that SQLite's JSON functions can read.
+"""JSON text for the store's JSON columns (config, summary) that SQLite can read.
 
 Training logs NaN and infinities, which Python writes as ``NaN``/``Infinity``:
-not JSON, so SQLite (filters, orders, ``historyKeys``) would reject the whole
-value. Infinities are written as ``1e999``/``-1e999`` instead, which SQLite and
+not JSON, so SQLite (run filters and orders) would reject the whole value.
+Infinities are written as ``1e999``/``-1e999`` instead, which SQLite and
 ``json.loads`` both read back as infinite floats; NaN, which no JSON number can
 express, is written as the string ``"NaN"``.
 """

@@ -125,7 +125,9 @@ FIELDS = [
     ),
     FieldKind(("config.lr", "config.lr.value"), _config("lr"), [*LEARNING_RATES, 0, 0.05]),
     FieldKind(("config.batch_size",), _config("batch_size"), [*BATCH_SIZES, 0, 48]),
-    FieldKind(("config.optimizer",), _config("optimizer"), ["adam", "sgd", "rmsprop"], True),
+    FieldKind(
+        ("config.optimizer",), _config("optimizer"), ["adam", "sgd", "rmsprop"], patterns=True
+    ),
     FieldKind(
         ("summary_metrics.loss", "summaryMetrics.loss"),
         lambda run: run.summary_metrics.get("loss"),
@@ -311,6 +313,7 @@ def reference_order(records: list[Run], order: str | None) -> list[str]:
 
 # --- the properties ------------------------------------------------------------------------
 
+PROPERTY_SETTINGS = settings(max_examples=60, deadline=None, database=None)
 
 #: A runs table under test: its store, the project id and the runs as stored.
 Table = tuple[runs.RunStore, int, list[Run]]
@@ -342,9 +345,6 @@ def all_pages(store: runs.RunStore, project_id: int, first: int, **query: Any) -
             return names
         after = page.cursors[-1]
     raise AssertionError("paging did not end")
-
-
-PROPERTY_SETTINGS = settings(max_examples=60, deadline=None, database=None)
 
 
 def assert_matches_reference(table: Table, filters: dict) -> None:
