@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from subprocess import CompletedProcess
 
@@ -30,9 +30,13 @@ def _expected_history(steps: range, val_every: int = VAL_EVERY) -> list[dict[str
     return rows
 
 
-def _user_keys(rows: list[dict]) -> list[dict]:
-    """History rows without the SDK's ``_runtime``/``_timestamp`` bookkeeping."""
-    return [{k: v for k, v in row.items() if k not in ("_runtime", "_timestamp")} for row in rows]
+def _user_keys(rows: Iterable[dict]) -> list[dict]:
+    """History rows without the SDK's ``_runtime``/``_timestamp`` bookkeeping, and without
+    the ``None`` cells a read over parquet gives keys a row did not log."""
+    return [
+        {k: v for k, v in row.items() if k not in ("_runtime", "_timestamp") and v is not None}
+        for row in rows
+    ]
 
 
 def _only(wandb_env: EmulatorHandle, project: str) -> LoggedRun:
@@ -78,6 +82,7 @@ def test_a_training_run_arrives_complete(
         assert public.summary["acc"] == 1.0
         assert public.summary["loss"] == 1 / STEPS
         assert {file.name for file in public.files()} == set(run.files)
+        assert _user_keys(public.scan_history()) == _expected_history(range(STEPS))
     assert ours.file("output.log").read() == printed
     with theirs.file("output.log").download(root=str(tmp_path / "download")) as downloaded:
         assert Path(downloaded.name).read_bytes() == printed
@@ -114,6 +119,7 @@ def test_a_crashed_run_fails_and_resume_must_continues_it(
     public = sdk.run(run.path)  # cached by the Api since the first read
     public.load(force=True)
     assert public.state == "finished"
+    assert _user_keys(public.scan_history()) == _expected_history(range(50))
 
 
 def test_resume_of_an_unknown_run_fails_with_must_and_starts_it_with_allow(
