@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 
 ## Start the emulator on 127.0.0.1:8080 (in memory) with a seeded demo project.
 run: $(STAMP)
-	$(BIN)/wandb-emulator serve --host 127.0.0.1 --port 8080 --seed 0 --entity demo --project demo-project
+	$(BIN)/wandb-emulator serve --host 127.0.0.1 --port 8080 --seed 0 --entity demo --project demo-project --artifacts
 
 ## Run the whole test suite.
 test: $(STAMP)

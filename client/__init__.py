@@ -10,6 +10,8 @@ Example::
 """
 
 from client.api import Api
+from client.artifact_lists import ArtifactType
+from client.artifacts import Artifact, ArtifactFile
 from client.errors import (
     CommError,
     InvalidPathError,
@@ -28,6 +30,9 @@ from client.summary import Summary
 
 __all__ = [
     "Api",
+    "Artifact",
+    "ArtifactFile",
+    "ArtifactType",
     "CommError",
     "File",
     "Files",

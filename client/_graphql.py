@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import functools
 import logging
+import re
 import time
 import weakref
 from collections.abc import Callable, Mapping
@@ -23,6 +24,8 @@ except ImportError:  # pragma: no cover - depends on the environment
 
 logger = logging.getLogger(__name__)
 
+#: A fragment spread such as ``...ArtifactFragment`` (inline ``... on Type`` too; skipped).
+_SPREAD = re.compile(r"\.\.\.\s*([_A-Za-z][_0-9A-Za-z]*)")
 _HTTP_MODULES: tuple[ModuleType, ...] = (httpx,) if httpx2 is None else (httpx, httpx2)
 
 
@@ -52,9 +55,24 @@ class HTTPClient(Protocol):
 
 @functools.cache
 def load_query(operation: str) -> str:
-    """The GraphQL document of ``operation``, read from ``client/queries/<operation>.graphql``."""
-    path = resources.files(__package__) / "queries" / f"{operation}.graphql"
-    return path.read_text(encoding="utf-8")
+    """The GraphQL document of ``operation``, read from ``client/queries/<operation>.graphql``.
+
+    Fragments it spreads (``...Name``) that live in ``client/queries/fragments/Name.graphql``
+    are appended, with the fragments those spread in turn.
+    """
+    queries = resources.files(__package__) / "queries"
+    parts = [(queries / f"{operation}.graphql").read_text(encoding="utf-8")]
+    seen: set[str] = set()
+    pending = _SPREAD.findall(parts[0])
+    while pending:
+        name = pending.pop()
+        fragment = queries / "fragments" / f"{name}.graphql"
+        if name in seen or not fragment.is_file():
+            continue
+        seen.add(name)
+        parts.append(fragment.read_text(encoding="utf-8"))
+        pending.extend(_SPREAD.findall(parts[-1]))
+    return "\n".join(parts)
 
 
 def _is_retryable(status: int) -> bool:

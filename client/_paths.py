@@ -67,3 +67,32 @@ def parse_project_path(path: str) -> tuple[str | None, str]:
     if len(parts) == 2:
         return parts[0], parts[1]
     raise InvalidPathError(f"Invalid project path {path!r}: expected entity/project or project")
+
+
+class ArtifactPath(NamedTuple):
+    """The parts of an artifact path; entity and project are ``None`` when left out."""
+
+    entity: str | None
+    project: str | None
+    collection: str
+    alias: str
+
+
+def parse_artifact_path(path: str) -> ArtifactPath:
+    """Split ``[[entity/]project/]name[:version|alias]``; the alias defaults to ``latest``.
+
+    Raises:
+        InvalidPathError: if ``path`` has more parts, an empty part, or more than one ``:``.
+    """
+    parts = _parts(path, "artifact")
+    if len(parts) > 3:
+        raise InvalidPathError(
+            f"Invalid artifact path {path!r}: expected entity/project/name:version"
+        )
+    collection, sep, alias = parts[-1].partition(":")
+    if not collection or (sep and not alias) or ":" in alias:
+        raise InvalidPathError(
+            f"Invalid artifact path {path!r}: expected name:version or name:alias"
+        )
+    padded: list[str | None] = [None] * (3 - len(parts)) + parts[:-1]
+    return ArtifactPath(padded[-2], padded[-1], collection, alias or "latest")

@@ -9,10 +9,12 @@ from typing import Any
 
 from client._graphql import GraphQLClient, HTTPClient
 from client._paginator import check_per_page
-from client._paths import parse_project_path, parse_run_path
+from client._paths import parse_artifact_path, parse_project_path, parse_run_path
 from client._session import Session
 from client._urls import app_url
-from client.errors import InvalidPathError, UsageError
+from client.artifact_lists import ArtifactType, ConnectionPaginator
+from client.artifacts import Artifact
+from client.errors import InvalidPathError, NotFoundError, UsageError
 from client.projects import Project, Projects
 from client.run import Run
 from client.runs import Runs
@@ -171,6 +173,92 @@ class Api:
         if not resolved:
             raise UsageError("entity must be passed as a parameter, or set in settings")
         return Projects(self._session, resolved, per_page)
+
+    def _project_of(self, entity: str | None, project: str | None, what: str) -> tuple[str, str]:
+        project = project or self.settings["project"]
+        resolved = self._entity(entity)
+        if not project or not resolved:
+            raise InvalidPathError(f"Invalid path {what!r}: missing entity or project")
+        return resolved, project
+
+    def artifact(self, name: str, type: str | None = None) -> Artifact:
+        """The committed artifact version ``[[entity/]project/]name[:version|alias]``.
+
+        Args:
+            name: e.g. ``team/proj/mnist:v3``, ``proj/mnist:best`` or ``mnist``
+                (``:latest`` when no version or alias is given).
+            type: If given, the artifact must have this type.
+
+        Raises:
+            InvalidPathError: if ``name`` is malformed or lacks a part with no default.
+            NotFoundError: if no such version exists.
+            UsageError: if the version's type is not ``type``.
+        """
+        path = parse_artifact_path(name)
+        entity, project = self._project_of(path.entity, path.project, name)
+        data = self._session.graphql.execute(
+            "ArtifactByName",
+            {"entity": entity, "project": project, "name": f"{path.collection}:{path.alias}"},
+        )
+        membership = (data.get("project") or {}).get("artifactCollectionMembership")
+        if membership is None:
+            qualified = f"{entity}/{project}/{path.collection}:{path.alias}"
+            raise NotFoundError(f"artifact {qualified} not found")
+        artifact = Artifact.from_attrs(
+            self._session, membership["artifact"], f"{path.collection}:{path.alias}"
+        )
+        if type is not None and artifact.type != type:
+            raise UsageError(f"artifact {name!r} has type {artifact.type!r}, not {type!r}")
+        return artifact
+
+    def artifacts(
+        self, type_name: str, name: str, per_page: int = 50
+    ) -> ConnectionPaginator[Artifact]:
+        """The committed versions of artifact ``[[entity/]project/]name``, newest first."""
+        path = parse_artifact_path(name)
+        entity, project = self._project_of(path.entity, path.project, name)
+        variables = {
+            "entity": entity, "project": project, "type": type_name, "collection": path.collection
+        }
+        return ConnectionPaginator(
+            self._session,
+            "ProjectArtifacts",
+            variables,
+            ("project", "artifactType", "artifactCollection", "artifacts"),
+            lambda node: Artifact.from_attrs(self._session, node),
+            per_page,
+        )
+
+    def _artifact_project(self, project: str | None) -> tuple[str, str]:
+        entity, name = parse_project_path(project) if project else (None, None)
+        return self._project_of(entity, name, project or "")
+
+    def artifact_types(self, project: str | None = None) -> ConnectionPaginator[ArtifactType]:
+        """The artifact types of ``[entity/]project`` (default: the ``project`` setting)."""
+        entity, name = self._artifact_project(project)
+        return ConnectionPaginator(
+            self._session,
+            "ProjectArtifactTypes",
+            {"entity": entity, "project": name},
+            ("project", "artifactTypes"),
+            lambda node: ArtifactType(self._session, entity, name, node),
+            50,
+        )
+
+    def artifact_type(self, type_name: str, project: str | None = None) -> ArtifactType:
+        """The artifact type ``type_name`` of ``[entity/]project``.
+
+        Raises:
+            NotFoundError: if the project has no artifact of that type.
+        """
+        entity, name = self._artifact_project(project)
+        data = self._session.graphql.execute(
+            "ProjectArtifactType", {"entity": entity, "project": name, "type": type_name}
+        )
+        node = (data.get("project") or {}).get("artifactType")
+        if node is None:
+            raise NotFoundError(f"artifact type {type_name!r} not found in {entity}/{name}")
+        return ArtifactType(self._session, entity, name, node)
 
     def flush(self) -> None:
         """Forget cached runs, so that :meth:`run` fetches them again."""

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import json
 import warnings
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
+from client._artifact_upload import create_version, upload_version
 from client._html import iframe
 from client._session import Session
-from client.errors import CommError, NotFoundError
+from client.artifact_lists import ConnectionPaginator
+from client.artifacts import Artifact
+from client.errors import CommError, NotFoundError, UsageError
 from client.history import RunHistory
 from client.run_writes import RunWrites
 from client.summary import Summary
@@ -326,6 +329,71 @@ class Run(RunWrites, RunHistory):
         """The latest system metrics recorded for the run."""
         self._ensure_full()
         return self._system_metrics
+
+    # Artifacts.
+
+    def logged_artifacts(self, per_page: int = 100) -> ConnectionPaginator[Artifact]:
+        """The artifact versions this run logged, oldest first."""
+        return self._artifacts("RunOutputArtifacts", per_page)
+
+    def used_artifacts(self, per_page: int = 100) -> ConnectionPaginator[Artifact]:
+        """The artifact versions this run used, in the order it first used them."""
+        return self._artifacts("RunInputArtifacts", per_page)
+
+    def _artifacts(self, operation: str, per_page: int) -> ConnectionPaginator[Artifact]:
+        return ConnectionPaginator(
+            self._session,
+            operation,
+            {"entity": self.entity, "project": self.project, "run": self.id},
+            ("project", "run", "artifacts"),
+            lambda node: Artifact.from_attrs(self._session, node),
+            per_page,
+        )
+
+    def log_artifact(
+        self,
+        artifact: Artifact,
+        aliases: Collection[str] | None = None,
+        tags: Collection[str] | None = None,
+    ) -> Artifact:
+        """Log ``artifact`` as an output of this run and return the committed version.
+
+        A draft (built with ``add_file``/``add_dir``) is uploaded and committed; a
+        version read from the server is declared an output again, with ``aliases``
+        and ``tags`` added. Contents identical to a committed version of the same
+        artifact return that version.
+
+        Raises:
+            UsageError: if a version read from the server belongs to another project.
+        """
+        if artifact.is_draft():
+            attrs = upload_version(
+                self._session, entity=self.entity, project=self.project, run_name=self.id,
+                artifact=artifact, aliases=aliases or [], tags=tags or [],
+            )
+        else:
+            if (artifact.entity, artifact.project) != (self.entity, self.project):
+                raise UsageError("A run can't log an artifact to a different project.")
+            attrs = create_version(
+                self._session, entity=self.entity, project=self.project, run_name=self.id,
+                artifact=artifact, digest=artifact.digest, aliases=aliases or [], tags=tags or [],
+            )
+        return Artifact.from_attrs(self._session, attrs)
+
+    def use_artifact(self, artifact: Artifact, use_as: str | None = None) -> Artifact:
+        """Record that this run used a logged artifact version; returns it.
+
+        Raises:
+            UsageError: if ``artifact`` is a draft.
+        """
+        if artifact.is_draft():
+            raise UsageError("Only logged artifacts can be used; log this one first.")
+        self._session.graphql.execute(
+            "UseArtifact",
+            {"entityName": self.entity, "projectName": self.project, "runName": self.id,
+             "artifactID": artifact.id, "usedAs": use_as or artifact.name},
+        )
+        return artifact
 
     # Display.
 

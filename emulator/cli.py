@@ -75,6 +75,10 @@ def _add_seed_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--project", default=DEFAULT_PROJECT)
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--steps", type=int, default=200)
+    parser.add_argument(
+        "--artifacts", action="store_true",
+        help="also log versioned datasets and model checkpoints, used by eval runs",
+    )
 
 
 def _open_store(data_dir: Path | None) -> Store:
@@ -89,7 +93,7 @@ def _seed(store: Store, args: argparse.Namespace) -> list[Run]:
 
     request = {
         "seed": args.seed, "entity": args.entity, "project": args.project,
-        "runs": args.runs, "steps": args.steps,
+        "runs": args.runs, "steps": args.steps, "artifacts": args.artifacts,
     }
     try:
         return default_seeder()(store, request)

@@ -37,7 +37,9 @@ def test_pytest_snippet(pytester: pytest.Pytester, code: str) -> None:
 @pytest.mark.parametrize("code", _snippets("script"))
 def test_script_snippet(wandb_env: EmulatorHandle, code: str, tmp_path: Path) -> None:
     # The same demo data `make run` serves.
-    wandb_env.seed(entity="demo", project="demo-project", runs=20, steps=200, seed=0)
+    wandb_env.seed(
+        entity="demo", project="demo-project", runs=20, steps=200, seed=0, artifacts=True
+    )
     script = tmp_path / "snippet.py"
     script.write_text(code)
     runpy.run_path(str(script), run_name="__main__")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from emulator.endpoints import admin, file_stream, graphql, history, misc, run_files
+from emulator.endpoints import admin, artifacts, file_stream, graphql, history, misc, run_files
 
 
 def routes() -> list[BaseRoute]:
@@ -16,4 +16,5 @@ def routes() -> list[BaseRoute]:
         *misc.ROUTES,
         *run_files.ROUTES,
         *history.ROUTES,
+        *artifacts.ROUTES,
     ]

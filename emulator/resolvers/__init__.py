@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from emulator.resolvers import (
+    artifact,
+    artifact_collection,
+    artifact_mutation,
     file,
     history,
     lifecycle,
@@ -23,5 +26,8 @@ BINDABLES = (
     *run_mutation.BINDABLES,
     *file.BINDABLES,
     *history.BINDABLES,
+    *artifact.BINDABLES,
+    *artifact_collection.BINDABLES,
+    *artifact_mutation.BINDABLES,
     *lifecycle.BINDABLES,
 )

@@ -7,13 +7,14 @@ from typing import Any
 from ariadne import MutationType, ObjectType
 from graphql import GraphQLError, GraphQLResolveInfo
 
-from emulator import ids
+from emulator import artifact_urls, ids
 from emulator.file_urls import download_path, upload_path
 from emulator.pagination import Cursor, CursorError
 from emulator.resolvers.context import base_url_of, settings_of, store_of
 from emulator.resolvers.paging import check_first, connection
 from emulator.resolvers.run_mutation import require_run
 from emulator.store import Run, RunFile
+from emulator.store.artifact_records import ArtifactFile
 from emulator.store.files import FileNameError
 
 file = ObjectType("File")
@@ -33,7 +34,9 @@ def resolve_display_name(obj: RunFile, _: GraphQLResolveInfo) -> str:
 
 @file.field("url")
 @file.field("directUrl")
-def resolve_url(obj: RunFile, info: GraphQLResolveInfo, **_: Any) -> str | None:
+def resolve_url(obj: RunFile | ArtifactFile, info: GraphQLResolveInfo, **_: Any) -> str | None:
+    if isinstance(obj, ArtifactFile):
+        return artifact_urls.file_url(base_url_of(info), obj.md5_hex)
     owner = store_of(info).runs.by_id(obj.run_id)
     if owner is None:
         return None

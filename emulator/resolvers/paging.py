@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from graphql import GraphQLError
+
+from emulator.pagination import Cursor, CursorError
 
 #: Largest page any connection serves, and the page size when none is asked.
 MAX_PAGE_SIZE = 1000
@@ -35,3 +38,27 @@ def connection(edges: list[dict[str, Any]], *, has_next_page: bool, after: str |
             "has_previous_page": after is not None,
         },
     }
+
+
+def list_connection(
+    items: Sequence[Any], *, after: str | None, first: int | None, max_first: int = MAX_PAGE_SIZE
+) -> dict[str, Any]:
+    """A page of an in-memory list as a connection with ``totalCount``; cursors are offsets.
+
+    ``first`` above ``max_first`` is served as ``max_first`` (clients such as the SDK's
+    artifact downloader ask for thousands of files per page and follow ``hasNextPage``).
+    """
+    size = DEFAULT_PAGE_SIZE if first is None else min(first, max_first)
+    if size < 1:
+        raise GraphQLError(f"first must be at least 1, got {first}")
+    try:
+        start = Cursor.decode(after).id + 1 if after else 0
+    except CursorError as error:
+        raise GraphQLError(f"invalid cursor: {error}") from None
+    page = items[start : start + size]
+    edges = [
+        {"node": item, "cursor": Cursor(None, start + offset).encode()}
+        for offset, item in enumerate(page)
+    ]
+    result = connection(edges, has_next_page=start + size < len(items), after=after)
+    return {**result, "total_count": len(items)}

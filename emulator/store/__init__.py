@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from emulator.filters import register_sql_functions
-from emulator.store import console, files, history, lifecycle, projects, runs
+from emulator.store import artifacts, console, files, history, lifecycle, projects, runs
+from emulator.store.artifacts import ArtifactStore
 from emulator.store.blobs import BlobStore
 from emulator.store.console import ConsoleStore
 from emulator.store.database import Database
@@ -22,6 +23,7 @@ from emulator.store.snapshot_blobs import BLOBS_KEY, decode_blobs, encode_blobs,
 from emulator.store.stream import Lines, OffsetError, StreamBatch, StreamStore
 
 __all__ = [
+    "ArtifactStore",
     "BlobStore",
     "ConsoleStore",
     "FileStore",
@@ -42,7 +44,7 @@ __all__ = [
     "wandb_config",
 ]
 
-_MODULES = (projects, runs, history, files, console, lifecycle)
+_MODULES = (projects, runs, history, files, artifacts, console, lifecycle)
 DB_FILENAME = "emulator.sqlite3"
 
 
@@ -69,6 +71,7 @@ class Store:
         self.runs = RunStore(self.db)
         self.history = HistoryStore(self.db)
         self.files = FileStore(self.db, self.blobs)
+        self.artifacts = ArtifactStore(self.db, self.blobs)
         self.console = ConsoleStore(self.db)
         self.lifecycle = LifecycleStore(self.db)
         self.stream = StreamStore(
@@ -103,9 +106,11 @@ class Store:
         """
         with self.db.transaction():
             blob_keys = self.files.blob_keys_of_run(run_id)
+            artifact_ids = self.artifacts.delete_logged_by(run_id) if delete_artifacts else []
             deleted = self.runs.delete(run_id)
         self.files.delete_blobs(blob_keys)
         self.blobs.delete(export_blob_key(run_id))
+        self.artifacts.contents.delete_manifests(artifact_ids)
         return deleted
 
     def export(self) -> dict[str, Any]:

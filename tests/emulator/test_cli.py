@@ -12,7 +12,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from emulator.cli import main
+from emulator import Store
+from emulator.cli import DEFAULT_ENTITY, DEFAULT_PROJECT, main
 
 CLI = [sys.executable, "-m", "emulator"]
 
@@ -71,3 +72,11 @@ def test_seed_export_import_through_a_data_dir(tmp_path: Path) -> None:
     main(["export", "--data-dir", str(copy), str(copied)])
     assert json.loads(copied.read_text()) == json.loads(snapshot.read_text())
     assert len(json.loads(snapshot.read_text())["runs"]) == 2
+
+
+def test_seed_with_artifacts(tmp_path: Path) -> None:
+    main(["seed", "--data-dir", str(tmp_path), "--runs", "12", "--steps", "2", "--artifacts"])
+    with Store(tmp_path) as store:
+        project = store.projects.project(DEFAULT_ENTITY, DEFAULT_PROJECT)
+        assert project is not None
+        assert store.artifacts.collections(project.id, "dataset")

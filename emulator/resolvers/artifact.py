@@ -1,0 +1,198 @@
+"""Artifact versions and collection memberships, and where queries reach them.
+
+A membership (a version as seen through its collection) is served from the same
+:class:`~emulator.store.artifact_records.Artifact` record as the version itself.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ariadne import ObjectType, QueryType
+from graphql import GraphQLError, GraphQLResolveInfo
+
+from emulator import artifact_urls, ids
+from emulator.resolvers.context import base_url_of, store_of
+from emulator.resolvers.paging import list_connection
+from emulator.store import Project, Run
+from emulator.store.artifact_records import Artifact, ArtifactCollection
+from emulator.store.manifests import ArtifactError
+
+#: The SDK's downloader asks for 5000 files per page.
+MAX_FILES_PAGE = 10_000
+
+query = QueryType()
+project = ObjectType("Project")
+run = ObjectType("Run")
+artifact = ObjectType("Artifact")
+membership = ObjectType("ArtifactCollectionMembership")
+
+
+def artifact_id_of(value: str) -> int:
+    """The storage id in an ``Artifact`` GraphQL id; GraphQLError if it is not one."""
+    try:
+        (number,) = ids.decode_id(value, "Artifact")
+        return int(number)
+    except (ids.InvalidIdError, ValueError):
+        raise GraphQLError(f"invalid artifact id {value!r}") from None
+
+
+def artifact_or_error(info: GraphQLResolveInfo, value: str) -> Artifact:
+    """The version with GraphQL id ``value``; GraphQLError when there is none."""
+    found = store_of(info).artifacts.get(artifact_id_of(value))
+    if found is None:
+        raise GraphQLError(f"artifact {value!r} not found")
+    return found
+
+
+def manifest_of(obj: Artifact, info: GraphQLResolveInfo) -> dict[str, Any]:
+    """The version's manifest; its URL both receives (PUT) and serves (GET) the document."""
+    manifest_id = ids.encode_id("ArtifactManifest", obj.id)
+    url = artifact_urls.manifest_url(base_url_of(info), obj.id)
+    return {
+        "id": manifest_id,
+        "type": "FULL",
+        "created_at": obj.created_at,
+        "digest": obj.digest,
+        "file": {
+            "id": manifest_id,
+            "name": artifact_urls.MANIFEST_NAME,
+            "direct_url": url,
+            "upload_url": url,
+            "upload_headers": [],
+        },
+    }
+
+
+@artifact.field("id")
+def resolve_id(obj: Artifact, _: GraphQLResolveInfo) -> str:
+    return ids.encode_id("Artifact", obj.id)
+
+
+@membership.field("artifact")
+def resolve_membership_artifact(obj: Artifact, _: GraphQLResolveInfo) -> Artifact:
+    return obj
+
+
+@membership.field("id")
+def resolve_membership_id(obj: Artifact, _: GraphQLResolveInfo) -> str:
+    return ids.encode_id("ArtifactCollectionMembership", obj.id)
+
+
+@artifact.field("commitHash")
+def resolve_commit_hash(obj: Artifact, _: GraphQLResolveInfo) -> str | None:
+    return obj.digest if obj.state == "COMMITTED" else None
+
+
+@artifact.field("digestAlgorithm")
+def resolve_digest_algorithm(*_: Any) -> str:
+    return "MANIFEST_MD5"
+
+
+@artifact.field("ttlIsInherited")
+def resolve_ttl_is_inherited(obj: Artifact, _: GraphQLResolveInfo) -> bool:
+    return obj.ttl_duration_seconds == -1
+
+
+@artifact.field("tags")
+def resolve_tags(obj: Artifact, _: GraphQLResolveInfo) -> list[dict[str, str]]:
+    return [{"id": ids.encode_id("Tag", name), "name": name} for name in obj.tags]
+
+
+@artifact.field("artifactType")
+def resolve_artifact_type(obj: Artifact, info: GraphQLResolveInfo) -> Any:
+    (found,) = store_of(info).artifacts.types(obj.project_id, obj.type)
+    return found
+
+
+@artifact.field("artifactSequence")
+@membership.field("artifactCollection")
+def resolve_collection(obj: Artifact, info: GraphQLResolveInfo) -> ArtifactCollection | None:
+    return store_of(info).artifacts.collection_by_id(obj.collection_id)
+
+
+@artifact.field("aliases")
+@membership.field("aliases")
+def resolve_aliases(obj: Artifact, info: GraphQLResolveInfo) -> list[dict[str, Any]]:
+    store = store_of(info).artifacts
+    collection = store.collection_by_id(obj.collection_id)
+    return [
+        {
+            "id": ids.encode_id("ArtifactAlias", obj.id, alias),
+            "alias": alias,
+            "artifact_collection": collection,
+        }
+        for alias in store.aliases(obj.id)
+    ]
+
+
+@artifact.field("currentManifest")
+def resolve_current_manifest(obj: Artifact, info: GraphQLResolveInfo) -> dict[str, Any] | None:
+    if store_of(info).artifacts.contents.manifest(obj.id) is None:
+        return None
+    return manifest_of(obj, info)
+
+
+@artifact.field("files")
+@membership.field("files")
+def resolve_files(
+    obj: Artifact,
+    info: GraphQLResolveInfo,
+    names: list[str] | None = None,
+    after: str | None = None,
+    first: int | None = None,
+) -> dict[str, Any]:
+    files = store_of(info).artifacts.files(obj.id, names=names)
+    return list_connection(files, after=after, first=first, max_first=MAX_FILES_PAGE)
+
+
+@artifact.field("createdBy")
+def resolve_created_by(obj: Artifact, info: GraphQLResolveInfo) -> Run | None:
+    if obj.created_by_run_id is None:
+        return None
+    return store_of(info).runs.by_id(obj.created_by_run_id)
+
+
+@artifact.field("usedBy")
+def resolve_used_by(
+    obj: Artifact, info: GraphQLResolveInfo, after: str | None = None, first: int | None = None
+) -> dict[str, Any]:
+    store = store_of(info)
+    runs = [store.runs.by_id(run_id) for run_id in store.artifacts.lineage.users(obj.id)]
+    return list_connection([r for r in runs if r is not None], after=after, first=first)
+
+
+@query.field("artifact")
+def resolve_artifact(_: Any, info: GraphQLResolveInfo, id: str) -> Artifact | None:
+    """A version by id in any state; a well-formed id of no version is ``null``."""
+    return store_of(info).artifacts.get(artifact_id_of(id))
+
+
+@project.field("artifact")
+@project.field("artifactCollectionMembership")
+def resolve_by_name(obj: Project, info: GraphQLResolveInfo, name: str) -> Artifact | None:
+    """The committed version ``collection:alias`` (``vN``, alias or digest; ``collection``
+    alone means ``latest``), else ``null``."""
+    try:
+        return store_of(info).artifacts.by_name(obj.id, name)
+    except ArtifactError as error:
+        raise GraphQLError(str(error)) from None
+
+
+@run.field("outputArtifacts")
+def resolve_output_artifacts(
+    obj: Run, info: GraphQLResolveInfo, after: str | None = None, first: int | None = None
+) -> dict[str, Any]:
+    artifacts = store_of(info).artifacts.lineage.logged_by_run(obj.id)
+    return list_connection(artifacts, after=after, first=first)
+
+
+@run.field("inputArtifacts")
+def resolve_input_artifacts(
+    obj: Run, info: GraphQLResolveInfo, after: str | None = None, first: int | None = None
+) -> dict[str, Any]:
+    artifacts = store_of(info).artifacts.lineage.used_by_run(obj.id)
+    return list_connection(artifacts, after=after, first=first)
+
+
+BINDABLES = (query, project, run, artifact, membership)

@@ -1,0 +1,437 @@
+"""Artifacts: types, collections, versions (PENDING -> COMMITTED), aliases and file lists.
+
+Committing a version checks that its manifest and every file it lists have arrived
+(see :mod:`emulator.store.artifact_contents`), then lists the files, numbers the version
+and moves its aliases, all in one transaction. Lineage lives in
+:mod:`emulator.store.artifact_lineage`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from emulator.store.artifact_catalog import ArtifactCatalog
+from emulator.store.artifact_contents import ArtifactContents
+from emulator.store.artifact_lineage import OUTPUT, ArtifactLineage, link
+from emulator.store.artifact_records import (
+    LATEST,
+    Artifact,
+    ArtifactFile,
+)
+from emulator.store.blobs import BlobStore
+from emulator.store.database import Database
+from emulator.store.manifests import (
+    ArtifactError,
+    ManifestEntry,
+    b64_to_hex,
+    build_manifest,
+    check_alias,
+    check_file_name,
+    manifest_digest,
+    md5_b64,
+    split_name,
+    version_index,
+)
+from emulator.store.projects import ProjectStore, utc_now
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS artifact_types (
+    id INTEGER PRIMARY KEY,
+    project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    UNIQUE (project_id, name)
+);
+CREATE TABLE IF NOT EXISTS artifact_collections (
+    id INTEGER PRIMARY KEY,
+    project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+    type_id INTEGER NOT NULL REFERENCES artifact_types(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    description TEXT,
+    created_at TEXT NOT NULL,
+    -- Version indexes are never reused, even after a version is deleted.
+    next_version INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (project_id, name)
+);
+CREATE TABLE IF NOT EXISTS artifacts (
+    id INTEGER PRIMARY KEY,
+    collection_id INTEGER NOT NULL REFERENCES artifact_collections(id) ON DELETE CASCADE,
+    version_index INTEGER,
+    digest TEXT NOT NULL,
+    state TEXT NOT NULL,
+    description TEXT,
+    metadata TEXT NOT NULL DEFAULT '{}',
+    tags TEXT NOT NULL DEFAULT '[]',
+    ttl_duration_seconds INTEGER NOT NULL DEFAULT -1,
+    history_step INTEGER,
+    size INTEGER NOT NULL DEFAULT 0,
+    file_count INTEGER NOT NULL DEFAULT 0,
+    pending_aliases TEXT NOT NULL DEFAULT '[]',
+    created_by_run_id INTEGER REFERENCES runs(id) ON DELETE SET NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    UNIQUE (collection_id, version_index)
+);
+CREATE INDEX IF NOT EXISTS artifacts_by_digest ON artifacts (collection_id, digest);
+CREATE INDEX IF NOT EXISTS artifacts_by_run ON artifacts (created_by_run_id);
+CREATE TABLE IF NOT EXISTS artifact_aliases (
+    collection_id INTEGER NOT NULL REFERENCES artifact_collections(id) ON DELETE CASCADE,
+    alias TEXT NOT NULL,
+    artifact_id INTEGER NOT NULL REFERENCES artifacts(id) ON DELETE CASCADE,
+    PRIMARY KEY (collection_id, alias)
+);
+CREATE TABLE IF NOT EXISTS artifact_files (
+    artifact_id INTEGER NOT NULL REFERENCES artifacts(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    md5 TEXT NOT NULL,
+    md5_hex TEXT NOT NULL,
+    size_bytes INTEGER NOT NULL,
+    birth_artifact_id INTEGER NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (artifact_id, name)
+);
+CREATE TABLE IF NOT EXISTS artifact_lineage (
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    artifact_id INTEGER NOT NULL REFERENCES artifacts(id) ON DELETE CASCADE,
+    direction TEXT NOT NULL CHECK (direction IN ('input', 'output')),
+    used_as TEXT,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (run_id, artifact_id, direction)
+);
+CREATE INDEX IF NOT EXISTS lineage_by_artifact ON artifact_lineage (artifact_id, direction);
+"""
+TABLES = (
+    "artifact_types",
+    "artifact_collections",
+    "artifacts",
+    "artifact_aliases",
+    "artifact_files",
+    "artifact_lineage",
+)
+
+_SELECT = """
+SELECT a.*, c.name AS collection, c.project_id, t.name AS type, p.name AS project,
+       e.name AS entity
+FROM artifacts a
+JOIN artifact_collections c ON c.id = a.collection_id
+JOIN artifact_types t ON t.id = c.type_id
+JOIN projects p ON p.id = c.project_id
+JOIN entities e ON e.id = p.entity_id
+"""
+
+
+def _record(row: sqlite3.Row) -> Artifact:
+    data = dict(row)
+    data.pop("pending_aliases")
+    data["metadata"] = json.loads(data["metadata"])
+    data["tags"] = json.loads(data["tags"])
+    return Artifact(**data)
+
+
+class ArtifactStore(ArtifactCatalog):
+    """Reads and writes artifact versions; file contents go to the shared :class:`BlobStore`.
+
+    Types and collections come from :class:`ArtifactCatalog`; ``contents`` holds the
+    bytes and ``lineage`` the runs that logged and used each version.
+    """
+
+    def __init__(self, db: Database, blobs: BlobStore) -> None:
+        super().__init__(db)
+        self._projects = ProjectStore(db)
+        self.contents = ArtifactContents(blobs)
+        self.lineage = ArtifactLineage(db, _SELECT, _record)
+
+    # -- versions ---------------------------------------------------------------------------
+
+    def get(self, artifact_id: int) -> Artifact | None:
+        """The version with storage id ``artifact_id`` (any state), or ``None``."""
+        row = self._db.one(_SELECT + " WHERE a.id = ?", (artifact_id,))
+        return None if row is None else _record(row)
+
+    def latest(self, collection_id: int) -> Artifact | None:
+        """The newest committed version of a collection, or ``None``."""
+        row = self._db.one(
+            _SELECT + " WHERE a.collection_id = ? AND a.state = 'COMMITTED'"
+            " ORDER BY a.version_index DESC LIMIT 1",
+            (collection_id,),
+        )
+        return None if row is None else _record(row)
+
+    def resolve(self, collection_id: int, alias: str) -> Artifact | None:
+        """The committed version named by ``vN``, an alias or a digest, or ``None``."""
+        index = version_index(alias)
+        if index is not None:
+            where, params = "a.version_index = ?", [index]
+        else:
+            where = (
+                "(a.id = (SELECT artifact_id FROM artifact_aliases"
+                " WHERE collection_id = a.collection_id AND alias = ?) OR a.digest = ?)"
+            )
+            params = [alias, alias]
+        row = self._db.one(
+            _SELECT + f" WHERE a.collection_id = ? AND a.state = 'COMMITTED' AND {where}"
+            " ORDER BY a.version_index DESC LIMIT 1",
+            (collection_id, *params),
+        )
+        return None if row is None else _record(row)
+
+    def by_name(self, project_id: int, name: str) -> Artifact | None:
+        """The committed version ``"coll:alias"`` of a project, or ``None``.
+
+        Raises ArtifactError when ``name`` is not of that form.
+        """
+        collection_name, alias = split_name(name)
+        collection = self.collection(project_id, collection_name)
+        return None if collection is None else self.resolve(collection.id, alias)
+
+    def versions(self, collection_id: int) -> list[Artifact]:
+        """The committed versions of a collection, newest first."""
+        rows = self._db.execute(
+            _SELECT + " WHERE a.collection_id = ? AND a.state = 'COMMITTED'"
+            " ORDER BY a.version_index DESC",
+            (collection_id,),
+        )
+        return [_record(row) for row in rows]
+
+    def aliases(self, artifact_id: int) -> list[str]:
+        """The aliases on a version (``latest`` first, then by name)."""
+        rows = self._db.execute(
+            "SELECT alias FROM artifact_aliases WHERE artifact_id = ?"
+            " ORDER BY alias != ?, alias",
+            (artifact_id, LATEST),
+        )
+        return [row[0] for row in rows]
+
+    def create(
+        self,
+        entity: str,
+        project: str,
+        *,
+        collection: str,
+        type_name: str,
+        digest: str,
+        run_id: int | None = None,
+        aliases: Iterable[str] = (),
+        description: str | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        tags: Iterable[str] = (),
+        ttl_duration_seconds: int | None = None,
+        history_step: int | None = None,
+        deduplicate: bool = True,
+    ) -> Artifact:
+        """A new PENDING version, or (with ``deduplicate``) the COMMITTED one of the
+        collection with this digest.
+
+        In the second case ``aliases`` and ``tags`` are applied to that version at once;
+        otherwise they are kept until :meth:`commit`.
+        """
+        alias_list = [alias for alias in dict.fromkeys(aliases) if alias != LATEST]
+        for alias in alias_list:
+            check_alias(alias)
+        with self._db.transaction() as conn:
+            project_id = self._projects.ensure_project(entity, project).id
+            collection_id = self.ensure_collection(conn, project_id, collection, type_name)
+            existing = conn.execute(
+                "SELECT id FROM artifacts WHERE collection_id = ? AND digest = ?"
+                " AND state = 'COMMITTED' ORDER BY version_index DESC LIMIT 1",
+                (collection_id, digest),
+            ).fetchone()
+            if existing is not None and deduplicate:
+                artifact_id = existing[0]
+                self._move_aliases(conn, collection_id, artifact_id, alias_list)
+                self._add_tags(conn, artifact_id, tags)
+            else:
+                now = utc_now()
+                cursor = conn.execute(
+                    "INSERT INTO artifacts (collection_id, digest, state, description, metadata,"
+                    " tags, ttl_duration_seconds, history_step, pending_aliases,"
+                    " created_by_run_id, created_at, updated_at)"
+                    " VALUES (?, ?, 'PENDING', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        collection_id, digest, description, json.dumps(dict(metadata or {})),
+                        json.dumps(list(tags)),
+                        -1 if ttl_duration_seconds is None else ttl_duration_seconds,
+                        history_step, json.dumps(alias_list), run_id, now, now,
+                    ),
+                )
+                artifact_id = int(cursor.lastrowid)
+            if run_id is not None:
+                link(conn, run_id, artifact_id, OUTPUT)
+        artifact = self.get(artifact_id)
+        assert artifact is not None
+        return artifact
+
+    def committed(self, artifact_id: int) -> Artifact:
+        """The COMMITTED version ``artifact_id``; ArtifactError if there is none."""
+        artifact = self.get(artifact_id)
+        if artifact is None or artifact.state != "COMMITTED":
+            raise ArtifactError(f"artifact {artifact_id} is not a committed version")
+        return artifact
+
+    def _pending(self, artifact_id: int) -> Artifact:
+        artifact = self.get(artifact_id)
+        if artifact is None:
+            raise ArtifactError(f"artifact {artifact_id} not found")
+        if artifact.state != "PENDING":
+            raise ArtifactError(
+                f"artifact {artifact.collection}:{artifact.version} is {artifact.state},"
+                " its files cannot change"
+            )
+        return artifact
+
+    def check_upload(self, artifact_id: int, name: str, md5: str) -> bool:
+        """Validate one file a client is about to upload; whether its bytes are needed.
+
+        Contents already stored (same MD5, from any version) need no upload.
+        """
+        self._pending(artifact_id)
+        check_file_name(name)
+        return not self.contents.has_file(md5)
+
+    def put_manifest(self, artifact_id: int, data: bytes) -> None:
+        """Store the manifest of a PENDING version after checking it."""
+        self._pending(artifact_id)
+        self.contents.put_manifest(artifact_id, data)
+
+    def commit(self, artifact_id: int) -> Artifact:
+        """Commit a PENDING version: list its files, number it, move ``latest`` and its aliases.
+
+        Committing a COMMITTED version again changes nothing. Raises ArtifactError (and
+        leaves the version PENDING) when the manifest or a listed file is missing, or
+        when the manifest does not match the version's digest.
+        """
+        with self._db.transaction() as conn:
+            artifact = self.get(artifact_id)
+            if artifact is not None and artifact.state == "COMMITTED":
+                return artifact
+            artifact = self._pending(artifact_id)
+            entries = self.contents.committable_entries(artifact)
+            now = utc_now()
+            conn.executemany(
+                "INSERT INTO artifact_files (artifact_id, name, md5, md5_hex, size_bytes,"
+                " birth_artifact_id, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (artifact_id, e.path, e.digest, b64_to_hex(e.digest), e.size, artifact_id, now)
+                    for e in entries
+                ],
+            )
+            index = conn.execute(
+                "SELECT next_version FROM artifact_collections WHERE id = ?",
+                (artifact.collection_id,),
+            ).fetchone()[0]
+            conn.execute(
+                "UPDATE artifact_collections SET next_version = ? WHERE id = ?",
+                (index + 1, artifact.collection_id),
+            )
+            pending = json.loads(
+                conn.execute(
+                    "SELECT pending_aliases FROM artifacts WHERE id = ?", (artifact_id,)
+                ).fetchone()[0]
+            )
+            conn.execute(
+                "UPDATE artifacts SET state = 'COMMITTED', version_index = ?, size = ?,"
+                " file_count = ?, pending_aliases = '[]', updated_at = ? WHERE id = ?",
+                (index, sum(e.size for e in entries), len(entries), now, artifact_id),
+            )
+            self._move_aliases(conn, artifact.collection_id, artifact_id, [LATEST, *pending])
+        committed = self.get(artifact_id)
+        assert committed is not None
+        return committed
+
+    @staticmethod
+    def _add_tags(conn: sqlite3.Connection, artifact_id: int, tags: Iterable[str]) -> None:
+        current = json.loads(
+            conn.execute("SELECT tags FROM artifacts WHERE id = ?", (artifact_id,)).fetchone()[0]
+        )
+        merged = list(dict.fromkeys([*current, *tags]))
+        conn.execute(
+            "UPDATE artifacts SET tags = ? WHERE id = ?", (json.dumps(merged), artifact_id)
+        )
+
+    @staticmethod
+    def _move_aliases(
+        conn: sqlite3.Connection, collection_id: int, artifact_id: int, aliases: Iterable[str]
+    ) -> None:
+        conn.executemany(
+            "INSERT INTO artifact_aliases (collection_id, alias, artifact_id) VALUES (?, ?, ?)"
+            " ON CONFLICT (collection_id, alias) DO UPDATE SET artifact_id = excluded.artifact_id",
+            [(collection_id, alias, artifact_id) for alias in aliases],
+        )
+
+    def log(
+        self,
+        entity: str,
+        project: str,
+        *,
+        collection: str,
+        type_name: str,
+        files: Mapping[str, bytes],
+        run_id: int | None = None,
+        aliases: Iterable[str] = (),
+        **fields: Any,
+    ) -> Artifact:
+        """Create, upload and commit a version in one call (seeding and tests).
+
+        ``fields`` are the optional keyword arguments of :meth:`create`. Logging
+        contents identical to a committed version returns that version.
+        """
+        digests = {check_file_name(name): md5_b64(data) for name, data in files.items()}
+        artifact = self.create(
+            entity, project, collection=collection, type_name=type_name,
+            digest=manifest_digest(digests), run_id=run_id, aliases=aliases, **fields,
+        )
+        if artifact.state == "COMMITTED":
+            return artifact
+        for data in files.values():
+            self.contents.put_file(hashlib.md5(data).hexdigest(), data)
+        entries = [
+            ManifestEntry(name, digests[name], len(data), None) for name, data in files.items()
+        ]
+        self.put_manifest(artifact.id, build_manifest(entries))
+        return self.commit(artifact.id)
+
+    # -- files ------------------------------------------------------------------------------
+
+    def files(
+        self,
+        artifact_id: int,
+        *,
+        names: Iterable[str] | None = None,
+        after: str | None = None,
+        limit: int = 50,
+    ) -> list[ArtifactFile]:
+        """Files of a version by name: those after name ``after``, at most ``limit``."""
+        where, params = ["artifact_id = ?"], [artifact_id]
+        if names is not None:
+            wanted = list(names)
+            where.append(f"name IN ({', '.join('?' * len(wanted))})")
+            params.extend(wanted)
+        if after is not None:
+            where.append("name > ?")
+            params.append(after)
+        rows = self._db.execute(
+            f"SELECT * FROM artifact_files WHERE {' AND '.join(where)} ORDER BY name LIMIT ?",
+            (*params, limit),
+        )
+        return [ArtifactFile(**dict(row)) for row in rows]
+
+    def delete_logged_by(self, run_id: int) -> list[int]:
+        """Delete the rows of the versions a run created (with their file lists and aliases);
+        returns their ids, whose manifests the caller deletes once the transaction commits.
+
+        ``latest`` moves to the newest remaining version of each collection touched.
+        """
+        with self._db.transaction() as conn:
+            rows = conn.execute(
+                "SELECT id, collection_id FROM artifacts WHERE created_by_run_id = ?", (run_id,)
+            ).fetchall()
+            conn.executemany("DELETE FROM artifacts WHERE id = ?", [(row[0],) for row in rows])
+            for collection_id in {row[1] for row in rows}:
+                newest = self.latest(collection_id)
+                if newest is not None:
+                    self._move_aliases(conn, collection_id, newest.id, [LATEST])
+        return [row[0] for row in rows]
