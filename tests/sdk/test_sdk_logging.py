@@ -13,7 +13,7 @@ from client import Api
 from fixtures.handle import EmulatorHandle
 from fixtures.inspection import LoggedRun
 from tests.sdk.conftest import script_command, script_env
-from tests.sdk.scripts.train import CONFIG, NOTES
+from tests.sdk.scripts.train import CONFIG, NOTES, WEIGHTS
 
 RunScript = Callable[..., CompletedProcess]
 STEPS, VAL_EVERY = 1200, 100
@@ -51,7 +51,9 @@ def test_a_training_run_arrives_complete(
     wandb_api: Api,
     tmp_path: Path,
 ) -> None:
-    run_script("train.py", "--project", "mnist", "--steps", STEPS, "--val-every", VAL_EVERY)
+    run_script(
+        "train.py", "--project", "mnist", "--steps", STEPS, "--val-every", VAL_EVERY, "--artifact"
+    )
     run = _only(wandb_env, "mnist")
 
     assert (run.state, run.exit_code) == ("finished", 0)
@@ -84,6 +86,12 @@ def test_a_training_run_arrives_complete(
         assert {file.name for file in public.files()} == set(run.files)
         assert _user_keys(public.scan_history()) == _expected_history(range(STEPS))
     assert ours.file("output.log").read() == printed
+    for api, public in ((sdk, theirs), (wandb_api, ours)):
+        model = api.artifact(f"{run.entity}/mnist/model:best", type="model")
+        assert (model.version, model.metadata) == ("v0", {"steps": STEPS})
+        folder = Path(model.download(root=str(tmp_path / type(api).__module__)))
+        assert (folder / "model.bin").read_bytes() == WEIGHTS
+        assert [artifact.name for artifact in public.logged_artifacts()] == ["model:v0"]
     with theirs.file("output.log").download(root=str(tmp_path / "download")) as downloaded:
         assert Path(downloaded.name).read_bytes() == printed
 

@@ -2,8 +2,9 @@
 
 Step ``s`` logs ``loss = 1/(s+1)``, ``acc = s/(s+1)`` and ``lr``; every
 ``--val-every`` steps also ``val_loss = 2/(s+1)``. It prints a line per 100 steps
-and one to stderr, overrides two summary values, saves ``notes.txt`` and then
-finishes, or exits with ``--exit-code`` without finishing.
+and one to stderr, overrides two summary values, saves ``notes.txt``, logs a
+``model`` artifact holding ``model.bin`` with ``--artifact``, and then finishes,
+or exits with ``--exit-code`` without finishing.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import wandb
 
 CONFIG = {"lr": 0.01, "batch_size": 64, "optimizer": "adam", "layers": [64, 32]}
 NOTES = "trained on the emulator\n"
+WEIGHTS = bytes(range(256)) * 64
 
 
 def main() -> None:
@@ -26,6 +28,7 @@ def main() -> None:
     parser.add_argument("--id")
     parser.add_argument("--resume")
     parser.add_argument("--exit-code", type=int, default=0)
+    parser.add_argument("--artifact", action="store_true")
     args = parser.parse_args()
 
     run = wandb.init(project=args.project, id=args.id, resume=args.resume, config=CONFIG)
@@ -43,6 +46,12 @@ def main() -> None:
     notes = Path("notes.txt")
     notes.write_text(NOTES)
     wandb.save(str(notes.resolve()), base_path=str(notes.resolve().parent), policy="now")
+    if args.artifact:
+        weights = Path("model.bin")
+        weights.write_bytes(WEIGHTS)
+        artifact = wandb.Artifact("model", type="model", metadata={"steps": args.steps})
+        artifact.add_file(str(weights))
+        run.log_artifact(artifact, aliases=["best"])
     if args.exit_code:
         sys.exit(args.exit_code)
     run.finish()
