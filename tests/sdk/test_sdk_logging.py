@@ -10,8 +10,8 @@ from subprocess import CompletedProcess
 import wandb
 
 from client import Api
+from fixtures import LoggedRun
 from fixtures.handle import EmulatorHandle
-from fixtures.inspection import LoggedRun
 from tests.sdk.conftest import script_command, script_env
 from tests.sdk.scripts.train import CONFIG, NOTES, WEIGHTS
 
