@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from emulator.filters import register_sql_functions
-from emulator.store import artifacts, console, files, history, lifecycle, projects, runs
+from emulator.store import artifact_schema, console, files, history, lifecycle, projects, runs
 from emulator.store.artifacts import ArtifactStore
 from emulator.store.blobs import BlobStore
 from emulator.store.console import ConsoleStore
@@ -44,7 +44,7 @@ __all__ = [
     "wandb_config",
 ]
 
-_MODULES = (projects, runs, history, files, artifacts, console, lifecycle)
+_MODULES = (projects, runs, history, files, artifact_schema, console, lifecycle)
 DB_FILENAME = "emulator.sqlite3"
 
 
