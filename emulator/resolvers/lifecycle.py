@@ -11,6 +11,7 @@ from graphql import GraphQLError, GraphQLResolveInfo
 from emulator import ids
 from emulator.resolvers.context import store_of
 from emulator.store import Run
+from emulator.store.history import EVENTS, HISTORY
 
 run = ObjectType("Run")
 mutation = MutationType()
@@ -20,7 +21,7 @@ TAIL_LINES = 10
 
 
 def _tail(rows: list[dict[str, Any]]) -> list[str]:
-    return [json.dumps(row, separators=(",", ":")) for row in rows[-TAIL_LINES:]]
+    return [json.dumps(row, separators=(",", ":")) for row in rows]
 
 
 @run.field("logLineCount")
@@ -30,12 +31,12 @@ def resolve_log_line_count(obj: Run, info: GraphQLResolveInfo) -> int:
 
 @run.field("historyTail")
 def resolve_history_tail(obj: Run, info: GraphQLResolveInfo) -> list[str]:
-    return _tail(store_of(info).history.history_rows(obj.id))
+    return _tail(store_of(info).history.tail(obj.id, HISTORY, TAIL_LINES))
 
 
 @run.field("eventsTail")
 def resolve_events_tail(obj: Run, info: GraphQLResolveInfo) -> list[str]:
-    return _tail(store_of(info).history.event_rows(obj.id))
+    return _tail(store_of(info).history.tail(obj.id, EVENTS, TAIL_LINES))
 
 
 @run.field("wandbConfig")

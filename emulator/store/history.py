@@ -344,6 +344,23 @@ class HistoryStore:
                 parts.append((chunk, slots))
         return Selection(parts)
 
+    def tail(self, run_id: int, stream: str = HISTORY, count: int = 10) -> list[dict[str, Any]]:
+        """The last ``count`` lines of a stream (what a resuming SDK reads), decoding only
+        the chunks they are in."""
+        found: list[dict[str, Any]] = []
+        with self._db.transaction() as conn:
+            chunks = conn.execute(
+                "SELECT steps, shapes, data FROM history WHERE run_id = ? AND stream = ?"
+                " ORDER BY chunk DESC",
+                (run_id, stream),
+            )
+            for columns in chunks:
+                chunk = Chunk.from_columns(*columns)
+                found[:0] = chunk.rows(chunk.slots())
+                if len(found) >= count:
+                    break
+        return found[-count:] if count > 0 else []
+
     def history_rows(self, run_id: int) -> list[dict[str, Any]]:
         """Every history row of a run, in line order."""
         return list(self.select(run_id, HISTORY).rows())

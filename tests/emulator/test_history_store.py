@@ -205,3 +205,12 @@ def test_values_keep_their_types(store: Store, run_id: int) -> None:
     ]
     assert counts["flag"] == [{"type": "boolean", "count": 2}, {"type": "nil", "count": 1}]
     assert store.history.history_keys(run_id)["lastStep"] == 4
+
+
+def test_tail_reads_the_last_lines(store: Store, run_id: int) -> None:
+    rows = _rows(CHUNK_LINES + 3)
+    store.history.write_history(run_id, rows)
+    assert store.history.tail(run_id, HISTORY, 10) == rows[-10:]
+    assert store.history.tail(run_id, HISTORY, 2000) == rows
+    assert store.history.tail(run_id, EVENTS, 5) == []
+    assert store.history.tail(run_id, HISTORY, 0) == []
