@@ -214,3 +214,14 @@ def test_tail_reads_the_last_lines(store: Store, run_id: int) -> None:
     assert store.history.tail(run_id, HISTORY, 2000) == rows
     assert store.history.tail(run_id, EVENTS, 5) == []
     assert store.history.tail(run_id, HISTORY, 0) == []
+
+
+def test_many_key_sets_in_one_chunk(store: Store, run_id: int) -> None:
+    rows = [{"_step": step, f"metric_{step % 20}": step * 0.5} for step in range(200)]
+    store.history.write_history(run_id, rows)
+    store.history.write_history(run_id, [{"_step": 50, "other": "x"}], 50)
+    rows[50] = {"_step": 50, "other": "x"}
+    assert store.history.history_rows(run_id) == rows
+    picked = store.history.select(run_id, keys=["metric_7"], min_step=0, max_step=100)
+    assert [row["_step"] for row in picked.rows()] == [7, 27, 47, 67, 87]
+    assert len(store.history.history_keys(run_id)["keys"]) == 22
