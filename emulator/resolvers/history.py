@@ -101,7 +101,7 @@ class Spec:
 def _step_bound(value: Any, name: str) -> int | None:
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         raise GraphQLError(f"sampledHistory spec {name} must be a number, got {value!r}")
     # Steps may arrive as floats; W&B truncates them, as for Int64 arguments.
     return int(value)

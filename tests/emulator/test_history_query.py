@@ -119,6 +119,7 @@ def test_bad_arguments_are_graphql_errors(
         ('{"keys": []}', "keys must be a list of strings"),
         ('{"keys": ["loss"], "samples": -3}', "samples must be a positive integer"),
         ('{"keys": ["loss"], "minStep": "x"}', "minStep must be a number"),
+        ('{"keys": ["loss"], "maxStep": Infinity}', "maxStep must be a number"),
     ],
 )
 def test_malformed_specs_are_graphql_errors(
