@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
+from client._lines import decode_rows
 from client._optional import require
 from client.errors import NotFoundError, UsageError
 from client.history_scan import HistoryScan
@@ -108,8 +109,7 @@ class RunHistory:
             rows = self._run_field("RunSampledHistory", specs=[spec])["sampledHistory"][0]
         else:
             operation, field = _STREAM_FIELDS[stream]
-            lines = self._run_field(operation, samples=samples)[field] or []
-            rows = [json.loads(line) for line in lines]
+            rows = decode_rows(self._run_field(operation, samples=samples)[field] or [])
         if pandas:
             return require("pandas", "history(pandas=True)").DataFrame.from_records(rows)
         return rows

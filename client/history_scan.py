@@ -13,6 +13,7 @@ import math
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
+from client._lines import decode_rows
 from client._optional import available
 from client._parquet import ParquetRows
 
@@ -51,7 +52,7 @@ class _Pages:
             node = self._run._run_field(
                 "HistoryPage", minStep=min_step, maxStep=max_step, pageSize=max_step - min_step
             )
-            return [json.loads(line) for line in node["history"] or []]
+            return decode_rows(node["history"] or [])
         # The spec's maxStep is inclusive, unlike HistoryPage's.
         spec = {
             "keys": [*self._keys, "_step"],

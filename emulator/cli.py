@@ -16,8 +16,8 @@ DEFAULT_PROJECT = "demo"
 _MB = 1024 * 1024
 
 
-def _megabytes(text: str) -> float:
-    """A positive size in MiB (fractions allowed)."""
+def _positive(text: str) -> float:
+    """A positive number (fractions allowed): a size in MiB, a timeout in seconds."""
     try:
         value = float(text)
     except ValueError:
@@ -38,8 +38,12 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8080)
     _add_store_options(serve)
     serve.add_argument(
-        "--max-upload-mb", type=_megabytes, default=Settings.max_upload_bytes / _MB,
+        "--max-upload-mb", type=_positive, default=Settings.max_upload_bytes / _MB,
         help="largest file upload accepted, in MiB (default %(default)g)",
+    )
+    serve.add_argument(
+        "--heartbeat-timeout", type=_positive, default=None, metavar="SECONDS",
+        help="a running run silent for this long reads as crashed (default: never)",
     )
     serve.add_argument("--seed", type=int, default=None, help="seed a project with fake runs")
     _add_seed_options(serve)
@@ -97,6 +101,15 @@ def _seed(store: Store, args: argparse.Namespace) -> list[Run]:
         raise SystemExit(f"wandb-emulator: cannot seed: {error}") from None
 
 
+def serve_settings(args: argparse.Namespace) -> Settings:
+    """The server settings ``serve``'s options ask for."""
+    return Settings(
+        entity=args.entity,
+        max_upload_bytes=int(args.max_upload_mb * _MB),
+        heartbeat_timeout_s=args.heartbeat_timeout,
+    )
+
+
 def _serve(args: argparse.Namespace) -> None:
     from emulator.app import create_app
     from emulator.server import EmulatorServer
@@ -105,8 +118,7 @@ def _serve(args: argparse.Namespace) -> None:
     if args.seed is not None:
         runs = _seed(store, args)
         print(f"Seeded {len(runs)} runs into {args.entity}/{args.project} (seed {args.seed}).")
-    settings = Settings(entity=args.entity, max_upload_bytes=int(args.max_upload_mb * _MB))
-    app = create_app(store, settings=settings)
+    app = create_app(store, settings=serve_settings(args))
     try:
         server = EmulatorServer(app, host=args.host, port=args.port)
     except OSError as error:

@@ -17,9 +17,7 @@ from __future__ import annotations
 
 import importlib.util
 import io
-from collections.abc import Iterable
 from functools import cache
-from itertools import repeat
 from typing import Any
 
 from emulator.store import Store
@@ -49,7 +47,8 @@ def exported_version(store: Store, run_id: int) -> int | None:
         keys = dict.fromkeys(["_step"])
         for shape in info.shapes:
             keys.update(dict.fromkeys(shape))
-        data = to_parquet(store.history.select(run_id, HISTORY).rows(), keys)
+        selection = store.history.select(run_id, HISTORY)
+        data = to_parquet({key: selection.column(key) for key in keys})
         exportable = data is not None
         if data is None:
             store.blobs.delete(export_blob_key(run_id))
@@ -67,24 +66,22 @@ def read_export(store: Store, run_id: int, version: int) -> bytes | None:
     return store.blobs.get(export_blob_key(run_id))
 
 
-def to_parquet(rows: Iterable[dict[str, Any]], keys: Iterable[str]) -> bytes | None:
-    """``rows`` as a parquet file with one column per key (an int64 ``_step`` column among
-    them), null where a row lacks the key. ``None`` when some key's values fit no single
-    column type."""
+def to_parquet(columns: dict[str, list[Any]]) -> bytes | None:
+    """A parquet file of ``columns`` (values per row, ``None`` where a row lacks the key),
+    with ``_step`` as int64. ``None`` when some key's values fit no single column type."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    rows = list(rows)
     try:
-        columns = {
-            key: pa.array(
-                list(map(dict.get, rows, repeat(key))), type=pa.int64() if key == "_step" else None
-            )
-            for key in keys
-        }
+        table = pa.table(
+            {
+                key: pa.array(values, type=pa.int64() if key == "_step" else None)
+                for key, values in columns.items()
+            }
+        )
         sink = io.BytesIO()
         # Dictionary encoding buys little for metrics and costs most of the write time.
-        pq.write_table(pa.table(columns), sink, use_dictionary=False)
+        pq.write_table(table, sink, use_dictionary=False)
     except (pa.ArrowException, TypeError, ValueError, OverflowError):
         return None
     return sink.getvalue()

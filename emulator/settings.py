@@ -17,11 +17,17 @@ class Settings:
     ``entity`` is the viewer's default entity: the one ``wandb.Api()`` uses when a
     path names no entity. ``features`` are the server feature flags advertised to
     the SDK through ``serverInfo`` (none by default: the SDK's simplest paths).
-    ``parquet_history`` serves the history of ended runs as parquet files (when pyarrow
-    is installed), as W&B does; off, all history is served by the live queries.
+    ``heartbeat_timeout_s``: a ``running`` run that has sent nothing to file_stream
+    for this long reads as ``crashed`` (``None``, the default: never).
+    ``max_file_stream_bytes`` bounds one file_stream body, before and after gzip.
+    ``parquet_history`` serves runs' history as parquet files (when pyarrow is
+    installed), as W&B does for exported history; off, all history is served by the
+    live queries.
     """
 
     entity: str = DEFAULT_ENTITY
     features: tuple[str, ...] = field(default_factory=tuple)
     max_upload_bytes: int = 256 * 1024 * 1024
+    heartbeat_timeout_s: float | None = None
+    max_file_stream_bytes: int = 64 * 1024 * 1024
     parquet_history: bool = True

@@ -38,6 +38,20 @@ def _payload(body: bytes) -> dict[str, Any]:
     return data
 
 
+def _execute(payload: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]:
+    timeout = context["settings"].heartbeat_timeout_s
+    if timeout is not None:
+        # Runs whose process died stop heartbeating; they read as crashed from now on.
+        context["store"].lifecycle.crash_stale(timeout)
+    return graphql_sync(
+        build_schema(),
+        payload,
+        context_value=context,
+        query_parser=_QUERIES.parse,
+        query_validator=_QUERIES.validate,
+    )[1]
+
+
 async def graphql_endpoint(request: Request) -> Response:
     """Execute one GraphQL request in a worker thread (the store is synchronous)."""
     if request.method == "GET":
@@ -51,14 +65,7 @@ async def graphql_endpoint(request: Request) -> Response:
         "store": request.app.state.store,
         "settings": request.app.state.settings,
     }
-    _, result = await run_in_threadpool(
-        graphql_sync,
-        build_schema(),
-        payload,
-        context_value=context,
-        query_parser=_QUERIES.parse,
-        query_validator=_QUERIES.validate,
-    )
+    result = await run_in_threadpool(_execute, payload, context)
     # Invalid queries and resolver errors both answer 200 with "errors": W&B clients
     # raise them at once, while a 5xx would make them retry for ~20 s.
     return JSONResponse(result)

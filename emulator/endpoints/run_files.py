@@ -10,35 +10,18 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from emulator.endpoints.bodies import BodyTooLarge, read_body
 from emulator.endpoints.errors import error_response
 from emulator.file_urls import DOWNLOAD_PREFIX, UPLOAD_PREFIX
 from emulator.store.files import UploadError
-
-
-class _TooLarge(Exception):
-    """The body is larger than the server's upload limit."""
-
-
-async def _body(request: Request, limit: int) -> bytes:
-    """The request body, refused as soon as it is known to exceed ``limit`` bytes."""
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise _TooLarge
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise _TooLarge
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 async def upload(request: Request) -> Response:
     """Store the PUT body as the file the upload URL was made for (once per URL)."""
     limit = request.app.state.settings.max_upload_bytes
     try:
-        data = await _body(request, limit)
-    except _TooLarge:
+        data = await read_body(request, limit)
+    except BodyTooLarge:
         return error_response(413, f"upload is larger than the limit of {limit} bytes")
     store = request.app.state.store
     try:

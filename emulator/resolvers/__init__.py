@@ -8,6 +8,7 @@ from emulator.resolvers import (
     artifact_mutation,
     file,
     history,
+    lifecycle,
     mutation,
     project,
     query,
@@ -28,4 +29,5 @@ BINDABLES = (
     *artifact.BINDABLES,
     *artifact_collection.BINDABLES,
     *artifact_mutation.BINDABLES,
+    *lifecycle.BINDABLES,
 )

@@ -8,6 +8,7 @@ Wire shapes follow W&B: ``history``/``events`` are lists of JSON-encoded strings
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -100,14 +101,26 @@ class Spec:
 def _step_bound(value: Any, name: str) -> int | None:
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         raise GraphQLError(f"sampledHistory spec {name} must be a number, got {value!r}")
     # Steps may arrive as floats; W&B truncates them, as for Int64 arguments.
     return int(value)
 
 
+def _json_safe(value: Any) -> Any:
+    """``value`` with NaN and infinities as the strings W&B uses ("NaN", "Infinity",
+    "-Infinity"): a JSON object cannot hold them, and failing to encode would be a 5xx."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if value != value else ("Infinity" if value > 0 else "-Infinity")
+    if isinstance(value, dict):
+        return {key: _json_safe(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_json_safe(item) for item in value]
+    return value
+
+
 def _projected(selection: Selection, keys: Sequence[str]) -> list[dict[str, Any]]:
-    return [{key: row[key] for key in keys} for row in selection.rows()]
+    return [{key: _json_safe(row[key]) for key in keys} for row in selection.rows()]
 
 
 @run.field("sampledHistory")

@@ -8,22 +8,29 @@ from pathlib import Path
 from typing import Any
 
 from emulator.filters import register_sql_functions
-from emulator.store import artifacts, files, history, projects, runs
+from emulator.store import artifact_schema, console, files, history, lifecycle, projects, runs
 from emulator.store.artifacts import ArtifactStore
 from emulator.store.blobs import BlobStore
+from emulator.store.console import ConsoleStore
 from emulator.store.database import Database
 from emulator.store.files import FileStore, RunFile
 from emulator.store.history import HistoryStore, export_blob_key
+from emulator.store.lifecycle import LifecycleStore
 from emulator.store.projects import ProjectStore
 from emulator.store.records import Project, Run, User, wandb_config
 from emulator.store.runs import RunPage, RunStore
 from emulator.store.snapshot_blobs import BLOBS_KEY, decode_blobs, encode_blobs, replacing_blobs
+from emulator.store.stream import Lines, OffsetError, StreamBatch, StreamStore
 
 __all__ = [
     "ArtifactStore",
     "BlobStore",
+    "ConsoleStore",
     "FileStore",
     "HistoryStore",
+    "LifecycleStore",
+    "Lines",
+    "OffsetError",
     "Project",
     "ProjectStore",
     "Run",
@@ -31,11 +38,13 @@ __all__ = [
     "RunPage",
     "RunStore",
     "Store",
+    "StreamBatch",
+    "StreamStore",
     "User",
     "wandb_config",
 ]
 
-_MODULES = (projects, runs, history, files, artifacts)
+_MODULES = (projects, runs, history, files, artifact_schema, console, lifecycle)
 DB_FILENAME = "emulator.sqlite3"
 
 
@@ -63,6 +72,16 @@ class Store:
         self.history = HistoryStore(self.db)
         self.files = FileStore(self.db, self.blobs)
         self.artifacts = ArtifactStore(self.db, self.blobs)
+        self.console = ConsoleStore(self.db)
+        self.lifecycle = LifecycleStore(self.db)
+        self.stream = StreamStore(
+            self.db,
+            runs=self.runs,
+            history=self.history,
+            console=self.console,
+            lifecycle=self.lifecycle,
+            files=self.files,
+        )
 
     @property
     def tables(self) -> tuple[str, ...]:

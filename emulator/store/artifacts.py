@@ -2,7 +2,8 @@
 
 Committing a version checks that its manifest and every file it lists have arrived
 (see :mod:`emulator.store.artifact_contents`), then lists the files, numbers the version
-and moves its aliases, all in one transaction. Lineage lives in
+and moves its aliases, all in one transaction. The tables are in
+:mod:`emulator.store.artifact_schema`, lineage in
 :mod:`emulator.store.artifact_lineage`.
 """
 
@@ -22,6 +23,7 @@ from emulator.store.artifact_records import (
     Artifact,
     ArtifactFile,
 )
+from emulator.store.artifact_schema import SELECT, record
 from emulator.store.blobs import BlobStore
 from emulator.store.database import Database
 from emulator.store.manifests import (
@@ -38,99 +40,6 @@ from emulator.store.manifests import (
 )
 from emulator.store.projects import ProjectStore, utc_now
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS artifact_types (
-    id INTEGER PRIMARY KEY,
-    project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
-    name TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    UNIQUE (project_id, name)
-);
-CREATE TABLE IF NOT EXISTS artifact_collections (
-    id INTEGER PRIMARY KEY,
-    project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
-    type_id INTEGER NOT NULL REFERENCES artifact_types(id) ON DELETE CASCADE,
-    name TEXT NOT NULL,
-    description TEXT,
-    created_at TEXT NOT NULL,
-    -- Version indexes are never reused, even after a version is deleted.
-    next_version INTEGER NOT NULL DEFAULT 0,
-    UNIQUE (project_id, name)
-);
-CREATE TABLE IF NOT EXISTS artifacts (
-    id INTEGER PRIMARY KEY,
-    collection_id INTEGER NOT NULL REFERENCES artifact_collections(id) ON DELETE CASCADE,
-    version_index INTEGER,
-    digest TEXT NOT NULL,
-    state TEXT NOT NULL,
-    description TEXT,
-    metadata TEXT NOT NULL DEFAULT '{}',
-    tags TEXT NOT NULL DEFAULT '[]',
-    ttl_duration_seconds INTEGER NOT NULL DEFAULT -1,
-    history_step INTEGER,
-    size INTEGER NOT NULL DEFAULT 0,
-    file_count INTEGER NOT NULL DEFAULT 0,
-    pending_aliases TEXT NOT NULL DEFAULT '[]',
-    created_by_run_id INTEGER REFERENCES runs(id) ON DELETE SET NULL,
-    created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL,
-    UNIQUE (collection_id, version_index)
-);
-CREATE INDEX IF NOT EXISTS artifacts_by_digest ON artifacts (collection_id, digest);
-CREATE INDEX IF NOT EXISTS artifacts_by_run ON artifacts (created_by_run_id);
-CREATE TABLE IF NOT EXISTS artifact_aliases (
-    collection_id INTEGER NOT NULL REFERENCES artifact_collections(id) ON DELETE CASCADE,
-    alias TEXT NOT NULL,
-    artifact_id INTEGER NOT NULL REFERENCES artifacts(id) ON DELETE CASCADE,
-    PRIMARY KEY (collection_id, alias)
-);
-CREATE TABLE IF NOT EXISTS artifact_files (
-    artifact_id INTEGER NOT NULL REFERENCES artifacts(id) ON DELETE CASCADE,
-    name TEXT NOT NULL,
-    md5 TEXT NOT NULL,
-    md5_hex TEXT NOT NULL,
-    size_bytes INTEGER NOT NULL,
-    birth_artifact_id INTEGER NOT NULL,
-    updated_at TEXT NOT NULL,
-    PRIMARY KEY (artifact_id, name)
-);
-CREATE TABLE IF NOT EXISTS artifact_lineage (
-    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
-    artifact_id INTEGER NOT NULL REFERENCES artifacts(id) ON DELETE CASCADE,
-    direction TEXT NOT NULL CHECK (direction IN ('input', 'output')),
-    used_as TEXT,
-    created_at TEXT NOT NULL,
-    PRIMARY KEY (run_id, artifact_id, direction)
-);
-CREATE INDEX IF NOT EXISTS lineage_by_artifact ON artifact_lineage (artifact_id, direction);
-"""
-TABLES = (
-    "artifact_types",
-    "artifact_collections",
-    "artifacts",
-    "artifact_aliases",
-    "artifact_files",
-    "artifact_lineage",
-)
-
-_SELECT = """
-SELECT a.*, c.name AS collection, c.project_id, t.name AS type, p.name AS project,
-       e.name AS entity
-FROM artifacts a
-JOIN artifact_collections c ON c.id = a.collection_id
-JOIN artifact_types t ON t.id = c.type_id
-JOIN projects p ON p.id = c.project_id
-JOIN entities e ON e.id = p.entity_id
-"""
-
-
-def _record(row: sqlite3.Row) -> Artifact:
-    data = dict(row)
-    data.pop("pending_aliases")
-    data["metadata"] = json.loads(data["metadata"])
-    data["tags"] = json.loads(data["tags"])
-    return Artifact(**data)
-
 
 class ArtifactStore(ArtifactCatalog):
     """Reads and writes artifact versions; file contents go to the shared :class:`BlobStore`.
@@ -143,23 +52,23 @@ class ArtifactStore(ArtifactCatalog):
         super().__init__(db)
         self._projects = ProjectStore(db)
         self.contents = ArtifactContents(blobs)
-        self.lineage = ArtifactLineage(db, _SELECT, _record)
+        self.lineage = ArtifactLineage(db, SELECT, record)
 
     # -- versions ---------------------------------------------------------------------------
 
     def get(self, artifact_id: int) -> Artifact | None:
         """The version with storage id ``artifact_id`` (any state), or ``None``."""
-        row = self._db.one(_SELECT + " WHERE a.id = ?", (artifact_id,))
-        return None if row is None else _record(row)
+        row = self._db.one(SELECT + " WHERE a.id = ?", (artifact_id,))
+        return None if row is None else record(row)
 
     def latest(self, collection_id: int) -> Artifact | None:
         """The newest committed version of a collection, or ``None``."""
         row = self._db.one(
-            _SELECT + " WHERE a.collection_id = ? AND a.state = 'COMMITTED'"
+            SELECT + " WHERE a.collection_id = ? AND a.state = 'COMMITTED'"
             " ORDER BY a.version_index DESC LIMIT 1",
             (collection_id,),
         )
-        return None if row is None else _record(row)
+        return None if row is None else record(row)
 
     def resolve(self, collection_id: int, alias: str) -> Artifact | None:
         """The committed version named by ``vN``, an alias or a digest, or ``None``."""
@@ -173,11 +82,11 @@ class ArtifactStore(ArtifactCatalog):
             )
             params = [alias, alias]
         row = self._db.one(
-            _SELECT + f" WHERE a.collection_id = ? AND a.state = 'COMMITTED' AND {where}"
+            SELECT + f" WHERE a.collection_id = ? AND a.state = 'COMMITTED' AND {where}"
             " ORDER BY a.version_index DESC LIMIT 1",
             (collection_id, *params),
         )
-        return None if row is None else _record(row)
+        return None if row is None else record(row)
 
     def by_name(self, project_id: int, name: str) -> Artifact | None:
         """The committed version ``"coll:alias"`` of a project, or ``None``.
@@ -191,11 +100,11 @@ class ArtifactStore(ArtifactCatalog):
     def versions(self, collection_id: int) -> list[Artifact]:
         """The committed versions of a collection, newest first."""
         rows = self._db.execute(
-            _SELECT + " WHERE a.collection_id = ? AND a.state = 'COMMITTED'"
+            SELECT + " WHERE a.collection_id = ? AND a.state = 'COMMITTED'"
             " ORDER BY a.version_index DESC",
             (collection_id,),
         )
-        return [_record(row) for row in rows]
+        return [record(row) for row in rows]
 
     def aliases(self, artifact_id: int) -> list[str]:
         """The aliases on a version (``latest`` first, then by name)."""

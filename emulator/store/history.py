@@ -15,15 +15,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import compress, repeat
-from operator import contains, methodcaller
 from typing import Any
 
 from emulator.store.database import Database
-from emulator.store.history_chunks import CHUNK_LINES, HOLE, Chunk
+from emulator.store.history_chunks import CHUNK_LINES, Chunk, TypeCounts
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS history_streams (
@@ -46,7 +43,6 @@ CREATE TABLE IF NOT EXISTS history (
     max_step INTEGER,
     steps BLOB NOT NULL,
     shapes BLOB NOT NULL,
-    ends BLOB NOT NULL,
     data BLOB NOT NULL,
     PRIMARY KEY (run_id, stream, chunk)
 ) WITHOUT ROWID;
@@ -56,18 +52,6 @@ TABLES = ("history_streams", "history")
 HISTORY = "history"
 EVENTS = "events"
 STREAMS = (HISTORY, EVENTS)
-
-#: Python types -> the type names W&B reports in ``historyKeys``.
-_WIRE_TYPES: dict[type, str] = {
-    int: "number",
-    float: "number",
-    str: "string",
-    bool: "boolean",
-    type(None): "nil",
-    list: "list",
-    dict: "map",
-}
-
 
 @dataclass
 class StreamInfo:
@@ -91,30 +75,15 @@ class StreamInfo:
             index for index, shape in enumerate(self.shapes, start=1) if wanted.issubset(shape)
         )
 
-    def count(self, rows: Sequence[Mapping[str, Any]], shapes: Sequence[int], sign: int) -> None:
-        """Add (``sign=1``) or remove (``-1``) the key/type counts of ``rows``, whose shape
-        ids are ``shapes``."""
-        # Built from C-level maps: this runs for every row written.
-        kinds = list(map(tuple, map(map, repeat(type), map(methodcaller("values"), rows))))
-        signatures = Counter(zip(shapes, kinds, strict=True))
-        for (shape, types), count in signatures.items():
-            for key, kind in zip(self.shapes[shape - 1], types, strict=True):
-                self._add(key, _WIRE_TYPES.get(kind, "unknown"), sign * count)
-        # Media values (tables, images...) report their ``_type`` instead of "map".
-        for row in compress(rows, map(contains, kinds, repeat(dict))):
-            for key, value in row.items():
-                media = value.get("_type") if isinstance(value, dict) else None
-                if isinstance(media, str):
-                    self._add(key, "map", -sign)
-                    self._add(key, media, sign)
-
-    def _add(self, key: str, name: str, count: int) -> None:
-        counts = self.types.setdefault(key, {})
-        counts[name] = counts.get(name, 0) + count
-        if not counts[name]:
-            del counts[name]
-            if not counts:
-                del self.types[key]
+    def add(self, counts: TypeCounts, sign: int = 1) -> None:
+        """Add (``sign=1``) or remove (``-1``) key/type counts."""
+        for (key, name), count in counts.items():
+            names = self.types.setdefault(key, {})
+            names[name] = names.get(name, 0) + sign * count
+            if not names[name]:
+                del names[name]
+                if not names:
+                    del self.types[key]
 
 
 class _Shapes:
@@ -128,8 +97,10 @@ class _Shapes:
         """The shape id of each key tuple."""
         found = list(map(self._ids.get, keys))
         if None in found:
-            ids = self._ids
-            found = [ids.get(key) or self._add(key) for key in keys]
+            for key in dict.fromkeys(keys):  # new shapes get ids in order of appearance
+                if key not in self._ids:
+                    self._add(key)
+            found = list(map(self._ids.get, keys))
         return found
 
     def _add(self, keys: tuple[str, ...]) -> int:
@@ -142,7 +113,7 @@ class _Shapes:
 class Selection:
     """Lines picked from a stream: per chunk, the slots to decode, in line order."""
 
-    parts: list[tuple[Chunk, list[int]]]
+    parts: list[tuple[Chunk, Sequence[int]]]
 
     def __len__(self) -> int:
         return sum(len(slots) for _, slots in self.parts)
@@ -151,6 +122,14 @@ class Selection:
         """Decode the selected lines."""
         for chunk, slots in self.parts:
             yield from chunk.rows(slots)
+
+    def column(self, key: str) -> list[Any]:
+        """The value of ``key`` on each selected line, ``None`` where a line lacks it."""
+        values: list[Any] = []
+        for chunk, slots in self.parts:
+            column = chunk.column(key)
+            values.extend(column if slots == range(len(chunk)) else map(column.__getitem__, slots))
+        return values
 
     def steps(self) -> Iterator[int]:
         """The step of each selected line (:data:`NO_STEP` when it has none)."""
@@ -171,7 +150,8 @@ class Selection:
             picks = [total - 1]
         else:
             picks = [index * (total - 1) // (samples - 1) for index in range(samples)]
-        parts, offset, position = [], 0, 0
+        parts: list[tuple[Chunk, Sequence[int]]] = []
+        offset = position = 0
         for chunk, slots in self.parts:
             chosen = []
             while position < len(picks) and picks[position] < offset + len(slots):
@@ -235,7 +215,6 @@ class HistoryStore:
                 info.last_step = max(
                     (step for step in (info.last_step, *highs) if step is not None), default=None
                 )
-            info.count(rows, shapes, 1)
             info.line_count = max(info.line_count, offset + len(rows))
             info.version += 1
             self._save_info(conn, run_id, stream, info)
@@ -256,25 +235,26 @@ class HistoryStore:
         info: StreamInfo,
     ) -> int | None:
         """Put ``rows`` in chunk ``number`` from slot ``start``; returns the chunk's last step."""
-        new = number * CHUNK_LINES >= info.line_count  # past every stored line
-        if new and start == 0:
-            chunk = Chunk.encode(rows, shapes)
+        if number * CHUNK_LINES >= info.line_count:  # past every stored line: a new chunk
+            old = Chunk.empty()
         else:
-            existing = None if new else conn.execute(
-                "SELECT steps, shapes, ends, data FROM history"
+            existing = conn.execute(
+                "SELECT steps, shapes, data FROM history"
                 " WHERE run_id = ? AND stream = ? AND chunk = ?",
                 (run_id, stream, number),
             ).fetchone()
-            chunk = Chunk.empty() if existing is None else Chunk.from_columns(*existing)
-            stop = min(start + len(rows), len(chunk))
-            replaced = [slot for slot in range(start, stop) if chunk.shapes[slot] != HOLE]
-            info.count(list(chunk.rows(replaced)), [chunk.shapes[slot] for slot in replaced], -1)
-            chunk.splice(start, rows, shapes)
+            old = Chunk.empty() if existing is None else Chunk.from_columns(*existing)
+        if start == 0 and not len(old):
+            chunk = Chunk.encode(rows, shapes)
+        else:
+            info.add(old.type_counts(), -1)
+            chunk = old.spliced(start, rows, shapes)
+        info.add(chunk.type_counts())
         low, high = chunk.step_range()
         conn.execute(
             "INSERT OR REPLACE INTO history"
-            " (run_id, stream, chunk, min_step, max_step, steps, shapes, ends, data)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " (run_id, stream, chunk, min_step, max_step, steps, shapes, data)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (run_id, stream, number, low, high, *chunk.columns()),
         )
         return high
@@ -345,7 +325,7 @@ class HistoryStore:
             if shapes is not None and not shapes:
                 return Selection([])
             sql = (
-                "SELECT steps, shapes, ends, data FROM history"
+                "SELECT steps, shapes, data FROM history"
                 " WHERE run_id = ? AND stream = ?"
             )
             params: list[Any] = [run_id, stream]
@@ -363,6 +343,23 @@ class HistoryStore:
             if slots:
                 parts.append((chunk, slots))
         return Selection(parts)
+
+    def tail(self, run_id: int, stream: str = HISTORY, count: int = 10) -> list[dict[str, Any]]:
+        """The last ``count`` lines of a stream (what a resuming SDK reads), decoding only
+        the chunks they are in."""
+        found: list[dict[str, Any]] = []
+        with self._db.transaction() as conn:
+            chunks = conn.execute(
+                "SELECT steps, shapes, data FROM history WHERE run_id = ? AND stream = ?"
+                " ORDER BY chunk DESC",
+                (run_id, stream),
+            )
+            for columns in chunks:
+                chunk = Chunk.from_columns(*columns)
+                found[:0] = chunk.rows(chunk.slots())
+                if len(found) >= count:
+                    break
+        return found[-count:] if count > 0 else []
 
     def history_rows(self, run_id: int) -> list[dict[str, Any]]:
         """Every history row of a run, in line order."""

@@ -1,38 +1,53 @@
 """The binary format of a block of history lines, built for fast bulk writes and partial reads.
 
 A chunk holds the lines ``[n * CHUNK_LINES, (n + 1) * CHUNK_LINES)`` of one run's stream.
-Each line is encoded on its own with :mod:`marshal` (about twenty times faster than
-``json.dumps`` for rows of floats, and it needs no parsing to find a row), and the
-chunk keeps three parallel arrays beside the concatenated bytes:
+Beside two per-line arrays,
 
 - ``steps``: the ``_step`` of each line (:data:`NO_STEP` when it has none),
 - ``shapes``: the id of each line's key tuple (:data:`HOLE` for a line never written),
-- ``ends``: where each line's bytes end.
 
-So a reader picks lines by step and by key set from the arrays, and decodes only the
-lines it returns. Rows hold JSON-compatible values (dicts, lists, str, int, float,
-bool, None), which marshal encodes losslessly; the format is marshal version 4,
-readable by every Python the project supports.
+the lines are stored column by column in groups of lines that logged the same keys
+(a :class:`Group`): a column of floats or of ints is one packed array, any other column
+a list (nested dicts, strings, None, mixed types). Encoding touches each value once in
+C (no JSON, no per-line encoder call), a column's type is known without looking at its
+values again, and a reader decodes only the groups and lines it returns. The bytes are
+:mod:`marshal` version 4 of plain lists, tuples, bytes and JSON-compatible values,
+readable by every Python the project supports. Chunks are only ever read back from this
+store or from a snapshot of one: marshal is not meant for untrusted bytes.
 """
 
 from __future__ import annotations
 
 import marshal
 from array import array
+from bisect import bisect_left
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import accumulate, chain, compress
+from itertools import compress, repeat
+from operator import itemgetter
 from typing import Any
 
-#: Lines per chunk. Appending to a chunk rewrites it, without re-encoding its rows.
+#: Lines per chunk. Writing into a chunk rewrites it.
 CHUNK_LINES = 1024
 #: The step of a line without an integer ``_step`` (system events, malformed lines).
 NO_STEP = -(2**63)
 #: The shape of a line that was never written (a gap below a later offset).
 HOLE = 0
 
-_dumps = marshal.dumps
-_loads = marshal.loads
+#: Python types -> the type names W&B reports in ``historyKeys``.
+WIRE_TYPES: dict[type, str] = {
+    int: "number",
+    float: "number",
+    str: "string",
+    bool: "boolean",
+    type(None): "nil",
+    list: "list",
+    dict: "map",
+}
+#: ``(key, W&B type name) -> how many values``.
+TypeCounts = Counter[tuple[str, str]]
+Row = dict[str, Any]
 
 
 def step_of(row: Mapping[str, Any]) -> int:
@@ -44,48 +59,166 @@ def step_of(row: Mapping[str, Any]) -> int:
     return int(step)
 
 
-def steps_of(rows: Sequence[Mapping[str, Any]]) -> array:
+def steps_of(rows: Sequence[Any]) -> array:
     """The steps of ``rows`` as an ``array('q')``; plain int steps take the fast path."""
     try:
-        return array("q", [row.get("_step", NO_STEP) for row in rows])
-    except (TypeError, OverflowError):  # a float, missing or out-of-range step
+        return array("q", list(map(dict.get, rows, repeat("_step"), repeat(NO_STEP))))
+    except (TypeError, OverflowError):  # a float, null or out-of-range step; not a dict
         return array("q", map(step_of, rows))
+
+
+def _column(values: list[Any]) -> tuple[str, Sequence[Any]]:
+    """``(tag, column)``: packed doubles (``"d"``), packed int64 (``"q"``) or a list (``"o"``)."""
+    kinds = set(map(type, values))
+    if kinds == {float}:
+        return "d", array("d", values)
+    if kinds == {int}:
+        try:
+            return "q", array("q", values)
+        except OverflowError:
+            pass
+    return "o", values
+
+
+def _value_types(key: str, values: Iterable[Any]) -> TypeCounts:
+    counts: TypeCounts = Counter()
+    for kind, count in Counter(map(type, values)).items():
+        counts[key, WIRE_TYPES.get(kind, "unknown")] += count
+    return counts
+
+
+def _media_types(key: str, values: Iterable[Any]) -> TypeCounts:
+    """Media values (tables, images...) count as their ``_type`` instead of "map"."""
+    counts: TypeCounts = Counter()
+    for value in values:
+        media = value.get("_type") if isinstance(value, dict) else None
+        if isinstance(media, str):
+            counts[key, "map"] -= 1
+            counts[key, media] += 1
+    return counts
+
+
+def _slots_by_shape(shapes: Sequence[int]) -> dict[int, Sequence[int]]:
+    """The slots of each shape, in order of first appearance."""
+    distinct = dict.fromkeys(shapes)
+    if len(distinct) == 1:
+        return {shape: range(len(shapes)) for shape in distinct}
+    if len(distinct) <= 8:  # a pass in C per shape beats a Python loop over the lines
+        everything = range(len(shapes))
+        return {
+            shape: list(compress(everything, map(shape.__eq__, shapes))) for shape in distinct
+        }
+    slots_of: dict[int, list[int]] = {shape: [] for shape in distinct}
+    for slot, shape in enumerate(shapes):
+        slots_of[shape].append(slot)
+    return dict(slots_of)
+
+
+@dataclass
+class Group:
+    """The lines of a chunk that logged the same keys: their slots (ascending) and one
+    column per key, each ``(tag, values)`` as made by :func:`_column`."""
+
+    keys: tuple[str, ...]
+    slots: array
+    columns: list[tuple[str, Sequence[Any]]]
+
+    @classmethod
+    def encode(cls, keys: tuple[str, ...], slots: array, rows: Sequence[Any]) -> Group:
+        """The group of ``rows`` (lines in ``slots``), which all logged exactly ``keys``."""
+        columns = [_column(list(map(itemgetter(key), rows))) for key in keys]
+        return cls(keys, slots, columns)
+
+    def wire(self) -> tuple[Any, ...]:
+        columns = [
+            (tag, values.tobytes() if isinstance(values, array) else values)
+            for tag, values in self.columns
+        ]
+        return self.keys, self.slots.tobytes(), columns
+
+    @classmethod
+    def from_wire(cls, wire: Sequence[Any]) -> Group:
+        keys, slots, columns = wire
+        decoded: list[tuple[str, Sequence[Any]]] = []
+        for tag, values in columns:
+            if tag == "o":
+                decoded.append((tag, values))
+            else:
+                packed = array(tag)
+                packed.frombytes(values)
+                decoded.append((tag, packed))
+        return cls(tuple(keys), array("I", slots), decoded)
+
+    def rows(self) -> list[Row]:
+        """Every line of the group, in slot order."""
+        if not self.keys:
+            return [{} for _ in self.slots]
+        values = zip(*(column for _, column in self.columns), strict=True)
+        return list(map(dict, map(zip, repeat(self.keys), values)))
+
+    def row(self, slot: int) -> Row:
+        position = bisect_left(self.slots, slot)
+        columns = (column for _, column in self.columns)
+        return {key: column[position] for key, column in zip(self.keys, columns, strict=True)}
+
+    def column(self, key: str) -> Sequence[Any] | None:
+        """The values of ``key``, one per line of the group (``None``: no such key)."""
+        for name, (_, values) in zip(self.keys, self.columns, strict=True):
+            if name == key:
+                return values
+        return None
+
+    def type_counts(self) -> TypeCounts:
+        counts: TypeCounts = Counter()
+        for key, (tag, values) in zip(self.keys, self.columns, strict=True):
+            if tag != "o":
+                counts[key, "number"] += len(values)
+            else:
+                counts.update(_value_types(key, values))
+                counts.update(_media_types(key, values))
+        return counts
 
 
 @dataclass
 class Chunk:
-    """Lines of one chunk: parallel ``steps``/``shapes``/``ends`` arrays and their bytes."""
+    """Lines of one chunk: per-line ``steps`` and ``shapes``, values in :class:`Group` s."""
 
     steps: array
     shapes: array
-    ends: array
-    data: bytes
+    groups: dict[int, Group]
 
     @classmethod
     def empty(cls) -> Chunk:
-        return cls(array("q"), array("I"), array("I"), b"")
+        return cls(array("q"), array("I"), {})
 
     @classmethod
-    def encode(cls, rows: Sequence[Mapping[str, Any]], shapes: Iterable[int]) -> Chunk:
-        """Encode ``rows`` (lines ``0..len(rows)-1``) whose shape ids are ``shapes``."""
-        parts = list(map(_dumps, rows))
-        return cls(
-            steps_of(rows), array("I", shapes), array("I", accumulate(map(len, parts))),
-            b"".join(parts),
-        )
+    def encode(cls, rows: Sequence[Row | None], shapes: Sequence[int]) -> Chunk:
+        """Encode ``rows`` (lines ``0..len(rows)-1``, ``None`` for holes) of shape ``shapes``."""
+        slots_of = _slots_by_shape(shapes)
+        groups = {}
+        for shape, slots in slots_of.items():
+            if shape != HOLE:
+                members = rows if len(slots) == len(rows) else [rows[slot] for slot in slots]
+                groups[shape] = Group.encode(tuple(members[0]), array("I", slots), members)
+        if HOLE in slots_of:
+            steps = array("q", [NO_STEP if row is None else step_of(row) for row in rows])
+        else:
+            steps = steps_of(rows)
+        return cls(steps, array("I", shapes), groups)
 
     @classmethod
-    def from_columns(cls, steps: bytes, shapes: bytes, ends: bytes, data: bytes) -> Chunk:
+    def from_columns(cls, steps: bytes, shapes: bytes, data: bytes) -> Chunk:
         """A chunk from its stored columns."""
-        chunk = cls(array("q"), array("I"), array("I"), data)
+        groups = {wire[0]: Group.from_wire(wire[1:]) for wire in marshal.loads(data)}
+        chunk = cls(array("q"), array("I"), groups)
         chunk.steps.frombytes(steps)
         chunk.shapes.frombytes(shapes)
-        chunk.ends.frombytes(ends)
         return chunk
 
-    def columns(self) -> tuple[bytes, bytes, bytes, bytes]:
-        """``(steps, shapes, ends, data)`` as bytes, for storage."""
-        return self.steps.tobytes(), self.shapes.tobytes(), self.ends.tobytes(), self.data
+    def columns(self) -> tuple[bytes, bytes, bytes]:
+        """``(steps, shapes, data)`` as bytes, for storage."""
+        data = marshal.dumps([(shape, *group.wire()) for shape, group in self.groups.items()])
+        return self.steps.tobytes(), self.shapes.tobytes(), data
 
     def __len__(self) -> int:
         return len(self.shapes)
@@ -95,18 +228,49 @@ class Chunk:
         steps = self.steps if NO_STEP not in self.steps else [s for s in self.steps if s != NO_STEP]
         return (min(steps), max(steps)) if steps else (None, None)
 
-    def row(self, slot: int) -> dict[str, Any]:
-        """Decode the line in ``slot``."""
-        start = self.ends[slot - 1] if slot else 0
-        return _loads(self.data[start : self.ends[slot]])
+    def type_counts(self) -> TypeCounts:
+        """How many values of each W&B type each key holds in this chunk."""
+        counts: TypeCounts = Counter()
+        for group in self.groups.values():
+            counts.update(group.type_counts())
+        return counts
 
-    def rows(self, slots: Sequence[int]) -> Iterator[dict[str, Any]]:
+    def column(self, key: str) -> list[Any]:
+        """The value of ``key`` on every slot, ``None`` where the line lacks it or is a hole."""
+        values: list[Any] = [None] * len(self.shapes)
+        for group in self.groups.values():
+            column = group.column(key)
+            if column is None:
+                continue
+            if len(group.slots) == len(values):
+                return list(column)
+            for slot, value in zip(group.slots, column, strict=True):
+                values[slot] = value
+        return values
+
+    def row(self, slot: int) -> Row:
+        """Decode the line in ``slot``."""
+        return self.groups[self.shapes[slot]].row(slot)
+
+    def all_rows(self) -> list[Row | None]:
+        """Every slot's line, ``None`` for holes."""
+        if len(self.groups) == 1:
+            (group,) = self.groups.values()
+            if len(group.slots) == len(self.shapes):
+                return list(group.rows())
+        lines: list[Row | None] = [None] * len(self.shapes)
+        for group in self.groups.values():
+            for slot, row in zip(group.slots, group.rows(), strict=True):
+                lines[slot] = row
+        return lines
+
+    def rows(self, slots: Sequence[int]) -> Iterator[Any]:
         """Decode the lines in ``slots``."""
-        if slots != range(len(self)):
-            return map(self.row, slots)
-        # Every line: slice and decode in C, without a Python call per line.
-        ends = self.ends
-        return map(_loads, map(self.data.__getitem__, map(slice, chain((0,), ends), ends)))
+        if slots == range(len(self)):  # every line, so no holes
+            return iter(self.all_rows())
+        if 4 * len(slots) >= len(self):  # many lines: decoding whole columns is cheaper
+            return map(self.all_rows().__getitem__, slots)
+        return map(self.row, slots)
 
     def slots(
         self,
@@ -131,26 +295,15 @@ class Chunk:
             return found
         return [slot for slot in found if low <= steps[slot] < high]
 
-    def splice(self, start: int, rows: Sequence[Mapping[str, Any]], shapes: Sequence[int]) -> None:
-        """Put ``rows`` at slots ``start…``, replacing what was there and filling any gap
-        between the current end and ``start`` with holes."""
-        if start > len(self):
-            gap = start - len(self)
-            self.steps.extend([NO_STEP] * gap)
-            self.shapes.extend([HOLE] * gap)
-            self.ends.extend([self.ends[-1] if self.ends else 0] * gap)
+    def spliced(self, start: int, rows: Sequence[Row], shapes: Sequence[int]) -> Chunk:
+        """This chunk with ``rows`` at slots ``start…`` (replacing what was there) and
+        holes filling any gap between its end and ``start``."""
+        lines = self.all_rows()
+        line_shapes = list(self.shapes)
+        if start > len(lines):
+            lines.extend([None] * (start - len(lines)))
+            line_shapes.extend([HOLE] * (start - len(line_shapes)))
         stop = start + len(rows)
-        begin = self.ends[start - 1] if start else 0
-        tail = self.ends[stop - 1] if stop <= len(self) else None
-        new = Chunk.encode(rows, shapes)
-        pieces = [self.data[:begin], new.data]
-        ends = array("I", self.ends[:start])
-        ends.extend(end + begin for end in new.ends)
-        if tail is not None:
-            pieces.append(self.data[tail:])
-            shift = begin + len(new.data) - tail
-            ends.extend(end + shift for end in self.ends[stop:])
-        self.steps = self.steps[:start] + new.steps + self.steps[stop:]
-        self.shapes = self.shapes[:start] + new.shapes + self.shapes[stop:]
-        self.ends = ends
-        self.data = b"".join(pieces)
+        lines[start:stop] = rows
+        line_shapes[start:stop] = shapes
+        return Chunk.encode(lines, line_shapes)

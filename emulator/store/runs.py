@@ -10,6 +10,7 @@ from typing import Any
 
 from emulator.filters import compile_filters, compile_order
 from emulator.pagination import Cursor, keyset_condition, order_by
+from emulator.store import jsontext
 from emulator.store.database import Database
 from emulator.store.projects import ProjectStore, utc_now
 from emulator.store.records import Run
@@ -91,7 +92,7 @@ def _row_values(run: Run) -> dict[str, Any]:
         )
     }
     for name in _JSON_FIELDS:
-        values[name] = json.dumps(getattr(run, name))
+        values[name] = jsontext.dumps(getattr(run, name))
     values["created_at"] = run.created_at or utc_now()
     return values
 
@@ -146,7 +147,7 @@ class RunStore:
         if not changes:
             return
         values = {
-            _column(name): json.dumps(value) if name in _JSON_FIELDS else value
+            _column(name): jsontext.dumps(value) if name in _JSON_FIELDS else value
             for name, value in changes.items()
         }
         assignments = ", ".join(f"{column} = ?" for column in values)

@@ -119,6 +119,7 @@ def test_bad_arguments_are_graphql_errors(
         ('{"keys": []}', "keys must be a list of strings"),
         ('{"keys": ["loss"], "samples": -3}', "samples must be a positive integer"),
         ('{"keys": ["loss"], "minStep": "x"}', "minStep must be a number"),
+        ('{"keys": ["loss"], "maxStep": Infinity}', "maxStep must be a number"),
     ],
 )
 def test_malformed_specs_are_graphql_errors(
@@ -143,3 +144,21 @@ def test_empty_results_for_empty_ranges_unknown_keys_and_huge_samples(
 def test_missing_run_is_null(gql: GraphQLClient, rows: list[dict]) -> None:
     result = _run(gql, "history(samples: 5) historyKeys", name="nope")
     assert result == {"data": {"project": {"run": None}}}
+
+
+def test_non_finite_numbers_never_break_the_response(gql: GraphQLClient, rows: list[dict]) -> None:
+    run = gql.store.runs.get("team", "proj", "run1")
+    assert run is not None
+    odd = [
+        {"_step": 40, "loss": float("nan"), "deep": {"x": [float("-inf")]}},
+        {"_step": 41, "loss": float("inf")},
+    ]
+    gql.store.history.write_history(run.id, odd, 40)
+    specs = [json.dumps({"keys": ["loss", "deep"], "minStep": 40})]
+    answer = _field(gql, "sampledHistory(specs: $specs)", "sampledHistory", specs=specs)
+    assert answer == [[{"loss": "NaN", "deep": {"x": ["-Infinity"]}}]]
+    specs = [json.dumps({"keys": ["loss"], "minStep": 41})]
+    answer = _field(gql, "sampledHistory(specs: $specs)", "sampledHistory", specs=specs)
+    assert answer == [[{"loss": "Infinity"}]]
+    lines = _field(gql, "history(minStep: 40, maxStep: 42, samples: 5)", "history")
+    assert [json.loads(line)["_step"] for line in lines] == [40, 41]

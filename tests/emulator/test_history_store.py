@@ -180,3 +180,48 @@ def test_rewriting_a_whole_chunk_replaces_it(store: Store, run_id: int) -> None:
     assert store.history.history_keys(run_id)["keys"]["loss"]["typeCounts"] == [
         {"type": "number", "count": CHUNK_LINES}
     ]
+
+
+def test_values_keep_their_types(store: Store, run_id: int) -> None:
+    rows = [
+        {"_step": 0, "x": 1, "big": 2**70, "flag": True, "nan": float("nan"), "empty": {}},
+        {"_step": 1, "x": 1.5, "big": 3, "flag": False, "nan": float("-inf"), "empty": {}},
+        {"_step": 2, "x": "text", "big": -(2**64), "flag": None, "nan": -0.0, "empty": {}},
+        {},
+        {"_step": 4.0, "x": [1, {"a": None}]},
+    ]
+    store.history.write_history(run_id, rows)
+    stored = store.history.history_rows(run_id)
+    assert [json.dumps(row) for row in stored] == [json.dumps(row) for row in rows]
+    assert [[type(value) for value in row.values()] for row in stored] == [
+        [type(value) for value in row.values()] for row in rows
+    ]
+    keys = store.history.history_keys(run_id)["keys"]
+    counts = {key: info["typeCounts"] for key, info in keys.items()}
+    assert counts["x"] == [
+        {"type": "list", "count": 1},
+        {"type": "number", "count": 2},
+        {"type": "string", "count": 1},
+    ]
+    assert counts["flag"] == [{"type": "boolean", "count": 2}, {"type": "nil", "count": 1}]
+    assert store.history.history_keys(run_id)["lastStep"] == 4
+
+
+def test_tail_reads_the_last_lines(store: Store, run_id: int) -> None:
+    rows = _rows(CHUNK_LINES + 3)
+    store.history.write_history(run_id, rows)
+    assert store.history.tail(run_id, HISTORY, 10) == rows[-10:]
+    assert store.history.tail(run_id, HISTORY, 2000) == rows
+    assert store.history.tail(run_id, EVENTS, 5) == []
+    assert store.history.tail(run_id, HISTORY, 0) == []
+
+
+def test_many_key_sets_in_one_chunk(store: Store, run_id: int) -> None:
+    rows = [{"_step": step, f"metric_{step % 20}": step * 0.5} for step in range(200)]
+    store.history.write_history(run_id, rows)
+    store.history.write_history(run_id, [{"_step": 50, "other": "x"}], 50)
+    rows[50] = {"_step": 50, "other": "x"}
+    assert store.history.history_rows(run_id) == rows
+    picked = store.history.select(run_id, keys=["metric_7"], min_step=0, max_step=100)
+    assert [row["_step"] for row in picked.rows()] == [7, 27, 47, 67, 87]
+    assert len(store.history.history_keys(run_id)["keys"]) == 22

@@ -17,13 +17,23 @@ def logged(wandb_env: EmulatorHandle) -> tuple[Run, Run]:
     trainer, evaluator = wandb_env.seed(project="lineage", runs=2, steps=3, seed=1)
     store = wandb_env.store.artifacts
     store.log(
-        wandb_env.entity, "lineage", collection="mnist", type_name="dataset",
+        wandb_env.entity,
+        "lineage",
+        collection="mnist",
+        type_name="dataset",
         files={"train.csv": b"a,b\n1,2\n", "nested/test.csv": b"a,b\n3,4\n"},
-        run_id=trainer.id, metadata={"rows": 2}, description="digits",
+        run_id=trainer.id,
+        metadata={"rows": 2},
+        description="digits",
     )
     second = store.log(
-        wandb_env.entity, "lineage", collection="mnist", type_name="dataset",
-        files={"train.csv": b"a,b\n1,2\n5,6\n"}, run_id=trainer.id, aliases=["best"],
+        wandb_env.entity,
+        "lineage",
+        collection="mnist",
+        type_name="dataset",
+        files={"train.csv": b"a,b\n1,2\n5,6\n"},
+        run_id=trainer.id,
+        aliases=["best"],
     )
     store.lineage.use(evaluator.id, second, "mnist:best")
     return trainer, evaluator
@@ -104,16 +114,24 @@ def test_seeded_lineage_reads_the_same_through_both_clients(
     path = f"{wandb_env.entity}/zoo"
     used = {}
     for api in (sdk, wandb_api):
-        models = [a for a in api.run(f"{path}/{evaluator.name}").used_artifacts()
-                  if a.type == "model"]
+        models = [
+            a for a in api.run(f"{path}/{evaluator.name}").used_artifacts() if a.type == "model"
+        ]
         assert len(models) == 1
         model = models[0]
         best = api.artifact(f"{path}/{model.name.split(':')[0]}:best", type="model")
         assert best.id == model.id
         creator = best.logged_by()
         used[type(api).__module__] = (
-            best.qualified_name, best.version, best.digest, best.size, best.metadata,
-            best.description, best.created_at, sorted(best.aliases), creator.id,
+            best.qualified_name,
+            best.version,
+            best.digest,
+            best.size,
+            best.metadata,
+            best.description,
+            best.created_at,
+            sorted(best.aliases),
+            creator.id,
             sorted(run.id for run in best.used_by()),
             sorted(f.name for f in best.files()),
         )

@@ -98,9 +98,7 @@ def test_scan_history_over_several_pages(
 
 # The SDK's pandas branch calls reset_index(inplace=True), which newer pandas deprecates.
 @pytest.mark.filterwarnings("ignore:The inplace keyword in DataFrame.reset_index")
-def test_runs_histories_in_every_format(
-    sdk: wandb.Api, wandb_api: Api, seeded: list[Run]
-) -> None:
+def test_runs_histories_in_every_format(sdk: wandb.Api, wandb_api: Api, seeded: list[Run]) -> None:
     path = f"{seeded[0].entity}/curves"
     theirs, ours = sdk.runs(path), wandb_api.runs(path)
     assert theirs.histories(samples=6) == ours.histories(samples=6)

@@ -86,7 +86,9 @@ def test_create_then_update_save_and_summary(flavor: Flavor) -> None:
     assert stored.config["lr"] == {"value": 0.1, "desc": None}
     assert stored.config["layers"]["value"] == [64, 32]
     assert (stored.tags, stored.display_name, stored.notes) == (
-        ["baseline", "v2"], "nice-run-1", "first try"
+        ["baseline", "v2"],
+        "nice-run-1",
+        "first try",
     )
     assert (stored.group, stored.job_type, stored.state) == ("exp-a", "train", "running")
 
