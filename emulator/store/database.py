@@ -5,6 +5,10 @@ One implementation serves both modes: ``path=None`` keeps everything in memory
 database that survives restarts and crashes. All access goes through one
 connection guarded by a re-entrant lock, so the store can be used from the
 server's worker threads and from test code at the same time.
+
+:meth:`Database.copy` and :meth:`Database.replace` take and put back an image of
+the whole database with SQLite's backup API, which works alike for memory and file
+databases (a file stays a WAL database, and the replacement is on disk when it returns).
 """
 
 from __future__ import annotations
@@ -72,6 +76,44 @@ class Database:
         """Run one statement and return its first row, if any."""
         with self._lock:
             return self._conn.execute(sql, params).fetchone()
+
+    @property
+    def version(self) -> tuple[int, int]:
+        """A token that differs whenever rows or the schema have changed since it was read.
+
+        Counts every row this connection inserted, updated or deleted, and the schema
+        cookie, so it moves for every write: all writes go through this connection.
+        """
+        with self._lock:
+            schema = self._conn.execute("PRAGMA schema_version").fetchone()[0]
+            return self._conn.total_changes, schema
+
+    @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """Hold the connection for a block, outside any transaction; other threads wait.
+
+        Raises ``RuntimeError`` inside a transaction of this thread.
+        """
+        with self._lock:
+            if self._depth:
+                raise RuntimeError("not possible inside a transaction")
+            yield
+
+    def copy(self) -> sqlite3.Connection:
+        """A private in-memory database holding a copy of every page of this one."""
+        image = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+        with self.exclusive():
+            self._conn.backup(image)
+        return image
+
+    def replace(self, image: sqlite3.Connection) -> None:
+        """Make this database a page-for-page copy of ``image`` (see :meth:`copy`).
+
+        SQLite bumps the schema cookie, so statements prepared against the old pages
+        are prepared again.
+        """
+        with self.exclusive():
+            image.backup(self._conn)
 
     def close(self) -> None:
         with self._lock:
