@@ -8,7 +8,16 @@ from pathlib import Path
 from typing import Any
 
 from emulator.filters import register_sql_functions
-from emulator.store import artifact_schema, console, files, history, lifecycle, projects, runs
+from emulator.store import (
+    artifact_schema,
+    console,
+    files,
+    history,
+    lifecycle,
+    migrations,
+    projects,
+    runs,
+)
 from emulator.store.artifacts import ArtifactStore
 from emulator.store.blobs import BlobStore
 from emulator.store.console import ConsoleStore
@@ -66,6 +75,7 @@ class Store:
             schema=[module.SCHEMA for module in _MODULES],
             setup=[register_sql_functions],
         )
+        migrations.upgrade(self.db)
         self.blobs = BlobStore(None if self.data_dir is None else self.data_dir / "blobs")
         self.projects = ProjectStore(self.db)
         self.runs = RunStore(self.db)

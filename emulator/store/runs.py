@@ -46,6 +46,24 @@ CREATE INDEX IF NOT EXISTS runs_by_heartbeat ON runs (project_id, heartbeat_at);
 CREATE INDEX IF NOT EXISTS runs_by_state ON runs (project_id, state);
 CREATE INDEX IF NOT EXISTS runs_by_group ON runs (project_id, group_name);
 CREATE INDEX IF NOT EXISTS runs_by_job_type ON runs (project_id, job_type);
+
+-- Each run's tags, one row each, for filters on tags to find by tag. The triggers keep it
+-- in step with runs.tags on every write; it is derived, so not a table of TABLES.
+CREATE TABLE IF NOT EXISTS run_tags (
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    tag NOT NULL,  -- no type: held as json_each gives it, so it compares as the list did
+    PRIMARY KEY (run_id, tag)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS run_tags_by_tag ON run_tags (tag);
+CREATE TRIGGER IF NOT EXISTS run_tags_of_new_runs AFTER INSERT ON runs BEGIN
+    INSERT OR IGNORE INTO run_tags (run_id, tag)
+    SELECT NEW.id, value FROM json_each(NEW.tags) WHERE value IS NOT NULL;
+END;
+CREATE TRIGGER IF NOT EXISTS run_tags_of_changed_runs AFTER UPDATE OF tags ON runs BEGIN
+    DELETE FROM run_tags WHERE run_id = NEW.id;
+    INSERT OR IGNORE INTO run_tags (run_id, tag)
+    SELECT NEW.id, value FROM json_each(NEW.tags) WHERE value IS NOT NULL;
+END;
 """
 TABLES = ("runs",)
 #: Below this many runs, scans are cheap and planner statistics are not worth gathering.
