@@ -99,9 +99,11 @@ class Store:
         return tuple(table for module in _MODULES for table in module.TABLES)
 
     def clear(self) -> None:
-        """Delete everything, keeping the schema."""
+        """Delete everything, keeping the schema (less the indexes on JSON keys, which the
+        next queries that need them create again)."""
         with self.db.transaction() as conn:
             self._delete_rows(conn)
+        self.runs.indexes.drop_all()
         self.blobs.clear()
 
     def _delete_rows(self, conn: sqlite3.Connection) -> None:

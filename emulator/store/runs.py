@@ -12,6 +12,7 @@ from emulator.filters import compile_filters, compile_order
 from emulator.pagination import Cursor, keyset_condition, order_by
 from emulator.store import jsontext
 from emulator.store.database import Database
+from emulator.store.key_indexes import KeyIndexes
 from emulator.store.projects import ProjectStore, utc_now
 from emulator.store.records import Run
 from emulator.store.stored_run import LAZY_FIELDS, EncodedJSON, StoredRun
@@ -125,6 +126,7 @@ class RunStore:
         #: more make them stale (``None``: not known yet for this connection).
         self._inserted = 0
         self._stale_after: int | None = None
+        self.indexes = KeyIndexes(db)
 
     def insert(self, project_id: int, runs: Iterable[Run]) -> list[int]:
         """Insert new runs into a project; returns their storage ids."""
@@ -214,6 +216,7 @@ class RunStore:
     def count(self, project_id: int, filters: Mapping[str, Any] | None = None) -> int:
         """How many runs of the project match ``filters``."""
         where = compile_filters(filters or {})
+        self.indexes.ensure(where.json_keys)
         row = self._db.one(
             f"SELECT COUNT(*) FROM runs r WHERE r.project_id = ? AND ({where.text})",
             (project_id, *where.params),
@@ -229,9 +232,13 @@ class RunStore:
         first: int = 50,
         after: str | None = None,
     ) -> RunPage:
-        """A page of at most ``first`` runs after cursor ``after``, filtered and ordered in SQL."""
+        """A page of at most ``first`` runs after cursor ``after``, filtered and ordered in SQL.
+
+        Conditions and orders on JSON keys read indexes on those keys, created on first use.
+        """
         where = compile_filters(filters or {})
         ordering = compile_order(order)
+        self.indexes.ensure(where.json_keys | ({ordering.key} if ordering.key else set()))
         conditions, params = ["r.project_id = ?", f"({where.text})"], [project_id, *where.params]
         if after is not None:
             keyset = keyset_condition(ordering, Cursor.decode(after))

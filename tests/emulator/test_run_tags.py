@@ -98,6 +98,10 @@ def test_opening_an_older_file_fills_the_tags_table(tmp_path: Path) -> None:
             Run(name="c", created_at="2024-01-01T00:00:03"),
         ])
     _as_written_before_run_tags(tmp_path / DB_FILENAME)
+    conn = sqlite3.connect(tmp_path / DB_FILENAME)  # an older import let this in
+    conn.execute("UPDATE runs SET tags = 'not json' WHERE name = 'c'")
+    conn.commit()
+    conn.close()
     with Store(tmp_path) as upgraded:
         assert upgraded.db.one("PRAGMA user_version")[0] == 1
         assert (tagged(upgraded, "x"), tagged(upgraded, "y")) == (["a", "b"], ["b"])
