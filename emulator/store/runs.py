@@ -8,8 +8,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from emulator.filters import compile_filters, compile_order
-from emulator.pagination import Cursor, keyset_condition, order_by
+from emulator.filters import SQL, Ordering, compile_filters, compile_order
+from emulator.pagination import Cursor, segments
 from emulator.store import jsontext
 from emulator.store.database import Database
 from emulator.store.key_indexes import KeyIndexes
@@ -77,6 +77,14 @@ _SELECT = """
 SELECT r.*, e.name AS entity, p.name AS project
 FROM runs r JOIN projects p ON p.id = r.project_id JOIN entities e ON e.id = p.entity_id
 """
+#: Orders by these columns can read the runs in order from an index (see SCHEMA).
+_INDEXED_ORDERS = frozenset(
+    f"r.{column}"
+    for column in ("created_at", "heartbeat_at", "state", "group_name", "job_type", "name")
+)
+#: A page walks its order's index when the filter matches at least this many times the
+#: page's runs: it then reads about 1/_WALK_FACTOR of the project at worst.
+_WALK_FACTOR = 20
 
 
 @dataclass(frozen=True)
@@ -239,20 +247,44 @@ class RunStore:
         where = compile_filters(filters or {})
         ordering = compile_order(order)
         self.indexes.ensure(where.json_keys | ({ordering.key} if ordering.key else set()))
-        conditions, params = ["r.project_id = ?", f"({where.text})"], [project_id, *where.params]
-        if after is not None:
-            keyset = keyset_condition(ordering, Cursor.decode(after))
-            conditions.append(f"({keyset.text})")
-            params.extend(keyset.params)
-        rows = self._db.execute(
-            _SELECT.replace("SELECT r.*", f"SELECT r.*, {ordering.expr} AS sort_key")
-            + " WHERE " + " AND ".join(conditions)
-            + f" ORDER BY {order_by(ordering)} LIMIT ?",
-            (*params, first + 1),
-        )
+        if self._walks_order(project_id, where, ordering, first):
+            # Unary plus keeps SQLite from answering the filter from an index.
+            where = SQL(f"+({where.text})", where.params)
+        select = _SELECT.replace("SELECT r.*", f"SELECT r.*, {ordering.expr} AS sort_key")
+        rows: list[sqlite3.Row] = []
+        for segment in segments(ordering, None if after is None else Cursor.decode(after)):
+            rows += self._db.execute(
+                f"{select} WHERE r.project_id = ? AND ({where.text})"
+                f" AND ({segment.condition.text}) ORDER BY {segment.order_by} LIMIT ?",
+                (project_id, *where.params, *segment.condition.params, first + 1 - len(rows)),
+            )
+            if len(rows) > first:
+                break
         page = rows[:first]
         return RunPage(
             runs=[_to_record(row) for row in page],
             cursors=[Cursor(row["sort_key"], row["id"]).encode() for row in page],
             has_next_page=len(rows) > first,
         )
+
+    def _walks_order(self, project_id: int, where: SQL, ordering: Ordering, first: int) -> bool:
+        """Whether a filtered page should walk its order's index, testing the filter on
+        each run until the page is full, rather than find the matching runs and sort them.
+
+        Walking wins unless few runs match; SQLite cannot tell (it keeps no statistics of
+        the values in an index), and guesses that a range of a JSON key matches 1/64 of
+        the runs. So when another index could answer the filter, count the matches, up to
+        _WALK_FACTOR pages' worth.
+        """
+        order_field = ordering.key or ordering.expr
+        if not where.indexed - {order_field}:
+            return False  # SQLite has nothing to choose but the order's index
+        if ordering.key is None and order_field not in _INDEXED_ORDERS:
+            return False  # nothing to walk
+        enough = _WALK_FACTOR * (first + 1)
+        row = self._db.one(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM runs r"
+            f" WHERE r.project_id = ? AND ({where.text}) LIMIT ?)",
+            (project_id, *where.params, enough),
+        )
+        return row[0] >= enough

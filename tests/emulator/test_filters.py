@@ -19,7 +19,7 @@ from emulator.filters import (
     compile_order,
     register_sql_functions,
 )
-from emulator.pagination import Cursor, CursorError, keyset_condition, order_by
+from emulator.pagination import Cursor, CursorError, Segment, segments
 from emulator.store import projects, runs
 from emulator.store.database import Database
 from emulator.store.records import Run, wandb_config
@@ -594,15 +594,20 @@ def test_bad_cursors_name_the_problem(text: Any, named: str) -> None:
     assert named in str(raised.value)
 
 
-def test_order_by_and_keyset_sql() -> None:
+def test_pages_are_segments_keyed_then_keyless() -> None:
     ordering = Ordering("r.created_at", descending=True)
-    assert order_by(ordering) == "r.created_at DESC, r.id DESC"  # NULLs sort last in DESC
-    assert order_by(Ordering("r.state", descending=False)).endswith("r.state ASC, r.id ASC")
-    after = keyset_condition(ordering, Cursor("2024-01-01T00:00:00", 7))
-    assert after.params == ("2024-01-01T00:00:00", "2024-01-01T00:00:00", 7)
-    assert "<" in after.text and ">" not in after.text
-    after_null = keyset_condition(Ordering("r.group_name", descending=False), Cursor(None, 3))
-    assert after_null == SQL("(r.group_name) IS NULL AND r.id > ?", (3,))
+    keyed, keyless = segments(ordering, None)
+    assert keyed == Segment(SQL("r.created_at IS NOT NULL"), "r.created_at DESC, r.id DESC")
+    assert keyless == Segment(SQL("r.created_at IS NULL"), "r.id DESC")  # NULLs last
+    after, rest = segments(ordering, Cursor("2024-01-01T00:00:00", 7))
+    assert after.condition.params == ("2024-01-01T00:00:00", "2024-01-01T00:00:00", 7)
+    assert "<" in after.condition.text and ">" not in after.condition.text
+    assert after.order_by == keyed.order_by and rest == keyless
+    ascending = Ordering("r.group_name", descending=False)
+    assert segments(ascending, Cursor(None, 3)) == [
+        Segment(SQL("r.group_name IS NULL AND r.id > ?", (3,)), "r.id ASC")
+    ]
+    assert segments(ascending, None)[0].order_by == "r.group_name ASC, r.id ASC"
 
 
 @pytest.mark.parametrize(
