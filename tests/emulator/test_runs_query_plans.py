@@ -33,17 +33,27 @@ def seeded() -> Iterator[tuple[Store, int]]:
     store.close()
 
 
-def plans(store: Store, action: Callable[[], Any]) -> list[str]:
-    """The query plan of every SELECT that ``action`` runs, one line per statement."""
+def traced(store: Store, action: Callable[[], Any]) -> list[str]:
+    """The SQL of every statement that ``action`` runs."""
     statements: list[str] = []
     store.db._conn.set_trace_callback(statements.append)
     try:
         action()
     finally:
         store.db._conn.set_trace_callback(None)
+    return statements
+
+
+def explain(store: Store, sql: str) -> str:
+    """The query plan of ``sql`` on one line."""
+    return " | ".join(row[3] for row in store.db.execute(f"EXPLAIN QUERY PLAN {sql}"))
+
+
+def plans(store: Store, action: Callable[[], Any]) -> list[str]:
+    """The query plan of every SELECT that ``action`` runs, one line per statement."""
     return [
-        " | ".join(row[3] for row in store.db.execute(f"EXPLAIN QUERY PLAN {sql}"))
-        for sql in statements
+        explain(store, sql)
+        for sql in traced(store, action)
         if sql.lstrip().upper().startswith("SELECT")
     ]
 
@@ -181,17 +191,6 @@ def test_page_after_a_cursor_starts_at_the_cursor(valued: tuple[Store, int]) -> 
     assert f"{index_name(LOSS)} (project_id=? AND <expr><?)" in plan
 
 
-def statements(store: Store, action: Callable[[], Any]) -> list[str]:
-    """The SQL of every statement over the runs table that ``action`` runs."""
-    captured: list[str] = []
-    store.db._conn.set_trace_callback(captured.append)
-    try:
-        action()
-    finally:
-        store.db._conn.set_trace_callback(None)
-    return [sql for sql in captured if "FROM runs r" in sql]
-
-
 @pytest.mark.parametrize(
     ("filters", "walks"),
     [
@@ -206,11 +205,12 @@ def test_pages_walk_the_order_index_unless_few_runs_match(
 ) -> None:
     store, project_id = valued
     order = "+summary_metrics.loss"
-    probe, keyed, *_ = statements(
+    statements = traced(
         store, lambda: store.runs.page(project_id, filters=filters, order=order, first=1)
     )
+    probe, keyed, *_ = [sql for sql in statements if "FROM runs r" in sql]
     assert probe.startswith("SELECT COUNT(*)")
-    plan = " | ".join(row[3] for row in store.db.execute(f"EXPLAIN QUERY PLAN {keyed}"))
+    plan = explain(store, keyed)
     # A walk keeps SQLite from answering the filter from an index with a unary plus.
     assert ("AND (+(" in keyed) == walks
     if walks:
