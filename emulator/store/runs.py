@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from emulator.filters import SQL, Ordering, compile_filters, compile_order
+from emulator.filters import SQL, JsonKey, Ordering, compile_filters, compile_order
 from emulator.pagination import Cursor, segments
 from emulator.store import jsontext
 from emulator.store.database import Database
@@ -77,11 +77,14 @@ _SELECT = """
 SELECT r.*, e.name AS entity, p.name AS project
 FROM runs r JOIN projects p ON p.id = r.project_id JOIN entities e ON e.id = p.entity_id
 """
-#: Orders by these columns can read the runs in order from an index (see SCHEMA).
-_INDEXED_ORDERS = frozenset(
+#: Columns with an index on (project_id, column), see SCHEMA: a page ordered by one can read
+#: the runs in order, and conditions on one are index ranges.
+_INDEXED_COLUMNS = frozenset(
     f"r.{column}"
     for column in ("created_at", "heartbeat_at", "state", "group_name", "job_type", "name")
 )
+#: What else an index answers conditions on: the tags (the run_tags table), and JSON keys.
+_INDEXED_FIELDS = _INDEXED_COLUMNS | {"r.tags"}
 #: A page walks its order's index when the filter matches at least this many times the
 #: page's runs: it then reads about 1/_WALK_FACTOR of the project at worst.
 _WALK_FACTOR = 20
@@ -277,10 +280,15 @@ class RunStore:
         _WALK_FACTOR pages' worth.
         """
         order_field = ordering.key or ordering.expr
-        if not where.indexed - {order_field}:
-            return False  # SQLite has nothing to choose but the order's index
-        if ordering.key is None and order_field not in _INDEXED_ORDERS:
+        if ordering.key is None and order_field not in _INDEXED_COLUMNS:
             return False  # nothing to walk
+        others = {
+            field
+            for field in where.indexed - {order_field}
+            if isinstance(field, JsonKey) or field in _INDEXED_FIELDS
+        }
+        if not others:
+            return False  # SQLite has no index to choose but the order's
         enough = _WALK_FACTOR * (first + 1)
         row = self._db.one(
             "SELECT COUNT(*) FROM (SELECT 1 FROM runs r"

@@ -50,6 +50,9 @@ def test_queries_create_the_indexes_they_need(store: Store) -> None:
     assert [run.name for run in page.runs] == ["run-0", "run-1"]
     assert existing(store) == {index_name(LR), index_name(LOSS)}
     assert store.runs.indexes.names() == [index_name(LR), index_name(LOSS)]
+    (sql,) = store.db.one("SELECT sql FROM sqlite_master WHERE name = ?", (index_name(LR),))
+    # Runs with equal keys in id order, and the display name for name searches.
+    assert sql.endswith(f"(project_id, {LR.call('json_extract', table=None)}, id, display_name)")
 
 
 def test_names_are_digests_of_the_indexed_columns() -> None:

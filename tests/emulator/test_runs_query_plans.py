@@ -219,6 +219,24 @@ def test_pages_walk_the_order_index_unless_few_runs_match(
         assert index_name(LR) in plan and "TEMP B-TREE FOR ORDER BY" in plan
 
 
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {"summary_metrics.loss": {"$gt": 1}},  # the order's own index
+        {"username": "nobody"},  # no index
+        {"config.lr": {"$ne": 0.5}},  # no index answers a negation
+    ],
+)
+def test_pages_count_nothing_first_when_no_other_index_could_answer(
+    valued: tuple[Store, int], filters: dict
+) -> None:
+    store, project_id = valued
+    statements = traced(
+        store, lambda: store.runs.page(project_id, filters=filters, order="-summary_metrics.loss")
+    )
+    assert not [sql for sql in statements if sql.startswith("SELECT COUNT(*)")]
+
+
 def test_a_filter_on_the_order_key_reads_its_range(valued: tuple[Store, int]) -> None:
     store, project_id = valued
     filters = {"summary_metrics.loss": {"$gte": 5}, "state": {"$regex": "fin"}}
