@@ -7,7 +7,11 @@ which queries always alias ``r``.
 
 Every compiled condition is two-valued (never SQL NULL), so ``$not`` and ``$nor`` negate
 exactly as in MongoDB, where a missing field makes ``$ne``, ``$nin`` and ``$not`` true.
-Filter values, JSON paths included, are always bound parameters.
+Filter values are always bound parameters. A key inside a JSON column is read with
+``json_extract`` and a JSON path written as a SQL string literal, always spelled the same
+way, so that SQLite can answer conditions and orders on it from an index on that
+expression (see :class:`JsonKey`); conditions are written so that an index can bound them.
+Tags are read from the ``run_tags`` table, which holds one row per tag of each run.
 """
 
 from __future__ import annotations
@@ -24,11 +28,42 @@ from typing import Any
 
 
 @dataclass(frozen=True)
+class JsonKey:
+    """A key inside one of the runs table's JSON columns: ``config``, ``summary_metrics``..."""
+
+    column: str
+    path: str  # a JSON path, as SQLite's json functions take it
+
+    def call(self, function: str, table: str | None = "r") -> str:
+        """SQL calling ``function`` (``json_extract``, ``json_type``) on the key, the column
+        qualified by ``table`` and the path a string literal. Without ``table``, as an
+        index on the key is created; SQLite matches the two regardless of the qualifier."""
+        column = self.column if table is None else f"{table}.{self.column}"
+        literal = self.path.replace("'", "''")
+        return f"{function}({column}, '{literal}')"
+
+    @property
+    def value(self) -> str:
+        """The key's value in run ``r`` as SQL; NULL when missing or JSON null."""
+        return self.call("json_extract")
+
+
+@dataclass(frozen=True)
 class SQL:
-    """A SQL fragment and the values bound to its ``?`` placeholders, in order."""
+    """A SQL fragment and the values bound to its ``?`` placeholders, in order.
+
+    ``indexed`` names the fields whose index could answer (part of) the fragment: JSON keys,
+    and columns by their SQL (``"r.state"``; ``"r.tags"`` stands for the tags table).
+    """
 
     text: str
     params: tuple[Any, ...] = ()
+    indexed: frozenset[JsonKey | str] = frozenset()
+
+    @property
+    def json_keys(self) -> set[JsonKey]:
+        """The JSON keys of :attr:`indexed`."""
+        return {key for key in self.indexed if isinstance(key, JsonKey)}
 
 
 class FilterError(ValueError):
@@ -37,10 +72,12 @@ class FilterError(ValueError):
 
 @dataclass(frozen=True)
 class Ordering:
-    """A compiled run order: the SQL expression of the sort key and its direction."""
+    """A compiled run order: the SQL expression of the sort key, its direction, and the
+    JSON key it sorts by (``None`` for a column)."""
 
     expr: str
     descending: bool
+    key: JsonKey | None = None
 
 
 _TRUE = SQL("1")
@@ -91,7 +128,6 @@ _ISO_DATETIME = re.compile(
 )
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _INT64 = (-(2**63), 2**63 - 1)
-_NUMBER_TYPES = "'integer', 'real', 'true', 'false'"
 
 
 # --- SQL building blocks -------------------------------------------------------------------
@@ -103,14 +139,15 @@ def _bind(value: Any) -> SQL:
 
 def _fragment(*pieces: str | SQL) -> SQL:
     """Concatenate text and SQL pieces, keeping parameters in placeholder order."""
-    texts, params = [], []
+    texts, params, indexed = [], [], set()
     for piece in pieces:
         if isinstance(piece, SQL):
             texts.append(piece.text)
             params.extend(piece.params)
+            indexed.update(piece.indexed)
         else:
             texts.append(piece)
-    return SQL("".join(texts), tuple(params))
+    return SQL("".join(texts), tuple(params), frozenset(indexed))
 
 
 def _join(joiner: str, parts: list[SQL]) -> SQL:
@@ -135,7 +172,8 @@ def _any(parts: list[SQL]) -> SQL:
 
 
 def _negate(part: SQL) -> SQL:
-    return _fragment("NOT (", part, ")")
+    # No index can answer a negation.
+    return SQL(f"NOT ({part.text})", part.params)
 
 
 # --- fields --------------------------------------------------------------------------------
@@ -148,21 +186,12 @@ class _Field:
     label: str  # as the filter spelled it, for messages
     kind: str
     column: str  # qualified column, e.g. "r.state"
-    path: str | None = None  # JSON path inside the column, for _JSON fields
+    key: JsonKey | None = None  # the key inside the column, for _JSON fields
 
     @property
     def value(self) -> SQL:
         """The field's value as a SQL expression; NULL when missing."""
-        if self.path is None:
-            return SQL(self.column)
-        return SQL(f"json_extract({self.column}, ?)", (self.path,))
-
-    def sort_expr(self) -> str:
-        """The value as a SQL expression without parameters, the path as a string literal."""
-        if self.path is None:
-            return self.column
-        literal = self.path.replace("'", "''")
-        return f"json_extract({self.column}, '{literal}')"
+        return SQL(self.column if self.key is None else self.key.value)
 
 
 def _json_path(segments: list[str]) -> str:
@@ -182,7 +211,7 @@ def _json_field(name: str, prefix: str, rest: str) -> _Field:
         # "config.KEY.value" both mean v, further segments index into v.
         key, *inner = segments
         segments = [key, "value", *(inner[1:] if inner[:1] == ["value"] else inner)]
-    return _Field(name, _JSON, f"r.{column}", _json_path(segments))
+    return _Field(name, _JSON, f"r.{column}", JsonKey(column, _json_path(segments)))
 
 
 def _field(name: Any) -> _Field:
@@ -284,13 +313,12 @@ _REGEX_SPECIALS = frozenset(".^$*+?{}[]\\|()")
 
 
 def _present_and(field: _Field, condition: SQL) -> SQL:
-    """``condition`` where a plain column holds a value, false (never NULL) where it is NULL.
+    """``condition`` where the field has a value, false (never NULL) where it is NULL.
 
     Written as a conjunction rather than ``COALESCE(condition, 0)`` so that SQLite can
-    answer comparisons, ranges and ``IN`` lists from an index on the column.
+    answer comparisons, ranges and ``IN`` lists from an index on the column or JSON key.
     """
-    return _fragment(f"{field.column} IS NOT NULL AND ", condition)
-
+    return _fragment(field.value, " IS NOT NULL AND ", condition)
 
 
 def _eq(field: _Field, op: str, operand: Any) -> SQL:
@@ -313,15 +341,24 @@ def _compare(field: _Field, op: str, operand: Any) -> SQL:
     if value is None:
         raise FilterError(f"{op} on field {field.label!r} needs a non-null value")
     comparison = _fragment(field.value, f" {_COMPARISONS[op]} ", _bind(value))
-    if field.path is None:
-        return _present_and(field, comparison)
-    # As in MongoDB, values compare only with values of their own type bracket: numbers with
-    # numbers (booleans count as the numbers 1 and 0), strings with strings.
-    types = "'text'" if isinstance(value, str) else _NUMBER_TYPES
-    return _fragment(
-        f"COALESCE(json_type({field.column}, ", _bind(field.path), f"), 'null') IN ({types})",
-        " AND ", comparison,
-    )
+    if field.key is not None:
+        comparison = _fragment(comparison, " AND ", _same_type(field.key, value))
+    return _present_and(field, comparison)
+
+
+def _same_type(key: JsonKey, value: Any) -> str:
+    """SQL true where the (present) value of ``key`` is of ``value``'s type bracket.
+
+    As in MongoDB, values compare only with values of their own type bracket: numbers with
+    numbers (booleans count as the numbers 1 and 0), strings with strings. json_extract
+    gives numbers and booleans as SQLite numbers and strings, arrays and objects as text,
+    and SQLite sorts every number below every text: so "below ''" is exactly "a number",
+    and at least '' is text, bounds that an index on the key can use. Only json_type tells
+    strings from arrays and objects.
+    """
+    if isinstance(value, str):
+        return f"{key.value} >= '' AND {key.call('json_type')} = 'text'"
+    return f"{key.value} < ''"
 
 
 def _in(field: _Field, op: str, operand: Any) -> SQL:
@@ -331,10 +368,7 @@ def _in(field: _Field, op: str, operand: Any) -> SQL:
     if present:
         marks = ", ".join("?" * len(present))
         members = SQL(f" IN ({marks})", tuple(present))
-        if field.path is None:
-            parts.append(_present_and(field, _fragment(field.value, members)))
-        else:
-            parts.append(_fragment("COALESCE(", field.value, members, ", 0)"))
+        parts.append(_present_and(field, _fragment(field.value, members)))
     if len(present) < len(values):
         parts.append(_fragment(field.value, " IS NULL"))
     return _any(parts)
@@ -346,7 +380,7 @@ def _nin(field: _Field, op: str, operand: Any) -> SQL:
 
 def _regex(field: _Field, op: str, operand: Any) -> SQL:
     pattern = _pattern_operand(field, op, operand)
-    if field.path is None:
+    if field.key is None:
         fast = _literal_regex(field, pattern)
         if fast is not None:
             return fast
@@ -398,13 +432,13 @@ def _not(field: _Field, op: str, operand: Any) -> SQL:
     return _negate(_operators(field, operand))
 
 
-# Tags are a JSON list; equality means membership, as MongoDB does for array fields.
+# Tags are a JSON list; equality means membership, as MongoDB does for array fields. The
+# run_tags table holds each run's tags, one row each, indexed by tag: a condition on tags
+# reads the runs holding a matching tag from that index, in one pass for every run.
 
 
 def _has_tag(field: _Field, condition: SQL) -> SQL:
-    return _fragment(
-        f"EXISTS (SELECT 1 FROM json_each({field.column}) AS tag WHERE tag.value ", condition, ")"
-    )
+    return _fragment("r.id IN (SELECT run_id FROM run_tags WHERE tag ", condition, ")")
 
 
 def _tag_eq(field: _Field, op: str, operand: Any) -> SQL:
@@ -443,6 +477,8 @@ _SCALAR_OPERATORS: dict[str, _Operator] = {
     "$exists": _exists,
     "$not": _not,
 }
+#: Operators whose conditions an index on the field (or the tags table) can answer.
+_INDEXABLE = frozenset({"$eq", *_COMPARISONS, "$in", "$exists"})
 _TAG_OPERATORS: dict[str, _Operator] = {
     "$eq": _tag_eq,
     "$ne": _tag_ne,
@@ -474,7 +510,10 @@ def _operators(field: _Field, document: dict[Any, Any]) -> SQL:
         compile_operator = table.get(op) if isinstance(op, str) else None
         if compile_operator is None:
             raise _bad_operator(field, op)
-        parts.append(compile_operator(field, op, operand))
+        part = compile_operator(field, op, operand)
+        if op in _INDEXABLE:
+            part = SQL(part.text, part.params, part.indexed | {field.key or field.column})
+        parts.append(part)
     return _all(parts)
 
 
@@ -561,7 +600,8 @@ def compile_order(order: str | None) -> Ordering:
     name = order[1:] if order[0] in "+-" else order
     if _CONTROL_CHARACTERS.search(name):
         raise FilterError(f"order field {name!r} contains control characters")
-    return Ordering(_field(name).sort_expr(), descending=order[0] == "-")
+    field = _field(name)
+    return Ordering(field.value.text, descending=order[0] == "-", key=field.key)
 
 
 @lru_cache(maxsize=256)

@@ -69,31 +69,34 @@ class Cursor:
         return cls(value, run_id)
 
 
-def _direction(ordering: Ordering) -> tuple[str, str]:
-    """SQL direction keyword and the comparison that means "after" in that direction."""
-    return ("DESC", "<") if ordering.descending else ("ASC", ">")
+@dataclass(frozen=True)
+class Segment:
+    """Rows of a page query that one index range returns in order: a WHERE condition and
+    the ORDER BY terms."""
+
+    condition: SQL
+    order_by: str
 
 
-def order_by(ordering: Ordering) -> str:
-    """ORDER BY terms: NULL keys last, then the key, then ``r.id`` in the same direction.
+def segments(ordering: Ordering, cursor: Cursor | None) -> list[Segment]:
+    """The rows after ``cursor`` (all rows when ``None``) in ``ordering``, as consecutive
+    segments: the rows with a sort key, then those without (NULL keys come last in both
+    directions, in id order).
 
-    SQLite sorts NULL below every value, so a descending order puts NULL keys last by
-    itself; leaving the ``IS NULL`` term out there lets an index on the key serve the order.
+    SQLite sorts NULL below every value, so no single index order puts NULL keys last in
+    both directions; split in two, an index on (project, key) serves each segment in order
+    and starts it at the cursor.
     """
     key = ordering.expr
-    if ordering.descending:
-        return f"{key} DESC, r.id DESC"
-    return f"({key}) IS NULL, {key} ASC, r.id ASC"
-
-
-def keyset_condition(ordering: Ordering, cursor: Cursor) -> SQL:
-    """A WHERE condition selecting the rows strictly after ``cursor`` in ``ordering``."""
-    _, after = _direction(ordering)
-    key = ordering.expr
+    direction, after = ("DESC", "<") if ordering.descending else ("ASC", ">")
+    keyless = Segment(SQL(f"{key} IS NULL"), f"r.id {direction}")
+    if cursor is None:
+        return [Segment(SQL(f"{key} IS NOT NULL"), f"{key} {direction}, r.id {direction}"), keyless]
     if cursor.value is None:
-        # Only NULL keys follow a NULL key, in id order.
-        return SQL(f"({key}) IS NULL AND r.id {after} ?", (cursor.id,))
-    return SQL(
-        f"({key}) IS NULL OR {key} {after} ? OR ({key} = ? AND r.id {after} ?)",
+        return [Segment(SQL(f"{key} IS NULL AND r.id {after} ?", (cursor.id,)), keyless.order_by)]
+    # The first comparison bounds the index range; the rest skips the cursor's ties.
+    keyed = SQL(
+        f"{key} {after}= ? AND ({key} {after} ? OR r.id {after} ?)",
         (cursor.value, cursor.value, cursor.id),
     )
+    return [Segment(keyed, f"{key} {direction}, r.id {direction}"), keyless]

@@ -8,7 +8,16 @@ from pathlib import Path
 from typing import Any
 
 from emulator.filters import register_sql_functions
-from emulator.store import artifact_schema, console, files, history, lifecycle, projects, runs
+from emulator.store import (
+    artifact_schema,
+    console,
+    files,
+    history,
+    lifecycle,
+    migrations,
+    projects,
+    runs,
+)
 from emulator.store.artifacts import ArtifactStore
 from emulator.store.blobs import BlobImage, BlobStore
 from emulator.store.console import ConsoleStore
@@ -92,9 +101,11 @@ class Store:
         return tuple(table for module in _MODULES for table in module.TABLES)
 
     def clear(self) -> None:
-        """Delete everything, keeping the schema."""
+        """Delete everything, keeping the schema (less the indexes on JSON keys, which the
+        next queries that need them create again)."""
         with self.db.transaction() as conn:
             self._delete_rows(conn)
+        self.runs.indexes.drop_all()
         self.blobs.clear()
 
     def _delete_rows(self, conn: sqlite3.Connection) -> None:
@@ -203,9 +214,12 @@ class Store:
 
 
 def _open_database(path: Path | None) -> Database:
-    return Database(
+    """The store's database at ``path`` (in memory for ``None``), schema and upgrades applied."""
+    db = Database(
         path, schema=[module.SCHEMA for module in _MODULES], setup=[register_sql_functions]
     )
+    migrations.upgrade(db)
+    return db
 
 
 def _to_json(value: Any) -> Any:

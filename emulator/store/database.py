@@ -67,6 +67,12 @@ class Database:
             if outer:
                 self._conn.execute("COMMIT")
 
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """Keep other threads off the connection for a block, without a transaction."""
+        with self._lock:
+            yield
+
     def execute(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
         """Run one statement and return all its rows."""
         with self._lock:

@@ -8,10 +8,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from emulator.filters import compile_filters, compile_order
-from emulator.pagination import Cursor, keyset_condition, order_by
+from emulator.filters import SQL, JsonKey, Ordering, compile_filters, compile_order
+from emulator.pagination import Cursor, segments
 from emulator.store import jsontext
 from emulator.store.database import Database
+from emulator.store.key_indexes import KeyIndexes
 from emulator.store.projects import ProjectStore, utc_now
 from emulator.store.records import Run
 from emulator.store.stored_run import LAZY_FIELDS, EncodedJSON, StoredRun
@@ -46,6 +47,24 @@ CREATE INDEX IF NOT EXISTS runs_by_heartbeat ON runs (project_id, heartbeat_at);
 CREATE INDEX IF NOT EXISTS runs_by_state ON runs (project_id, state);
 CREATE INDEX IF NOT EXISTS runs_by_group ON runs (project_id, group_name);
 CREATE INDEX IF NOT EXISTS runs_by_job_type ON runs (project_id, job_type);
+
+-- Each run's tags, one row each, for filters on tags to find by tag. The triggers keep it
+-- in step with runs.tags on every write; it is derived, so not a table of TABLES.
+CREATE TABLE IF NOT EXISTS run_tags (
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    tag NOT NULL,  -- no type: held as json_each gives it, so it compares as the list did
+    PRIMARY KEY (run_id, tag)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS run_tags_by_tag ON run_tags (tag);
+CREATE TRIGGER IF NOT EXISTS run_tags_of_new_runs AFTER INSERT ON runs BEGIN
+    INSERT OR IGNORE INTO run_tags (run_id, tag)
+    SELECT NEW.id, value FROM json_each(NEW.tags) WHERE value IS NOT NULL;
+END;
+CREATE TRIGGER IF NOT EXISTS run_tags_of_changed_runs AFTER UPDATE OF tags ON runs BEGIN
+    DELETE FROM run_tags WHERE run_id = NEW.id;
+    INSERT OR IGNORE INTO run_tags (run_id, tag)
+    SELECT NEW.id, value FROM json_each(NEW.tags) WHERE value IS NOT NULL;
+END;
 """
 TABLES = ("runs",)
 #: Below this many runs, scans are cheap and planner statistics are not worth gathering.
@@ -58,6 +77,17 @@ _SELECT = """
 SELECT r.*, e.name AS entity, p.name AS project
 FROM runs r JOIN projects p ON p.id = r.project_id JOIN entities e ON e.id = p.entity_id
 """
+#: Columns with an index on (project_id, column), see SCHEMA: a page ordered by one can read
+#: the runs in order, and conditions on one are index ranges.
+_INDEXED_COLUMNS = frozenset(
+    f"r.{column}"
+    for column in ("created_at", "heartbeat_at", "state", "group_name", "job_type", "name")
+)
+#: What else an index answers conditions on: the tags (the run_tags table), and JSON keys.
+_INDEXED_FIELDS = _INDEXED_COLUMNS | {"r.tags"}
+#: A page walks its order's index when the filter matches at least this many times the
+#: page's runs: it then reads about 1/_WALK_FACTOR of the project at worst.
+_WALK_FACTOR = 20
 
 
 @dataclass(frozen=True)
@@ -107,6 +137,7 @@ class RunStore:
         #: more make them stale (``None``: not known yet for this connection).
         self._inserted = 0
         self._stale_after: int | None = None
+        self.indexes = KeyIndexes(db)
 
     def insert(self, project_id: int, runs: Iterable[Run]) -> list[int]:
         """Insert new runs into a project; returns their storage ids."""
@@ -196,6 +227,7 @@ class RunStore:
     def count(self, project_id: int, filters: Mapping[str, Any] | None = None) -> int:
         """How many runs of the project match ``filters``."""
         where = compile_filters(filters or {})
+        self.indexes.ensure(where.json_keys)
         row = self._db.one(
             f"SELECT COUNT(*) FROM runs r WHERE r.project_id = ? AND ({where.text})",
             (project_id, *where.params),
@@ -211,23 +243,56 @@ class RunStore:
         first: int = 50,
         after: str | None = None,
     ) -> RunPage:
-        """A page of at most ``first`` runs after cursor ``after``, filtered and ordered in SQL."""
+        """A page of at most ``first`` runs after cursor ``after``, filtered and ordered in SQL.
+
+        Conditions and orders on JSON keys read indexes on those keys, created on first use.
+        """
         where = compile_filters(filters or {})
         ordering = compile_order(order)
-        conditions, params = ["r.project_id = ?", f"({where.text})"], [project_id, *where.params]
-        if after is not None:
-            keyset = keyset_condition(ordering, Cursor.decode(after))
-            conditions.append(f"({keyset.text})")
-            params.extend(keyset.params)
-        rows = self._db.execute(
-            _SELECT.replace("SELECT r.*", f"SELECT r.*, {ordering.expr} AS sort_key")
-            + " WHERE " + " AND ".join(conditions)
-            + f" ORDER BY {order_by(ordering)} LIMIT ?",
-            (*params, first + 1),
-        )
+        self.indexes.ensure(where.json_keys | ({ordering.key} if ordering.key else set()))
+        if self._walks_order(project_id, where, ordering, first):
+            # Unary plus keeps SQLite from answering the filter from an index.
+            where = SQL(f"+({where.text})", where.params)
+        select = _SELECT.replace("SELECT r.*", f"SELECT r.*, {ordering.expr} AS sort_key")
+        rows: list[sqlite3.Row] = []
+        for segment in segments(ordering, None if after is None else Cursor.decode(after)):
+            rows += self._db.execute(
+                f"{select} WHERE r.project_id = ? AND ({where.text})"
+                f" AND ({segment.condition.text}) ORDER BY {segment.order_by} LIMIT ?",
+                (project_id, *where.params, *segment.condition.params, first + 1 - len(rows)),
+            )
+            if len(rows) > first:
+                break
         page = rows[:first]
         return RunPage(
             runs=[_to_record(row) for row in page],
             cursors=[Cursor(row["sort_key"], row["id"]).encode() for row in page],
             has_next_page=len(rows) > first,
         )
+
+    def _walks_order(self, project_id: int, where: SQL, ordering: Ordering, first: int) -> bool:
+        """Whether a filtered page should walk its order's index, testing the filter on
+        each run until the page is full, rather than find the matching runs and sort them.
+
+        Walking wins unless few runs match; SQLite cannot tell (it keeps no statistics of
+        the values in an index), and guesses that a range of a JSON key matches 1/64 of
+        the runs. So when another index could answer the filter, count the matches, up to
+        _WALK_FACTOR pages' worth.
+        """
+        order_field = ordering.key or ordering.expr
+        if ordering.key is None and order_field not in _INDEXED_COLUMNS:
+            return False  # nothing to walk
+        others = {
+            field
+            for field in where.indexed - {order_field}
+            if isinstance(field, JsonKey) or field in _INDEXED_FIELDS
+        }
+        if not others:
+            return False  # SQLite has no index to choose but the order's
+        enough = _WALK_FACTOR * (first + 1)
+        row = self._db.one(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM runs r"
+            f" WHERE r.project_id = ? AND ({where.text}) LIMIT ?)",
+            (project_id, *where.params, enough),
+        )
+        return row[0] >= enough

@@ -13,12 +13,13 @@ import pytest
 from emulator.filters import (
     SQL,
     FilterError,
+    JsonKey,
     Ordering,
     compile_filters,
     compile_order,
     register_sql_functions,
 )
-from emulator.pagination import Cursor, CursorError, keyset_condition, order_by
+from emulator.pagination import Cursor, CursorError, Segment, segments
 from emulator.store import projects, runs
 from emulator.store.database import Database
 from emulator.store.records import Run, wandb_config
@@ -344,10 +345,39 @@ def test_keys_with_double_quotes(table: RunsTable) -> None:
     assert table.match({'summary_metrics.say "hi"': 1}) == ["r4"]
 
 
-def test_json_paths_are_quoted_and_bound() -> None:
-    where = compile_filters({'summary_metrics.a/b.c "d"': 1, "config.x y": 2})
-    assert where.params == ('$."a/b"."c \\"d\\""', 1, '$."x y"."value"', 2)
-    assert "a/b" not in where.text and "x y" not in where.text
+def test_json_paths_are_quoted_literals_and_name_the_keys() -> None:
+    where = compile_filters({'summary_metrics.a/b.c "d"': 1, "config.x y": 2, "config.it's": 3})
+    assert where.params == (1, 2, 3)
+    keys = {
+        JsonKey("summary_metrics", '$."a/b"."c \\"d\\""'),
+        JsonKey("config", '$."x y"."value"'),
+        JsonKey("config", '$."it\'s"."value"'),
+    }
+    assert where.indexed == keys
+    for key in keys:
+        assert f"{key.value} IS ?" in where.text
+    assert "json_extract(r.config, '$.\"it''s\".\"value\"')" in where.text
+
+
+@pytest.mark.parametrize(
+    ("filters", "indexed"),
+    [
+        ({"config.lr": {"$gte": 0.1, "$lt": 1}}, True),
+        ({"config.lr": {"$in": [0.1, None]}}, True),
+        ({"config.lr": {"$exists": False}}, True),
+        ({"config.lr": 0.1}, True),
+        ({"$or": [{"config.lr": 0.1}, {"state": "finished"}]}, True),
+        ({"config.lr": {"$ne": 0.1}}, False),
+        ({"config.lr": {"$nin": [0.1]}}, False),
+        ({"config.lr": {"$not": {"$gt": 0.1}}}, False),
+        ({"$nor": [{"config.lr": 0.1}]}, False),
+        ({"config.optimizer": {"$regex": "^a"}}, False),
+        ({"state": "finished", "tags": "a"}, False),
+    ],
+)
+def test_keys_are_named_where_an_index_can_answer(filters: dict, indexed: bool) -> None:
+    expected = {JsonKey("config", '$."lr"."value"')} if indexed else set()
+    assert compile_filters(filters).json_keys == expected
 
 
 def test_values_are_bound_never_interpolated(table: RunsTable) -> None:
@@ -453,15 +483,27 @@ def test_bad_filters_name_the_problem(filters: Any, named: str) -> None:
         ("-group", Ordering("r.group_name", descending=True)),
         (
             "-summary_metrics.loss",
-            Ordering("json_extract(r.summary_metrics, '$.\"loss\"')", descending=True),
+            Ordering(
+                "json_extract(r.summary_metrics, '$.\"loss\"')",
+                descending=True,
+                key=JsonKey("summary_metrics", '$."loss"'),
+            ),
         ),
         (
             "+config.lr",
-            Ordering("json_extract(r.config, '$.\"lr\".\"value\"')", descending=False),
+            Ordering(
+                "json_extract(r.config, '$.\"lr\".\"value\"')",
+                descending=False,
+                key=JsonKey("config", '$."lr"."value"'),
+            ),
         ),
         (
             "+summary_metrics.it's",
-            Ordering("json_extract(r.summary_metrics, '$.\"it''s\"')", descending=False),
+            Ordering(
+                "json_extract(r.summary_metrics, '$.\"it''s\"')",
+                descending=False,
+                key=JsonKey("summary_metrics", '$."it\'s"'),
+            ),
         ),
     ],
 )
@@ -552,15 +594,20 @@ def test_bad_cursors_name_the_problem(text: Any, named: str) -> None:
     assert named in str(raised.value)
 
 
-def test_order_by_and_keyset_sql() -> None:
+def test_pages_are_segments_keyed_then_keyless() -> None:
     ordering = Ordering("r.created_at", descending=True)
-    assert order_by(ordering) == "r.created_at DESC, r.id DESC"  # NULLs sort last in DESC
-    assert order_by(Ordering("r.state", descending=False)).endswith("r.state ASC, r.id ASC")
-    after = keyset_condition(ordering, Cursor("2024-01-01T00:00:00", 7))
-    assert after.params == ("2024-01-01T00:00:00", "2024-01-01T00:00:00", 7)
-    assert "<" in after.text and ">" not in after.text
-    after_null = keyset_condition(Ordering("r.group_name", descending=False), Cursor(None, 3))
-    assert after_null == SQL("(r.group_name) IS NULL AND r.id > ?", (3,))
+    keyed, keyless = segments(ordering, None)
+    assert keyed == Segment(SQL("r.created_at IS NOT NULL"), "r.created_at DESC, r.id DESC")
+    assert keyless == Segment(SQL("r.created_at IS NULL"), "r.id DESC")  # NULLs last
+    after, rest = segments(ordering, Cursor("2024-01-01T00:00:00", 7))
+    assert after.condition.params == ("2024-01-01T00:00:00", "2024-01-01T00:00:00", 7)
+    assert "<" in after.condition.text and ">" not in after.condition.text
+    assert after.order_by == keyed.order_by and rest == keyless
+    ascending = Ordering("r.group_name", descending=False)
+    assert segments(ascending, Cursor(None, 3)) == [
+        Segment(SQL("r.group_name IS NULL AND r.id > ?", (3,)), "r.id ASC")
+    ]
+    assert segments(ascending, None)[0].order_by == "r.group_name ASC, r.id ASC"
 
 
 @pytest.mark.parametrize(

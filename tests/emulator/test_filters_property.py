@@ -1,7 +1,9 @@
 """Compiled filters, orders and keyset pages agree with a plain-Python reference evaluator.
 
 Each field draws its values from one type (strings, ISO timestamps or numbers), so SQLite
-and Python compare them alike.
+and Python compare them alike. Pages and counts read the indexes on JSON keys and the tags
+table; the same compiled filters also run without those indexes, and pages run both ways
+SQLite may read them (walking the order's index, or finding the matches and sorting them).
 """
 
 from __future__ import annotations
@@ -10,14 +12,15 @@ import operator
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
+from unittest import mock
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from emulator.filters import register_sql_functions
+from emulator.filters import compile_filters, register_sql_functions
 from emulator.store import projects, runs
 from emulator.store.database import Database
 from emulator.store.records import Run, wandb_config
@@ -353,6 +356,10 @@ def assert_matches_reference(table: Table, filters: dict) -> None:
     page = store.page(project_id, filters=filters, first=len(stored) + 1)
     assert sorted(run.name for run in page.runs) == expected
     assert store.count(project_id, filters) == len(expected)
+    store.indexes.drop_all()  # the same condition without indexes on JSON keys
+    where = compile_filters(filters)
+    rows = store._db.execute(f"SELECT r.name FROM runs r WHERE {where.text}", where.params)
+    assert sorted(row[0] for row in rows) == expected
 
 
 # Every example checks every operator on every field, so fewer examples suffice.
@@ -377,16 +384,78 @@ def test_filter_trees_match_the_reference(records: tuple[Run, ...], filters: dic
         assert_matches_reference(table, filters)
 
 
+@contextmanager
+def walking(walk: bool) -> Iterator[None]:
+    """Filtered pages walk the order's index whenever they could (``walk``), or never."""
+    with mock.patch.object(runs, "_WALK_FACTOR", 0 if walk else 10**9):
+        yield
+
+
 @PROPERTY_SETTINGS
 @given(
     records=RUN_LISTS,
     filters=FILTERS,
     order=st.sampled_from(list(ORDERS)),
     first=st.integers(1, 4),
+    walk=st.booleans(),
 )
 def test_pages_follow_the_reference_order(
-    records: tuple[Run, ...], filters: dict, order: str | None, first: int
+    records: tuple[Run, ...], filters: dict, order: str | None, first: int, walk: bool
 ) -> None:
-    with runs_table(records) as (store, project_id, stored):
+    with runs_table(records) as (store, project_id, stored), walking(walk):
         expected = reference_order([run for run in stored if matches(run, filters)], order)
         assert all_pages(store, project_id, first, filters=filters, order=order) == expected
+
+
+#: An edit of the run at an index (modulo the runs there are): new tags, a new summary
+#: loss (None: none), or deleting the run (None).
+EDITS = st.tuples(
+    st.integers(0, 9),
+    st.one_of(
+        st.builds(lambda tags: {"tags": tags}, st.lists(st.sampled_from(TAGS), max_size=3)),
+        st.builds(
+            lambda loss: {"summary_metrics": {} if loss is MISSING else {"loss": loss}},
+            _optional(LOSSES),
+        ),
+        st.none(),
+    ),
+)
+
+
+#: Filters on the summary loss, which the edits change.
+EDITED_FIELD_FILTERS = [
+    {"summary_metrics.loss": {"$gte": 1}},
+    {"summary_metrics.loss": {"$in": [0, 2.5]}},
+    {"summary_metrics.loss": {"$exists": False}},
+]
+
+
+@PROPERTY_SETTINGS
+@given(
+    records=RUN_LISTS.filter(bool),
+    edits=st.lists(EDITS, max_size=4),
+    filters=FILTERS,
+    order=st.sampled_from(list(ORDERS)),
+)
+def test_filters_follow_edits_and_deletes(
+    records: tuple[Run, ...], edits: list, filters: dict, order: str | None
+) -> None:
+    with runs_table(records) as (store, project_id, stored):
+        # Indexes and the tags table exist before the edits, which must keep them current.
+        all_pages(store, project_id, 3, filters=filters, order=order)
+        current = {run.id: run for run in stored}
+        for position, change in edits:
+            if not current:
+                break
+            run_id = sorted(current)[position % len(current)]
+            if change is None:
+                store.delete(run_id)
+                del current[run_id]
+            else:
+                store.update(run_id, change)
+                current[run_id] = replace(current[run_id], **change)
+        remaining = [current[run_id] for run_id in sorted(current)]
+        expected = reference_order([run for run in remaining if matches(run, filters)], order)
+        assert all_pages(store, project_id, 3, filters=filters, order=order) == expected
+        for edited in [filters, *({"tags": tag} for tag in TAGS), *EDITED_FIELD_FILTERS]:
+            assert_matches_reference((store, project_id, remaining), edited)

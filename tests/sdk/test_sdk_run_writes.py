@@ -104,6 +104,34 @@ def test_create_then_update_save_and_summary(flavor: Flavor) -> None:
     assert again.tags == ["baseline", "v2"]
 
 
+def test_tag_edits_show_in_tag_filters(flavor: Flavor) -> None:
+    entity = flavor.emulator.entity
+    path = f"{entity}/tagged"
+    for run_id in ("one", "two"):
+        flavor.run_class.create(flavor.api, run_id=run_id, project="tagged", entity=entity)
+
+    def tagged(filters: dict) -> list[str]:
+        flavor.api.flush()
+        return sorted(run.id for run in flavor.api.runs(path, filters=filters))
+
+    run = flavor.run(f"{path}/one")
+    run.tags = ["baseline", "v2"]
+    run.update()
+    assert tagged({"tags": "baseline"}) == ["one"]
+    assert tagged({"tags": {"$in": ["v2", "v3"]}}) == ["one"]
+    assert tagged({"tags": {"$nin": ["v2"]}}) == ["two"]
+    run.tags = ["v3"]
+    run.update()
+    other = flavor.run(f"{path}/two")
+    other.tags = ["baseline"]
+    other.update()
+    assert tagged({"tags": "baseline"}) == ["two"]
+    assert tagged({"tags": {"$in": ["v2", "v3"]}}) == ["one"]
+    assert tagged({"tags": {"$regex": "^v"}}) == ["one"]
+    other.delete()
+    assert tagged({"tags": {"$nin": ["v2"]}}) == ["one"]
+
+
 def test_updating_a_deleted_run_is_an_error(flavor: Flavor) -> None:
     (seeded,) = flavor.emulator.seed(project="gone", runs=1, steps=3)
     run = flavor.run(f"{seeded.entity}/gone/{seeded.name}")

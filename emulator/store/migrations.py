@@ -1,0 +1,39 @@
+"""Upgrades of database files that earlier versions of the emulator wrote.
+
+``PRAGMA user_version`` counts the upgrades a database has had: opening it applies the
+rest, each in a transaction with the new count. The schema scripts (``CREATE ... IF NOT
+EXISTS``) have already added any new tables and indexes; an upgrade fills them in.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+from emulator.store.database import Database
+
+
+def _fill_run_tags(conn: sqlite3.Connection) -> None:
+    """Version 1: ``run_tags`` holds each run's tags (the triggers keep it so from then on).
+
+    A ``tags`` value that is not JSON is skipped rather than making the file unusable.
+    """
+    conn.execute(
+        "INSERT OR IGNORE INTO run_tags (run_id, tag)"
+        " SELECT runs.id, tag.value FROM runs,"
+        " json_each(CASE WHEN json_valid(runs.tags) THEN runs.tags ELSE '[]' END) AS tag"
+        " WHERE tag.value IS NOT NULL"
+    )
+
+
+#: The upgrade to version ``n`` is ``UPGRADES[n - 1]``.
+UPGRADES: tuple[Callable[[sqlite3.Connection], None], ...] = (_fill_run_tags,)
+
+
+def upgrade(db: Database) -> None:
+    """Apply the upgrades ``db`` has not had yet."""
+    version = db.one("PRAGMA user_version")[0]
+    for number, step in enumerate(UPGRADES[version:], start=version + 1):
+        with db.transaction() as conn:
+            step(conn)
+            conn.execute(f"PRAGMA user_version = {number}")
