@@ -3,7 +3,8 @@
 A cursor holds the sort key and the integer id of the last row a client saw; the next page
 is every row strictly after it in the order. Rows are ordered by the sort key with NULL keys
 last in both directions, then by id in the sort's direction, so equal keys never make a page
-skip or repeat a row.
+skip or repeat a row. A page is read with one query per :class:`Segment` (rows with a key,
+then rows without), so that each can be a range of an index.
 """
 
 from __future__ import annotations
@@ -94,26 +95,32 @@ def _direction(ordering: Ordering) -> tuple[str, str]:
     return ("DESC", "<") if ordering.descending else ("ASC", ">")
 
 
-def order_by(ordering: Ordering) -> str:
-    """ORDER BY terms: NULL keys last, then the key, then ``r.id`` in the same direction.
+@dataclass(frozen=True)
+class Segment:
+    """One query of a page: the rows it selects after the cursor, and their order."""
 
-    SQLite sorts NULL below every value, so a descending order puts NULL keys last by
-    itself; leaving the ``IS NULL`` term out there lets an index on the key serve the order.
+    where: SQL
+    order_by: str
+
+
+def segments(ordering: Ordering, cursor: Cursor | None) -> list[Segment]:
+    """The queries that list, in order, the rows after ``cursor`` (all rows without one).
+
+    Rows whose sort key is set come first, by key then ``r.id``; rows without one follow,
+    by ``r.id``; both in the sort's direction. Each query is one range of an index on the
+    key (and the id) where there is one: ``(key, r.id) > (?, ?)`` is a range, where the
+    equivalent ``key > ? OR (key = ? AND r.id > ?)`` OR-ed with ``key IS NULL`` made SQLite
+    read every row before the cursor again for each page.
     """
+    direction, after = _direction(ordering)
     key = ordering.expr
-    if ordering.descending:
-        return f"{key} DESC, r.id DESC"
-    return f"({key}) IS NULL, {key} ASC, r.id ASC"
-
-
-def keyset_condition(ordering: Ordering, cursor: Cursor) -> SQL:
-    """A WHERE condition selecting the rows strictly after ``cursor`` in ``ordering``."""
-    _, after = _direction(ordering)
-    key = ordering.expr
-    if cursor.value is None:
-        # Only NULL keys follow a NULL key, in id order.
-        return SQL(f"({key}) IS NULL AND r.id {after} ?", (cursor.id,))
-    return SQL(
-        f"({key}) IS NULL OR {key} {after} ? OR ({key} = ? AND r.id {after} ?)",
-        (cursor.value, cursor.value, cursor.id),
-    )
+    unkeyed = Segment(SQL(f"({key}) IS NULL"), f"r.id {direction}")
+    if cursor is None:
+        keyed = SQL(f"({key}) IS NOT NULL")
+    elif cursor.value is None:
+        # Only rows without a key follow one without a key, in id order.
+        return [Segment(SQL(f"({key}) IS NULL AND r.id {after} ?", (cursor.id,)), unkeyed.order_by)]
+    else:
+        # A row value is never "after" a NULL key: the row-value comparison leaves them out.
+        keyed = SQL(f"({key}, r.id) {after} (?, ?)", (cursor.value, cursor.id))
+    return [Segment(keyed, f"{key} {direction}, r.id {direction}"), unkeyed]

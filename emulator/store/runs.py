@@ -8,7 +8,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from emulator.filters import compile_filters, compile_order
-from emulator.pagination import Cursor, encode_cursor, keyset_condition, order_by
+from emulator.pagination import Cursor, encode_cursor, segments
 from emulator.store import jsontext
 from emulator.store.database import Database
 from emulator.store.projects import ProjectStore, utc_now
@@ -213,18 +213,18 @@ class RunStore:
         """A page of at most ``first`` runs after cursor ``after``, filtered and ordered in SQL."""
         where = compile_filters(filters or {})
         ordering = compile_order(order)
-        conditions, params = ["r.project_id = ?", f"({where.text})"], [project_id, *where.params]
-        if after is not None:
-            keyset = keyset_condition(ordering, Cursor.decode(after))
-            conditions.append(f"({keyset.text})")
-            params.extend(keyset.params)
-        # The sort key comes last, after the record's columns.
-        rows = self._db.tuples(
-            f"SELECT {_COLUMNS}, {ordering.expr} {_FROM}"
-            + " WHERE " + " AND ".join(conditions)
-            + f" ORDER BY {order_by(ordering)} LIMIT ?",
-            (*params, first + 1),
-        )
+        cursor = None if after is None else Cursor.decode(after)
+        rows: list[tuple[Any, ...]] = []
+        for segment in segments(ordering, cursor):
+            # The sort key comes last, after the record's columns.
+            rows += self._db.tuples(
+                f"SELECT {_COLUMNS}, {ordering.expr} {_FROM}"
+                f" WHERE r.project_id = ? AND ({where.text}) AND ({segment.where.text})"
+                f" ORDER BY {segment.order_by} LIMIT ?",
+                (project_id, *where.params, *segment.where.params, first + 1 - len(rows)),
+            )
+            if len(rows) > first:
+                break
         page = rows[:first]
         return RunPage(
             runs=[_to_record(row) for row in page],

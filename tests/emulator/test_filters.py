@@ -18,7 +18,7 @@ from emulator.filters import (
     compile_order,
     register_sql_functions,
 )
-from emulator.pagination import Cursor, CursorError, keyset_condition, order_by
+from emulator.pagination import Cursor, CursorError, Segment, segments
 from emulator.store import projects, runs
 from emulator.store.database import Database
 from emulator.store.records import Run, wandb_config
@@ -552,15 +552,18 @@ def test_bad_cursors_name_the_problem(text: Any, named: str) -> None:
     assert named in str(raised.value)
 
 
-def test_order_by_and_keyset_sql() -> None:
+def test_keyset_segments_sql() -> None:
     ordering = Ordering("r.created_at", descending=True)
-    assert order_by(ordering) == "r.created_at DESC, r.id DESC"  # NULLs sort last in DESC
-    assert order_by(Ordering("r.state", descending=False)).endswith("r.state ASC, r.id ASC")
-    after = keyset_condition(ordering, Cursor("2024-01-01T00:00:00", 7))
-    assert after.params == ("2024-01-01T00:00:00", "2024-01-01T00:00:00", 7)
-    assert "<" in after.text and ">" not in after.text
-    after_null = keyset_condition(Ordering("r.group_name", descending=False), Cursor(None, 3))
-    assert after_null == SQL("(r.group_name) IS NULL AND r.id > ?", (3,))
+    keyed, unkeyed = segments(ordering, Cursor("2024-01-01T00:00:00", 7))
+    assert keyed == Segment(
+        SQL("(r.created_at, r.id) < (?, ?)", ("2024-01-01T00:00:00", 7)),
+        "r.created_at DESC, r.id DESC",
+    )
+    assert unkeyed == Segment(SQL("(r.created_at) IS NULL"), "r.id DESC")  # NULLs sort last
+    first, _ = segments(Ordering("r.state", descending=False), None)
+    assert first == Segment(SQL("(r.state) IS NOT NULL"), "r.state ASC, r.id ASC")
+    after_null = segments(Ordering("r.group_name", descending=False), Cursor(None, 3))
+    assert after_null == [Segment(SQL("(r.group_name) IS NULL AND r.id > ?", (3,)), "r.id ASC")]
 
 
 @pytest.mark.parametrize(
