@@ -70,29 +70,32 @@ _UNPLANNED = object()
 _new = tuple.__new__
 
 
+def _unchanged(leaf_type: Any) -> type | None:
+    """The Python type whose values ``leaf_type`` returns unchanged, if any."""
+    return next((kind for scalar, kind in _UNCHANGED if scalar is leaf_type), None)
+
+
+def _kept(unchanged: type | None, value: Any) -> bool:
+    """Whether ``value`` completes to itself for a type returning ``unchanged`` values."""
+    return type(value) is unchanged and (
+        unchanged is not int or GRAPHQL_MIN_INT <= value <= GRAPHQL_MAX_INT
+    )
+
+
 class _Leaf:
     """How to complete the values of one leaf type."""
 
-    __slots__ = ("bounded", "coerce", "nullable", "unchanged")
+    __slots__ = ("coerce", "nullable", "unchanged")
 
     def __init__(self, leaf_type: Any, non_null: bool) -> None:
         self.nullable = not non_null
         self.coerce = leaf_type.coerce_output_value
-        #: The Python type whose values this type returns unchanged, if any...
-        self.unchanged = next((kind for scalar, kind in _UNCHANGED if scalar is leaf_type), None)
-        #: ...as long as they are 32-bit integers.
-        self.bounded = leaf_type is GraphQLInt
-
-    def keeps(self, value: Any) -> bool:
-        """Whether ``value`` completes to itself."""
-        return type(value) is self.unchanged and (
-            not self.bounded or GRAPHQL_MIN_INT <= value <= GRAPHQL_MAX_INT
-        )
+        self.unchanged = _unchanged(leaf_type)
 
 
 def _complete_leaf(leaf: _Leaf, value: Any) -> Any:
     """``value`` as graphql-core completes it, or ``_UNPLANNED``."""
-    if leaf.keeps(value):
+    if _kept(leaf.unchanged, value):
         return value
     if value is None:
         return None if leaf.nullable else _UNPLANNED
@@ -139,33 +142,40 @@ class _FieldPlan:
 
     __slots__ = (
         "args", "attribute", "details", "info_head", "key", "kind", "leaf", "nullable", "plan",
-        "resolve", "return_type",
+        "resolve", "return_type", "type_name", "unchanged",
     )
 
-    def __init__(self, key: str, details: FieldDetailsList) -> None:
+    def __init__(self, key: str, details: FieldDetailsList, parent_type: GraphQLObjectType):
         self.key = key
         self.details = details
+        self.type_name = parent_type.name
         self.kind = _STANDARD
         self.return_type: Any = None
         #: The resolve info's fields before its path.
         self.info_head: tuple[Any, ...] = ()
         self.resolve: Any = None
+        #: The attribute (or mapping key) the field reads, if that is all its resolver does.
         self.attribute: str | None = None
         self.args: dict[str, Any] = {}
         self.leaf: _Leaf | None = None
         self.nullable = True
+        #: The Python type of values that complete to themselves (leaf fields only).
+        self.unchanged: type | None = None
         self.plan: _ObjectPlan | None = None
+
+    def step(self) -> tuple[str, str | None, type | None, bool, _FieldPlan]:
+        """What the fill loop reads of this field, in one tuple."""
+        return self.key, self.attribute, self.unchanged, self.nullable, self
 
 
 class _ObjectPlan:
     """The fields to fill in every object of one type for one selection."""
 
-    __slots__ = ("fields", "type", "type_name")
+    __slots__ = ("steps", "type")
 
     def __init__(self, object_type: GraphQLObjectType, fields: list[_FieldPlan]) -> None:
         self.type = object_type
-        self.type_name = object_type.name
-        self.fields = fields
+        self.steps = [field.step() for field in fields]
 
 
 class PlannedExecutor(Executor):
@@ -265,7 +275,7 @@ class PlannedExecutor(Executor):
     def _field_plan(
         self, parent_type: GraphQLObjectType, key: str, details: FieldDetailsList
     ) -> _FieldPlan:
-        field = _FieldPlan(key, details)
+        field = _FieldPlan(key, details, parent_type)
         node = details[0].node
         definition = self.schema.get_field(parent_type, node.name.value)
         if definition is None:
@@ -295,6 +305,7 @@ class PlannedExecutor(Executor):
             field.kind = self._completion(field)
         except Exception:
             field.kind = _STANDARD  # execute_field raises it for every object, as it should
+            field.attribute = None
         return field
 
     def _completion(self, field: _FieldPlan) -> int:
@@ -303,6 +314,7 @@ class PlannedExecutor(Executor):
         field.nullable = not non_null
         if is_leaf_type(inner):
             field.leaf = _Leaf(inner, non_null)
+            field.unchanged = field.leaf.unchanged
             return _LEAF
         if is_list_type(inner) and not _streams(field.details):
             item, item_non_null = _unwrap(inner.of_type)
@@ -317,66 +329,74 @@ class PlannedExecutor(Executor):
 
     def _info(self, field: _FieldPlan, path: Path) -> Any:
         """``build_resolve_info`` for ``field`` of the object at ``path``."""
-        field_path = _new(Path, (path, field.key, field.info_head[3].name))
+        field_path = _new(Path, (path, field.key, field.type_name))
         return _new(GraphQLResolveInfo, (*field.info_head, field_path, *self._info_tail))
 
     def _fill(
         self, plan: _ObjectPlan, source: Any, path: Path, position_context: Any
     ) -> dict[str, Any]:
-        """``execute_fields`` of ``plan`` on ``source``."""
+        """``execute_fields`` of ``plan`` on ``source``.
+
+        The loop itself completes what most fields hold: an attribute whose value
+        completes to itself, or ``None`` where that is allowed.
+        """
         results: dict[str, Any] = {}
-        type_name = plan.type_name
-        mapping = isinstance(source, Mapping)
-        for field in plan.fields:
-            key = field.key
-            kind = field.kind
-            if kind == _TYPENAME:
-                results[key] = type_name
-                continue
-            if kind == _STANDARD:
+        mapping = type(source) is dict or isinstance(source, Mapping)
+        for key, attribute, unchanged, nullable, field in plan.steps:
+            if attribute is None and field.kind == _STANDARD:
                 value = self.execute_field(
-                    plan.type, source, field.details, _new(Path, (path, key, type_name)),
+                    plan.type, source, field.details, _new(Path, (path, key, field.type_name)),
                     position_context,
                 )
                 if value is not Undefined:
                     results[key] = value
                 continue
             try:
-                attribute = field.attribute
                 if attribute is None:
-                    value = field.resolve(source, self._info(field, path), **field.args)
-                else:
-                    value = source.get(attribute) if mapping else getattr(source, attribute, None)
-                    if callable(value):
-                        value = value(self._info(field, path), **field.args)
-                if kind == _LEAF and (
-                    field.leaf.keeps(value) if value is not None else field.nullable  # type: ignore[union-attr]
+                    results[key] = self._resolve(field, source, path, position_context)
+                    continue
+                value = source.get(attribute) if mapping else getattr(source, attribute, None)
+                if type(value) is unchanged and (
+                    unchanged is not int or GRAPHQL_MIN_INT <= value <= GRAPHQL_MAX_INT
                 ):
                     results[key] = value
+                elif value is None and nullable:
+                    results[key] = None
                 else:
+                    if callable(value):
+                        value = value(self._info(field, path), **field.args)
                     results[key] = self._complete(field, path, value, position_context)
             except Exception as raw_error:
                 self.handle_field_error(
                     raw_error, field.return_type, field.details,
-                    _new(Path, (path, key, type_name)),
+                    _new(Path, (path, key, field.type_name)),
                 )
                 results[key] = None
         return results
+
+    def _resolve(self, field: _FieldPlan, source: Any, path: Path, position_context: Any) -> Any:
+        """The completed value of a field with a resolver of its own."""
+        if field.kind == _TYPENAME:
+            return field.type_name
+        value = field.resolve(source, self._info(field, path), **field.args)
+        if _kept(field.unchanged, value):
+            return value
+        return self._complete(field, path, value, position_context)
 
     def _complete(self, field: _FieldPlan, path: Path, value: Any, position_context: Any) -> Any:
         """``complete_value`` of a planned field's ``value``."""
         kind = field.kind
         completed: Any = _UNPLANNED
         if kind == _LEAF:
-            completed = _complete_leaf(field.leaf, value)
+            completed = _complete_leaf(field.leaf, value)  # type: ignore[arg-type]
         elif kind == _LEAF_LIST:
-            completed = _complete_leaf_list(field.leaf, value)
+            completed = _complete_leaf_list(field.leaf, value)  # type: ignore[arg-type]
         elif kind == _OBJECT:
             if value is None and field.nullable:
                 completed = None
             elif value is not None and value is not Undefined and not isinstance(value, Exception):
-                object_path = _new(Path, (path, field.key, field.info_head[3].name))
-                completed = self._fill(field.plan, value, object_path, position_context)
+                object_path = _new(Path, (path, field.key, field.type_name))
+                completed = self._fill(field.plan, value, object_path, position_context)  # type: ignore[arg-type]
         if completed is _UNPLANNED:
             info = self._info(field, path)
             completed = self.complete_value(
