@@ -64,15 +64,10 @@ _TYPENAME, _LEAF, _LEAF_LIST, _OBJECT, _OTHER, _STANDARD = range(6)
 #: Python types whose values built-in scalars coerce without surprises.
 _PLAIN_TYPES = frozenset({str, int, float, bool})
 #: Built-in scalars that return values of one exact Python type unchanged (Int: in range).
-_UNCHANGED = ((GraphQLString, str), (GraphQLID, str), (GraphQLBoolean, bool), (GraphQLInt, int))
+_UNCHANGED = {GraphQLString: str, GraphQLID: str, GraphQLBoolean: bool, GraphQLInt: int}
 #: Returned by :func:`_complete_leaf` for values the plan leaves to graphql-core.
 _UNPLANNED = object()
 _new = tuple.__new__
-
-
-def _unchanged(leaf_type: Any) -> type | None:
-    """The Python type whose values ``leaf_type`` returns unchanged, if any."""
-    return next((kind for scalar, kind in _UNCHANGED if scalar is leaf_type), None)
 
 
 def _kept(unchanged: type | None, value: Any) -> bool:
@@ -90,7 +85,8 @@ class _Leaf:
     def __init__(self, leaf_type: Any, non_null: bool) -> None:
         self.nullable = not non_null
         self.coerce = leaf_type.coerce_output_value
-        self.unchanged = _unchanged(leaf_type)
+        #: The Python type whose values this type returns unchanged, if any.
+        self.unchanged = _UNCHANGED.get(leaf_type)
 
 
 def _complete_leaf(leaf: _Leaf, value: Any) -> Any:
