@@ -126,6 +126,7 @@ def _unwrap(output_type: GraphQLOutputType) -> tuple[Any, bool]:
 
 
 def _streams(details: FieldDetailsList) -> bool:
+    """Whether a field carries ``@stream`` (graphql-core then completes its list)."""
     return any(
         directive.name.value == "stream"
         for field_details in details
@@ -352,7 +353,7 @@ class PlannedExecutor(Executor):
                     results[key] = self._resolve(field, source, path, position_context)
                     continue
                 value = source.get(attribute) if mapping else getattr(source, attribute, None)
-                if type(value) is unchanged and (
+                if type(value) is unchanged and (  # _kept(), inlined: most fields end here
                     unchanged is not int or GRAPHQL_MIN_INT <= value <= GRAPHQL_MAX_INT
                 ):
                     results[key] = value

@@ -45,6 +45,7 @@ type Item implements Named {
   child: Item
   required: Item!
   kids: [Item!]
+  parent: Item
   named: Named
   echo(times: Int = 1, text: String): String
   explode: String
@@ -64,6 +65,7 @@ def _schema() -> GraphQLSchema:
     item.fields["echo"].resolve = lambda obj, _info, times=1, text=None: f"{text}" * times
     item.fields["explode"].resolve = _explode
     item.fields["displayName"].resolve = AttributeResolver("display")
+    item.fields["parent"].resolve = lambda obj, _info: obj.get("up")
     schema.type_map["Named"].resolve_type = lambda value, *_: value.get("kind")
     schema.type_map["Stamp"].coerce_output_value = _stamp
     schema.type_map["Color"].values["RED"].value = "red"
@@ -109,6 +111,7 @@ DOCUMENTS = [
     "{ items { id first: echo(text: \"a\") second: echo(times: 3, text: \"b\") } }",
     "{ maybeItems { kids { kids { id } } named { name ... on Item { count } } } }",
     "{ items(limit: 1) { __typename color stamp } }",
+    "{ maybeItems { id parent { id tags parent { id } } } }",
 ]
 VARIABLES = {"skip": False, "on": True, "times": 2}
 
@@ -137,7 +140,7 @@ def _items(depth: int) -> st.SearchStrategy[Any]:
     if depth > 0:
         item = _items(depth - 1)
         kids = st.one_of(st.none(), st.lists(item, max_size=2))
-        fields.update(child=item, required=item, kids=kids, named=item)
+        fields.update(child=item, required=item, kids=kids, named=item, up=item)
     return st.one_of(st.fixed_dictionaries({}, optional=fields), st.none(), st.just(Undefined))
 
 
@@ -186,6 +189,16 @@ def test_errors_are_located_like_graphql_core_locates_them() -> None:
         ("Cannot return null for non-nullable field Item.flag.", ["maybeItems", 0, "flag"]),
         ("Cannot return null for non-nullable field Item.flag.", ["maybeItems", 1, "flag"]),
     ]
+
+
+def test_values_the_plan_hands_back_to_graphql_core() -> None:
+    items = [
+        {"id": "a", "tags": ["x", None], "up": None, "count": True, "flag": 1},
+        {"id": "b", "tags": ("x", 2), "up": {"id": "u", "tags": "not a list"}, "flag": "yes"},
+        {"id": "c", "tags": [ValueError("bad tag")], "up": ValueError("no parent")},
+    ]
+    for document in DOCUMENTS:
+        _same(document, {"items": items, "maybe_items": items})
 
 
 def test_middleware_still_wraps_every_resolver() -> None:
