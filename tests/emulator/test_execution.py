@@ -12,6 +12,7 @@ import asyncio
 from typing import Any
 
 import pytest
+from ariadne import graphql_sync
 from graphql import (
     Executor,
     GraphQLSchema,
@@ -23,9 +24,13 @@ from graphql import (
 from graphql.pyutils import Undefined
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from wandb.apis.public.runs import _create_runs_query
 
+from emulator import Settings, Store
 from emulator.attribute_resolver import AttributeResolver, convert_names_to_snake_case
 from emulator.execution import PlannedExecutor
+from emulator.graphql_schema import build_schema as build_schema_of_emulator
+from fixtures.seeding import seed_project
 
 SDL = """
 scalar Stamp
@@ -248,3 +253,23 @@ def test_attribute_resolvers_read_mappings_and_attributes(parent: Any) -> None:
 
 def test_unvalidated_unknown_fields_are_left_out_alike() -> None:
     _same("{ items { id nope __schema { types { name } } } }", {"items": [{"id": "a"}]})
+
+
+@pytest.mark.parametrize("lazy", [True, False])
+def test_the_sdks_run_listing_answers_alike(store: Store, lazy: bool) -> None:
+    seed_project(store, entity="ent", project="proj", runs=6, steps=3)
+    variables = {"project": "proj", "entity": "ent", "perPage": 4, "order": "-created_at"}
+    context = {"store": store, "settings": Settings(entity="ent"), "request": None}
+    payload = {"query": _create_runs_query(lazy=lazy), "variables": variables}
+
+    def answer(executor: type[Executor]) -> Any:
+        return graphql_sync(
+            build_schema_of_emulator(), payload, context_value=context,
+            execution_context_class=executor,
+        )
+
+    planned = answer(PlannedExecutor)
+    assert planned == answer(Executor)
+    assert planned[0] is True
+    node = planned[1]["data"]["project"]["runs"]["edges"][0]["node"]
+    assert node["projectId"] and node["displayName"] and node["user"]["username"] == "ent"
