@@ -17,8 +17,9 @@ class Runs(Paginator[Run]):
     """The runs of a project matching ``filters``, in ``order``, fetched ``per_page`` at a time.
 
     Nothing is fetched until the object is iterated, indexed or measured with
-    ``len()`` (which reports the server's ``runCount`` for the filters). Each
-    page continues after the cursor of the previous page's last run.
+    ``len()`` (which reports the server's ``runCount`` for the filters, as counted
+    with the first page). Each page continues after the cursor of the previous
+    page's last run.
     """
 
     def __init__(
@@ -37,9 +38,10 @@ class Runs(Paginator[Run]):
         self.project = project
         self.filters = dict(filters or {})
         self.order = order or "+created_at"
+        self._count: int | None = None
 
     def _fetch(self, cursor: str | None) -> dict[str, Any]:
-        return self._session.graphql.execute(
+        data = self._session.graphql.execute(
             "Runs",
             {
                 "project": self.project,
@@ -48,8 +50,14 @@ class Runs(Paginator[Run]):
                 "order": self.order,
                 "perPage": self.per_page,
                 "cursor": cursor,
+                # Counting costs the server a pass over the project's runs: once is enough.
+                "withCount": self._count is None,
             },
         )
+        project = data.get("project") or {}
+        if "runCount" in project:
+            self._count = int(project["runCount"] or 0)
+        return data
 
     def _connection(self) -> dict[str, Any]:
         project = (self.last_response or {}).get("project") or {}
@@ -83,10 +91,9 @@ class Runs(Paginator[Run]):
 
     def __len__(self) -> int:
         """The number of runs matching the filters, as counted by the server."""
-        if self.last_response is None:
+        if self._count is None:
             self._load_page()
-        project = (self.last_response or {}).get("project") or {}
-        return int(project.get("runCount") or 0)
+        return self._count or 0
 
     #: Sampled history of every run, with a ``run_id`` column; see :func:`client.history.histories`.
     histories = histories

@@ -8,6 +8,7 @@ from pathlib import Path
 from ariadne import load_schema_from_path, make_executable_schema
 from graphql import GraphQLSchema
 
+from emulator.attribute_resolver import convert_names_to_snake_case
 from emulator.resolvers import BINDABLES
 from emulator.scalars import SCALARS
 
@@ -18,4 +19,6 @@ SCHEMA_DIR = Path(__file__).parent / "schema"
 def build_schema() -> GraphQLSchema:
     """Build the schema once per process; it holds no state, so apps share it."""
     type_defs = load_schema_from_path(SCHEMA_DIR)
-    return make_executable_schema(type_defs, *SCALARS, *BINDABLES, convert_names_case=True)
+    schema = make_executable_schema(type_defs, *SCALARS, *BINDABLES)
+    convert_names_to_snake_case(schema)
+    return schema

@@ -3,7 +3,8 @@
 A cursor holds the sort key and the integer id of the last row a client saw; the next page
 is every row strictly after it in the order. Rows are ordered by the sort key with NULL keys
 last in both directions, then by id in the sort's direction, so equal keys never make a page
-skip or repeat a row.
+skip or repeat a row. A page is read with one query per :class:`Segment` (rows with a key,
+then rows without), so that each can be a range of an index.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import json
 import math
 import re
 from dataclasses import dataclass
+from json.encoder import encode_basestring_ascii
 from typing import Any
 
 from emulator.filters import SQL, Ordering
@@ -37,6 +39,26 @@ def _json_payload(text: Any) -> Any:
         raise CursorError(f"cursor {text!r} does not decode: {error}") from None
 
 
+def _json_scalar(value: Any) -> str:
+    """``json.dumps(value)``, without its overhead for the usual sort keys."""
+    kind = type(value)
+    if kind is str:
+        return encode_basestring_ascii(value)
+    if kind is int:
+        return int.__repr__(value)
+    if value is None:
+        return "null"
+    return json.dumps(value)
+
+
+def encode_cursor(value: Any, row_id: int) -> str:
+    """The cursor after the row with sort key ``value`` and id ``row_id``, as opaque
+    url-safe base64 text: ``Cursor(value, row_id).encode()``, made quickly (a page of
+    runs makes one per run)."""
+    payload = f'{{"v":{_json_scalar(value)},"id":{int.__repr__(row_id)}}}'
+    return base64.urlsafe_b64encode(payload.encode("ascii")).decode("ascii").rstrip("=")
+
+
 def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
@@ -50,8 +72,7 @@ class Cursor:
 
     def encode(self) -> str:
         """The cursor as opaque url-safe base64 text."""
-        payload = json.dumps({"v": self.value, "id": self.id}, separators=(",", ":"))
-        return base64.urlsafe_b64encode(payload.encode("utf-8")).decode("ascii").rstrip("=")
+        return encode_cursor(self.value, self.id)
 
     @classmethod
     def decode(cls, text: str) -> Cursor:

@@ -16,6 +16,11 @@ from emulator.endpoints.errors import bad_request
 from emulator.graphql_schema import build_schema
 from emulator.query_cache import QueryCache
 
+try:
+    from emulator.execution import PlannedExecutor
+except ImportError:  # graphql-core before 3.3 has no Executor to extend: execute the plain way
+    PlannedExecutor = None  # type: ignore[assignment,misc]
+
 _EXPLORER = ExplorerGraphiQL(title="wandb-emulator")
 _QUERIES = QueryCache()
 
@@ -49,6 +54,7 @@ def _execute(payload: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]
         context_value=context,
         query_parser=_QUERIES.parse,
         query_validator=_QUERIES.validate,
+        execution_context_class=PlannedExecutor,
     )[1]
 
 

@@ -78,6 +78,13 @@ class Database:
         with self._lock:
             return self._conn.execute(sql, params).fetchall()
 
+    def tuples(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Like :meth:`execute`, with rows as plain tuples (quicker to make than rows)."""
+        with self._lock:
+            cursor = self._conn.cursor()
+            cursor.row_factory = None
+            return cursor.execute(sql, params).fetchall()
+
     def one(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None:
         """Run one statement and return its first row, if any."""
         with self._lock:

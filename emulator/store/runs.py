@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, fields
 from typing import Any
 
 from emulator.filters import SQL, JsonKey, Ordering, compile_filters, compile_order
-from emulator.pagination import Cursor, segments
+from emulator.pagination import Cursor, encode_cursor, segments
 from emulator.store import jsontext
 from emulator.store.database import Database
 from emulator.store.key_indexes import KeyIndexes
 from emulator.store.projects import ProjectStore, utc_now
 from emulator.store.records import Run
-from emulator.store.stored_run import LAZY_FIELDS, EncodedJSON, StoredRun
+from emulator.store.stored_run import ENCODED_FIELDS, StoredRun
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -72,11 +71,17 @@ _ANALYZE_MIN_RUNS = 1000
 
 #: Record attribute -> column, for the columns whose names differ.
 _COLUMN_OF = {"group": "group_name", "commit": "commit_hash"}
-_JSON_FIELDS = ("config", "summary_metrics", "system_metrics", "tags")
-_SELECT = """
-SELECT r.*, e.name AS entity, p.name AS project
-FROM runs r JOIN projects p ON p.id = r.project_id JOIN entities e ON e.id = p.entity_id
-"""
+_JSON_FIELDS = tuple(ENCODED_FIELDS)
+#: Record attributes that come from other tables.
+_JOINED = {"entity": "e.name", "project": "p.name"}
+#: What a run read from the store is made of: the record attribute of each selected column.
+_ATTRIBUTES = tuple(ENCODED_FIELDS.get(f.name, f.name) for f in fields(Run))
+_COLUMNS = ", ".join(
+    _JOINED.get(f.name, f"r.{_COLUMN_OF.get(f.name, f.name)}") for f in fields(Run)
+)
+_FROM = "FROM runs r JOIN projects p ON p.id = r.project_id JOIN entities e ON e.id = p.entity_id"
+_SELECT = f"SELECT {_COLUMNS} {_FROM}"
+_ID = _ATTRIBUTES.index("id")
 #: Columns with an index on (project_id, column), see SCHEMA: a page ordered by one can read
 #: the runs in order, and conditions on one are index ranges.
 _INDEXED_COLUMNS = frozenset(
@@ -103,14 +108,8 @@ def _column(attribute: str) -> str:
     return _COLUMN_OF.get(attribute, attribute)
 
 
-def _to_record(row: sqlite3.Row) -> Run:
-    data = dict(row)
-    data.pop("sort_key", None)
-    for attribute, column in _COLUMN_OF.items():
-        data[attribute] = data.pop(column)
-    for name in _JSON_FIELDS:
-        data[name] = EncodedJSON(data[name]) if name in LAZY_FIELDS else json.loads(data[name])
-    return StoredRun(**data)
+def _to_record(row: Sequence[Any]) -> Run:
+    return StoredRun.from_row(_ATTRIBUTES, row)
 
 
 def _row_values(run: Run) -> dict[str, Any]:
@@ -214,15 +213,15 @@ class RunStore:
 
     def get(self, entity: str, project: str, name: str) -> Run | None:
         """Run ``entity/project/name``, or ``None``."""
-        row = self._db.one(
+        rows = self._db.tuples(
             _SELECT + " WHERE e.name = ? AND p.name = ? AND r.name = ?", (entity, project, name)
         )
-        return None if row is None else _to_record(row)
+        return _to_record(rows[0]) if rows else None
 
     def by_id(self, run_id: int) -> Run | None:
         """The run with storage id ``run_id``, or ``None``."""
-        row = self._db.one(_SELECT + " WHERE r.id = ?", (run_id,))
-        return None if row is None else _to_record(row)
+        rows = self._db.tuples(_SELECT + " WHERE r.id = ?", (run_id,))
+        return _to_record(rows[0]) if rows else None
 
     def count(self, project_id: int, filters: Mapping[str, Any] | None = None) -> int:
         """How many runs of the project match ``filters``."""
@@ -253,12 +252,14 @@ class RunStore:
         if self._walks_order(project_id, where, ordering, first):
             # Unary plus keeps SQLite from answering the filter from an index.
             where = SQL(f"+({where.text})", where.params)
-        select = _SELECT.replace("SELECT r.*", f"SELECT r.*, {ordering.expr} AS sort_key")
-        rows: list[sqlite3.Row] = []
-        for segment in segments(ordering, None if after is None else Cursor.decode(after)):
-            rows += self._db.execute(
-                f"{select} WHERE r.project_id = ? AND ({where.text})"
-                f" AND ({segment.condition.text}) ORDER BY {segment.order_by} LIMIT ?",
+        cursor = None if after is None else Cursor.decode(after)
+        rows: list[tuple[Any, ...]] = []
+        for segment in segments(ordering, cursor):
+            # The sort key comes last, after the record's columns.
+            rows += self._db.tuples(
+                f"SELECT {_COLUMNS}, {ordering.expr} {_FROM}"
+                f" WHERE r.project_id = ? AND ({where.text}) AND ({segment.condition.text})"
+                f" ORDER BY {segment.order_by} LIMIT ?",
                 (project_id, *where.params, *segment.condition.params, first + 1 - len(rows)),
             )
             if len(rows) > first:
@@ -266,7 +267,7 @@ class RunStore:
         page = rows[:first]
         return RunPage(
             runs=[_to_record(row) for row in page],
-            cursors=[Cursor(row["sort_key"], row["id"]).encode() for row in page],
+            cursors=[encode_cursor(row[-1], row[_ID]) for row in page],
             has_next_page=len(rows) > first,
         )
 

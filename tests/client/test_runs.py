@@ -50,6 +50,7 @@ def test_query_variables(api: Api, served: FakeServer) -> None:
         "order": "-summary_metrics.loss",
         "perPage": 50,
         "cursor": None,
+        "withCount": True,
     }
     assert isinstance(call.variables["filters"], str)
 
@@ -76,6 +77,17 @@ def test_len_is_the_servers_run_count(api: Api, fake_server: FakeServer) -> None
     assert len(runs) == 7
     assert len(runs) == 7
     assert len(fake_server.calls) == 1
+
+
+def test_only_the_first_page_asks_for_the_count(api: Api, served: FakeServer) -> None:
+    runs = api.runs("e/p", per_page=2)
+
+    assert len(runs) == 5
+    list(runs)
+
+    assert [call.variables["withCount"] for call in served.calls] == [True, False, False]
+    assert len(runs) == 5
+    assert len(served.calls) == 3
 
 
 def test_indexing_fetches_only_the_pages_needed(api: Api, served: FakeServer) -> None:

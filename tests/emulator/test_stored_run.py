@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import asdict, replace
 
+import pytest
+
 from emulator import Store
 from emulator.store import Run
-from emulator.store.stored_run import EncodedJSON, StoredRun
+from emulator.store.stored_run import StoredRun
 
 
 def _stored(store: Store) -> tuple[Run, StoredRun]:
@@ -24,11 +26,20 @@ def _stored(store: Store) -> tuple[Run, StoredRun]:
 def test_documents_stay_encoded_until_read() -> None:
     with Store() as store:
         _, stored = _stored(store)
-        assert type(stored.__dict__["config"]) is EncodedJSON
+        assert "config" not in vars(stored)
         assert stored.tags == ["a"]
         assert stored.config == {"lr": {"value": 0.1, "desc": None}}
-        assert type(stored.__dict__["config"]) is dict
-        assert type(stored.__dict__["summary_metrics"]) is EncodedJSON
+        assert type(vars(stored)["config"]) is dict
+        assert "summary_metrics" not in vars(stored)
+        assert stored.config is stored.config
+
+
+def test_other_missing_attributes_are_still_errors() -> None:
+    with Store() as store:
+        _, stored = _stored(store)
+        with pytest.raises(AttributeError, match="no attribute 'nope'"):
+            _ = stored.nope
+        assert not hasattr(stored, "_encoded_nope")
 
 
 def test_stored_runs_behave_like_runs() -> None:
