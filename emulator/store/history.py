@@ -95,7 +95,8 @@ class _Shapes:
 
     def ids(self, keys: Sequence[tuple[str, ...]]) -> list[int]:
         """The shape id of each key tuple."""
-        found = list(map(self._ids.get, keys))
+        # A new stream (a seeded run's) knows no shape yet: skip a lookup that finds none.
+        found = list(map(self._ids.get, keys)) if self._ids else [None]
         if None in found:
             for key in dict.fromkeys(keys):  # new shapes get ids in order of appearance
                 if key not in self._ids:
