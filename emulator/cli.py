@@ -6,6 +6,7 @@ import argparse
 import json
 import sqlite3
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -112,6 +113,7 @@ def serve_settings(args: argparse.Namespace) -> Settings:
 
 def _serve(args: argparse.Namespace) -> None:
     from emulator.app import create_app
+    from emulator.endpoints import warm_up
     from emulator.server import EmulatorServer
 
     store = _open_store(args.data_dir)
@@ -131,6 +133,8 @@ def _serve(args: argparse.Namespace) -> None:
     print(f"  export WANDB_API_KEY={DEFAULT_API_KEY}")
     print(f"  export WANDB_ENTITY={args.entity}")
     sys.stdout.flush()
+    # Load the GraphQL stack while clients connect, rather than on the first query.
+    threading.Thread(target=warm_up, name="graphql-warm-up", daemon=True).start()
     server.serve_forever()
 
 

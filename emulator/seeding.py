@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cache
-from importlib.metadata import entry_points
 from typing import Any
 
 from emulator.store import Run, Store
@@ -27,6 +26,9 @@ class NoSeederError(LookupError):
 @cache
 def default_seeder() -> Seeder:
     """The seeder registered as ``default``."""
+    # Imported here: reading package metadata is needed only to seed, not to serve.
+    from importlib.metadata import entry_points
+
     for entry_point in entry_points(group=ENTRY_POINT_GROUP, name="default"):
         return entry_point.load()
     raise NoSeederError(f"no seeder registered under entry point group {ENTRY_POINT_GROUP!r}")

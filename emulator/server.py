@@ -34,6 +34,9 @@ class EmulatorServer:
         self._socket.bind((host, port))
         self.port: int = self._socket.getsockname()[1]
         config = uvicorn.Config(self.app, log_level="warning", lifespan="off")
+        # Import the HTTP protocol now rather than when serving starts, where a server
+        # process would import it while its GraphQL warm-up thread competes for the GIL.
+        config.load()
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._serve, name="wandb-emulator", daemon=True)
 

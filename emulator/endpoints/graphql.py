@@ -10,7 +10,6 @@ from ariadne.explorer import ExplorerGraphiQL
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
-from starlette.routing import Route
 
 from emulator.endpoints.errors import bad_request
 from emulator.graphql_schema import build_schema
@@ -76,5 +75,3 @@ async def graphql_endpoint(request: Request) -> Response:
     # raise them at once, while a 5xx would make them retry for ~20 s.
     return JSONResponse(result)
 
-
-ROUTES = [Route("/graphql", graphql_endpoint, methods=["GET", "POST"])]

@@ -15,6 +15,7 @@ import secrets
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from emulator.store.blobs import BlobStore
 from emulator.store.database import Database
@@ -44,8 +45,6 @@ TABLES = ("run_files", "run_file_uploads")
 
 #: Longest file name accepted, in characters.
 MAX_NAME_LENGTH = 1024
-#: Python's built-in table only, so answers do not depend on the host's mime.types files.
-_MIME_TYPES = mimetypes.MimeTypes()
 _SELECT = "SELECT id, run_id, name, size_bytes, md5, mimetype, blob_key, updated_at FROM run_files"
 
 
@@ -103,6 +102,13 @@ def check_file_name(name: object) -> str:
     return name
 
 
+@cache
+def _mime_types() -> mimetypes.MimeTypes:
+    """Python's built-in table only, so answers do not depend on the host's mime.types
+    files; built on first use rather than on import (it takes about 10 ms)."""
+    return mimetypes.MimeTypes()
+
+
 def _describe(run_id: int, name: str, data: bytes) -> tuple[str, int, str, str]:
     """(blob key, size, base64 MD5, mimetype) of ``data`` stored as file ``name`` of a run.
 
@@ -112,7 +118,7 @@ def _describe(run_id: int, name: str, data: bytes) -> tuple[str, int, str, str]:
     digest = hashlib.md5(data).digest()
     key = hashlib.sha256(f"{run_id}/{name}/{digest.hex()}".encode()).hexdigest()
     md5 = base64.b64encode(digest).decode("ascii")
-    mimetype = _MIME_TYPES.guess_type(name)[0] or "application/octet-stream"
+    mimetype = _mime_types().guess_type(name)[0] or "application/octet-stream"
     return f"runfiles/{key[:2]}/{key}", len(data), md5, mimetype
 
 

@@ -13,8 +13,10 @@ maintained at write time: the line count, the last step, the distinct key tuples
 
 from __future__ import annotations
 
+import itertools
 import json
 import sqlite3
+from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -91,22 +93,19 @@ class _Shapes:
 
     def __init__(self, info: StreamInfo) -> None:
         self._shapes = info.shapes
-        self._ids = {shape: index for index, shape in enumerate(info.shapes, start=1)}
+        # A key tuple seen for the first time gets the next id as it is looked up, so one
+        # pass over the lines both finds the known shapes and numbers the new ones.
+        self._ids: defaultdict[tuple[str, ...], int] = defaultdict(
+            itertools.count(len(info.shapes) + 1).__next__,
+            {shape: index for index, shape in enumerate(info.shapes, start=1)},
+        )
 
     def ids(self, keys: Sequence[tuple[str, ...]]) -> list[int]:
-        """The shape id of each key tuple."""
-        found = list(map(self._ids.get, keys))
-        if None in found:
-            for key in dict.fromkeys(keys):  # new shapes get ids in order of appearance
-                if key not in self._ids:
-                    self._add(key)
-            found = list(map(self._ids.get, keys))
+        """The shape id of each key tuple; new ones are numbered in order of appearance."""
+        found = list(map(self._ids.__getitem__, keys))
+        if len(self._ids) > len(self._shapes):  # the dict keeps new shapes in id order
+            self._shapes.extend(itertools.islice(self._ids, len(self._shapes), None))
         return found
-
-    def _add(self, keys: tuple[str, ...]) -> int:
-        self._shapes.append(keys)
-        self._ids[keys] = len(self._shapes)
-        return len(self._shapes)
 
 
 @dataclass(frozen=True)

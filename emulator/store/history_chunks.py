@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import marshal
 from array import array
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -99,19 +99,18 @@ def _media_types(key: str, values: Iterable[Any]) -> TypeCounts:
 
 
 def _slots_by_shape(shapes: Sequence[int]) -> dict[int, Sequence[int]]:
-    """The slots of each shape, in order of first appearance."""
+    """The slots of each shape (ascending), shapes in order of first appearance."""
     distinct = dict.fromkeys(shapes)
     if len(distinct) == 1:
         return {shape: range(len(shapes)) for shape in distinct}
-    if len(distinct) <= 8:  # a pass in C per shape beats a Python loop over the lines
-        everything = range(len(shapes))
-        return {
-            shape: list(compress(everything, map(shape.__eq__, shapes))) for shape in distinct
-        }
-    slots_of: dict[int, list[int]] = {shape: [] for shape in distinct}
-    for slot, shape in enumerate(shapes):
-        slots_of[shape].append(slot)
-    return dict(slots_of)
+    # A stable sort of the slots by shape groups them in C, in about one pass when most
+    # lines share a shape; each group is then a slice found by bisecting the sorted shapes.
+    slots = sorted(range(len(shapes)), key=shapes.__getitem__)
+    ordered = sorted(shapes)
+    return {
+        shape: slots[bisect_left(ordered, shape) : bisect_right(ordered, shape)]
+        for shape in distinct
+    }
 
 
 @dataclass

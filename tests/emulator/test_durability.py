@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
 import threading
@@ -15,6 +16,8 @@ import pytest
 
 from client import Api, Run
 from emulator import DEFAULT_API_KEY, EmulatorServer, Store, create_app
+from emulator.store import DB_FILENAME
+from fixtures.seeding import seed_project
 
 FIELD_UPSERT = """
 mutation UpsertBucket($name: String, $project: String, $entity: String, $notes: String,
@@ -83,6 +86,47 @@ def test_writes_survive_kill_9_and_restart(tmp_path: Path) -> None:
     with Store(data) as store:
         referenced = {row["blob_key"] for row in store.export()["run_files"]}
         assert set(store.blobs.list_keys()) == referenced
+
+
+_SEED_THEN_DIE = """
+import os, signal, sys
+from emulator.store import Store
+from fixtures.seeding import seed_project
+
+store = Store(sys.argv[1])
+write_events = store.history.write_events
+written = []
+
+def write_then_die(run_id, rows):
+    written.append(run_id)
+    if len(written) == 40:  # ~3 MB in: SQLite's page cache has spilled into the file
+        os.kill(os.getpid(), signal.SIGKILL)
+    return write_events(run_id, rows)
+
+store.history.write_events = write_then_die
+seed_project(store, entity="ent", project="big", runs=50, steps=1000)
+"""
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
+def test_a_seed_killed_midway_leaves_the_store_as_it_was(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    with Store(data) as store:
+        seed_project(store, entity="ent", project="kept", runs=3, steps=20)
+        before = store.export()
+    size = (data / DB_FILENAME).stat().st_size
+
+    killed = subprocess.run([sys.executable, "-c", _SEED_THEN_DIE, str(data)], timeout=120)
+    assert killed.returncode == -signal.SIGKILL
+    # It died inside the seed's transaction, with new pages already in the database file.
+    assert (data / f"{DB_FILENAME}-journal").exists()
+    assert (data / DB_FILENAME).stat().st_size > size
+
+    with Store(data) as store:
+        assert store.db.one("PRAGMA integrity_check")[0] == "ok"
+        assert store.export() == before
+        assert store.db.one("PRAGMA journal_mode")[0] == "wal"
+        assert len(seed_project(store, entity="ent", project="big", runs=2, steps=5)) == 2
 
 
 def test_upload_limit_flag(tmp_path: Path) -> None:

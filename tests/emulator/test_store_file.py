@@ -1,12 +1,13 @@
-"""The file-backed store keeps what it acknowledged across a restart."""
+"""The file-backed store keeps what it acknowledged across a restart; bulk transactions."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
 
-from emulator.store import Run, Store
+from emulator.store import DB_FILENAME, Run, Store
 
 
 def test_runs_survive_reopening(tmp_path: Path) -> None:
@@ -29,3 +30,62 @@ def test_unusable_data_dir_is_reported(tmp_path: Path) -> None:
     blocker.write_text("not a directory")
     with pytest.raises(OSError):
         Store(blocker)
+
+
+def _journal(store: Store) -> tuple[str, int]:
+    """The journal mode and the ``synchronous`` level (1: NORMAL, 2: FULL) in use."""
+    return store.db.one("PRAGMA journal_mode")[0], store.db.one("PRAGMA synchronous")[0]
+
+
+def test_bulk_transaction_uses_a_rollback_journal_then_the_wal_again(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    with store.db.bulk_transaction():
+        assert _journal(store) == ("delete", 2)
+        store.projects.ensure_user("bulk")
+        with store.db.transaction():  # nested blocks join the bulk transaction
+            store.projects.ensure_project("bulk", "proj")
+    assert _journal(store) == ("wal", 1)
+    store.close()
+
+    reopened = Store(tmp_path)
+    assert reopened.projects.project("bulk", "proj") is not None
+    assert reopened.projects.user("bulk") is not None
+    assert _journal(reopened) == ("wal", 1)
+    reopened.close()
+
+
+def test_a_failed_bulk_transaction_writes_nothing_and_returns_to_the_wal(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    with pytest.raises(RuntimeError, match="stop"), store.db.bulk_transaction():
+        store.projects.ensure_project("bulk", "proj")
+        raise RuntimeError("stop")
+    assert store.projects.project("bulk", "proj") is None
+    assert _journal(store) == ("wal", 1)
+    store.close()
+
+
+def test_bulk_transaction_inside_a_transaction_or_in_memory_is_an_ordinary_one(
+    tmp_path: Path,
+) -> None:
+    store = Store(tmp_path)
+    with store.db.transaction(), store.db.bulk_transaction():
+        assert _journal(store) == ("wal", 1)
+        store.projects.ensure_project("bulk", "proj")
+    assert store.projects.project("bulk", "proj") is not None
+    store.close()
+    with Store() as memory, memory.db.bulk_transaction():
+        assert _journal(memory) == ("memory", 2)
+
+
+def test_bulk_transaction_keeps_the_wal_while_another_connection_has_the_file(
+    tmp_path: Path,
+) -> None:
+    store = Store(tmp_path)
+    other = sqlite3.connect(tmp_path / DB_FILENAME)
+    other.execute("SELECT COUNT(*) FROM runs").fetchone()  # reads the WAL, so it is attached
+    with store.db.bulk_transaction():
+        assert _journal(store) == ("wal", 1)
+        store.projects.ensure_project("bulk", "proj")
+    assert other.execute("SELECT name FROM projects").fetchall() == [("proj",)]
+    other.close()
+    store.close()
