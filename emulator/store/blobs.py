@@ -25,6 +25,28 @@ from pathlib import Path
 _PARTIAL = ".upload-"
 
 
+def _remove_orphaned_images(images: Path) -> None:
+    """Remove the image directories of processes that ended without closing them (killed).
+
+    Each directory is named ``image-<pid>-...`` after the process that made it; those of
+    live processes (this one included) are left alone. A reused pid only delays removal.
+    """
+    for path in images.glob("image-*-*"):
+        pid = path.name.split("-")[1]
+        if pid.isdigit() and not _process_exists(int(pid)):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _process_exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # it exists but is not ours to signal, or this platform cannot tell
+        return True
+    return True
+
+
 class BlobImage:
     """Every blob of a store at one moment (see :meth:`BlobStore.capture`).
 
@@ -144,7 +166,8 @@ class BlobStore:
                 return BlobImage(memory=self._memory)
         images = self.directory.with_name(f".{self.directory.name}-images")
         images.mkdir(exist_ok=True)
-        root = Path(tempfile.mkdtemp(prefix="image-", dir=images))
+        _remove_orphaned_images(images)
+        root = Path(tempfile.mkdtemp(prefix=f"image-{os.getpid()}-", dir=images))
         image = BlobImage(directory=root)
         for key, entry in _files(self.directory).items():
             target = root.joinpath(*key.split("/"))

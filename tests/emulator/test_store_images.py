@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -168,6 +170,23 @@ def test_a_file_image_shares_blob_files_and_cleans_up(tmp_path: Path) -> None:
     image.close()
     assert not image.blobs.directory.exists()
     assert store.files.read(store.files.get(run_id, "a.txt")) == b"a"
+    store.close()
+
+
+def test_images_left_by_a_killed_process_are_removed(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    _add_run(store, "one", files={"a.txt": b"a"})
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                           capture_output=True, text=True, check=True)
+    images = tmp_path / ".blobs-images"
+    orphan = images / f"image-{ended.stdout.strip()}-abc"
+    (orphan / "ab").mkdir(parents=True)
+    (orphan / "ab" / "blob").write_bytes(b"left behind")
+    live = store.capture()
+    assert not orphan.exists()
+    store.capture().close()  # a second capture keeps this process's live image
+    assert live.blobs.directory is not None and live.blobs.directory.exists()
+    live.close()
     store.close()
 
 
