@@ -12,13 +12,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from emulator.endpoints.errors import bad_request
+from emulator.execution import PlannedExecutor
 from emulator.graphql_schema import build_schema
 from emulator.query_cache import QueryCache
-
-try:
-    from emulator.execution import PlannedExecutor
-except ImportError:  # graphql-core before 3.3 has no Executor to extend: execute the plain way
-    PlannedExecutor = None  # type: ignore[assignment,misc]
 
 _EXPLORER = ExplorerGraphiQL(title="wandb-emulator")
 _QUERIES = QueryCache()
