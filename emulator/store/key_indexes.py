@@ -62,14 +62,17 @@ class KeyIndexes:
             return
         with self._db.locked():
             self._refresh()
+            changed = False
             for name, key in wanted[: self._limit]:
                 if name not in self._used:
                     self._create(name, key)
+                    changed = True
                 self._used[name] = None
                 self._used.move_to_end(name)
             while len(self._used) > self._limit:
                 self._drop(next(iter(self._used)))
-            self._schema_version = self._current_version()
+            if changed:  # this object made the schema change: no need to read it again
+                self._schema_version = self._current_version()
 
     def names(self) -> list[str]:
         """The indexes that exist, least recently used first."""
