@@ -24,7 +24,7 @@ from benchmarks.data import API_KEY, ENTITY, PlainDB, seed, serving
 from benchmarks.harness import Baseline, Row, below, measure
 from client import Api
 from emulator import Store
-from emulator.filters import compile_filters, compile_order
+from emulator.store.filters import compile_filters, compile_order
 
 PROJECT = "filtering"
 PAGE = 50

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from json.encoder import encode_basestring_ascii
 from typing import Any
 
-from emulator.filters import SQL, Ordering
+from emulator.store.filters import SQL, Ordering
 
 _BASE64URL = re.compile(r"[A-Za-z0-9_-]*")
 

@@ -7,7 +7,6 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from emulator.filters import register_sql_functions
 from emulator.store import (
     artifact_schema,
     console,
@@ -23,6 +22,7 @@ from emulator.store.blobs import BlobImage, BlobStore
 from emulator.store.console import ConsoleStore
 from emulator.store.database import Database
 from emulator.store.files import FileStore, RunFile
+from emulator.store.filters import register_sql_functions
 from emulator.store.history import HistoryStore, export_blob_key
 from emulator.store.images import StoreImage
 from emulator.store.lifecycle import LifecycleStore

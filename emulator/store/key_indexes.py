@@ -25,8 +25,8 @@ import sqlite3
 from collections import OrderedDict
 from collections.abc import Iterable
 
-from emulator.filters import JsonKey
 from emulator.store.database import Database
+from emulator.store.filters import JsonKey
 
 #: Every index this module creates has a name starting with this.
 PREFIX = "runs_key_"

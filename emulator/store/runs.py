@@ -7,10 +7,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
-from emulator.filters import SQL, JsonKey, Ordering, compile_filters, compile_order
 from emulator.pagination import Cursor, encode_cursor, segments
 from emulator.store import jsontext
 from emulator.store.database import Database
+from emulator.store.filters import SQL, JsonKey, Ordering, compile_filters, compile_order
 from emulator.store.key_indexes import KeyIndexes
 from emulator.store.projects import ProjectStore, utc_now
 from emulator.store.records import Run

@@ -10,7 +10,10 @@ from typing import Any
 
 import pytest
 
-from emulator.filters import (
+from emulator.pagination import Cursor, CursorError, Segment, segments
+from emulator.store import projects, runs
+from emulator.store.database import Database
+from emulator.store.filters import (
     SQL,
     FilterError,
     JsonKey,
@@ -19,9 +22,6 @@ from emulator.filters import (
     compile_order,
     register_sql_functions,
 )
-from emulator.pagination import Cursor, CursorError, Segment, segments
-from emulator.store import projects, runs
-from emulator.store.database import Database
 from emulator.store.records import Run, wandb_config
 
 ALL = ["r1", "r2", "r3", "r4"]

@@ -20,9 +20,9 @@ from unittest import mock
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from emulator.filters import compile_filters, register_sql_functions
 from emulator.store import projects, runs
 from emulator.store.database import Database
+from emulator.store.filters import compile_filters, register_sql_functions
 from emulator.store.records import Run, wandb_config
 
 STATES = ["running", "finished", "failed", "crashed"]

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from emulator.filters import JsonKey
 from emulator.store import DB_FILENAME, Run, Store, wandb_config
+from emulator.store.filters import JsonKey
 from emulator.store.key_indexes import KeyIndexes, index_name
 
 LR = JsonKey("config", '$."lr"."value"')

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from emulator import Store
-from emulator.filters import JsonKey
 from emulator.store import Run, wandb_config
+from emulator.store.filters import JsonKey
 from emulator.store.key_indexes import index_name
 
 
