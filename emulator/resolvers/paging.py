@@ -7,7 +7,7 @@ from typing import Any
 
 from graphql import GraphQLError
 
-from emulator.pagination import Cursor, CursorError
+from emulator.store.pagination import Cursor, CursorError
 
 #: Largest page any connection serves, and the page size when none is asked.
 MAX_PAGE_SIZE = 1000

@@ -7,10 +7,10 @@ from typing import Any
 from ariadne import QueryType
 from graphql import GraphQLResolveInfo
 
-from emulator.pagination import Cursor
 from emulator.resolvers.context import settings_of, store_of
 from emulator.resolvers.paging import check_first, connection
 from emulator.store import Project, User
+from emulator.store.pagination import Cursor
 
 query = QueryType()
 

@@ -7,11 +7,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
-from emulator.pagination import Cursor, encode_cursor, segments
 from emulator.store import jsontext
 from emulator.store.database import Database
 from emulator.store.filters import SQL, JsonKey, Ordering, compile_filters, compile_order
 from emulator.store.key_indexes import KeyIndexes
+from emulator.store.pagination import Cursor, encode_cursor, segments
 from emulator.store.projects import ProjectStore, utc_now
 from emulator.store.records import Run
 from emulator.store.stored_run import ENCODED_FIELDS, StoredRun

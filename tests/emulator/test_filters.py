@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 
-from emulator.pagination import Cursor, CursorError, Segment, segments
 from emulator.store import projects, runs
 from emulator.store.database import Database
 from emulator.store.filters import (
@@ -22,6 +21,7 @@ from emulator.store.filters import (
     compile_order,
     register_sql_functions,
 )
+from emulator.store.pagination import Cursor, CursorError, Segment, segments
 from emulator.store.records import Run, wandb_config
 
 ALL = ["r1", "r2", "r3", "r4"]
