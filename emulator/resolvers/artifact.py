@@ -12,8 +12,8 @@ from ariadne import ObjectType, QueryType
 from graphql import GraphQLError, GraphQLResolveInfo
 
 from emulator import artifact_urls, ids
+from emulator.resolvers.connections import list_connection
 from emulator.resolvers.context import base_url_of, store_of
-from emulator.resolvers.paging import list_connection
 from emulator.store import Project, Run
 from emulator.store.artifact_records import Artifact, ArtifactCollection
 from emulator.store.manifests import ArtifactError

@@ -8,8 +8,8 @@ from ariadne import InterfaceType, ObjectType
 from graphql import GraphQLResolveInfo
 
 from emulator import ids
+from emulator.resolvers.connections import connection, list_connection
 from emulator.resolvers.context import store_of
-from emulator.resolvers.paging import connection, list_connection
 from emulator.store import Project
 from emulator.store.artifact_records import Artifact, ArtifactCollection, ArtifactType
 

@@ -9,8 +9,8 @@ from graphql import GraphQLError, GraphQLResolveInfo
 
 from emulator import artifact_urls, ids
 from emulator.file_urls import download_path, upload_path
+from emulator.resolvers.connections import check_first, connection
 from emulator.resolvers.context import base_url_of, settings_of, store_of
-from emulator.resolvers.paging import check_first, connection
 from emulator.resolvers.run_mutation import require_run
 from emulator.store import Run, RunFile
 from emulator.store.artifact_records import ArtifactFile

@@ -8,8 +8,8 @@ from ariadne import ObjectType
 from graphql import GraphQLError, GraphQLResolveInfo
 
 from emulator.ids import encode_id
+from emulator.resolvers.connections import check_first, connection
 from emulator.resolvers.context import store_of
-from emulator.resolvers.paging import check_first, connection
 from emulator.store import Project, Run, User
 from emulator.store.filters import FilterError
 from emulator.store.pagination import CursorError

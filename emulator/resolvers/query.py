@@ -7,8 +7,8 @@ from typing import Any
 from ariadne import QueryType
 from graphql import GraphQLResolveInfo
 
+from emulator.resolvers.connections import check_first, connection
 from emulator.resolvers.context import settings_of, store_of
-from emulator.resolvers.paging import check_first, connection
 from emulator.store import Project, User
 from emulator.store.pagination import Cursor
 
