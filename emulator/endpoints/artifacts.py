@@ -13,7 +13,7 @@ from starlette.routing import Route
 
 from emulator.artifact_urls import FALLBACK_PATH, FILE_PATH, MANIFEST_PATH
 from emulator.endpoints.errors import bad_request, error_response
-from emulator.store.manifests import ArtifactError, check_hex_md5
+from emulator.store.artifacts.manifests import ArtifactError, check_hex_md5
 
 
 def _not_found(what: str) -> Response:

@@ -1,7 +1,7 @@
 """Artifact versions and collection memberships, and where queries reach them.
 
 A membership (a version as seen through its collection) is served from the same
-:class:`~emulator.store.artifact_records.Artifact` record as the version itself.
+:class:`~emulator.store.artifacts.records.Artifact` record as the version itself.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from emulator import artifact_urls, ids
 from emulator.resolvers.connections import list_connection
 from emulator.resolvers.context import base_url_of, store_of
 from emulator.store import Project, Run
-from emulator.store.artifact_records import Artifact, ArtifactCollection
-from emulator.store.manifests import ArtifactError
+from emulator.store.artifacts.manifests import ArtifactError
+from emulator.store.artifacts.records import Artifact, ArtifactCollection
 
 #: The SDK's downloader asks for 5000 files per page.
 MAX_FILES_PAGE = 10_000

@@ -11,7 +11,7 @@ from emulator import ids
 from emulator.resolvers.connections import connection, list_connection
 from emulator.resolvers.context import store_of
 from emulator.store import Project
-from emulator.store.artifact_records import Artifact, ArtifactCollection, ArtifactType
+from emulator.store.artifacts.records import Artifact, ArtifactCollection, ArtifactType
 
 project = ObjectType("Project")
 artifact_type = ObjectType("ArtifactType")

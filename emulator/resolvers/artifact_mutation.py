@@ -19,7 +19,7 @@ from emulator import artifact_urls, ids
 from emulator.resolvers.artifact import artifact_id_of, artifact_or_error, manifest_of
 from emulator.resolvers.context import base_url_of, store_of
 from emulator.store import Run
-from emulator.store.manifests import ArtifactError, b64_to_hex
+from emulator.store.artifacts.manifests import ArtifactError, b64_to_hex
 
 mutation = MutationType()
 F = TypeVar("F", bound=Callable[..., Any])

@@ -13,7 +13,7 @@ from emulator.resolvers.connections import check_first, connection
 from emulator.resolvers.context import base_url_of, settings_of, store_of
 from emulator.resolvers.run_mutation import require_run
 from emulator.store import Run, RunFile
-from emulator.store.artifact_records import ArtifactFile
+from emulator.store.artifacts.records import ArtifactFile
 from emulator.store.files import FileNameError
 from emulator.store.pagination import Cursor, CursorError
 

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from emulator.store import (
-    artifact_schema,
     console,
     files,
     history,
@@ -18,6 +17,7 @@ from emulator.store import (
     runs,
 )
 from emulator.store.artifacts import ArtifactStore
+from emulator.store.artifacts import schema as artifact_schema
 from emulator.store.blobs import BlobImage, BlobStore
 from emulator.store.console import ConsoleStore
 from emulator.store.database import Database

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from emulator.store.manifests import ManifestEntry, build_manifest, manifest_digest
+from emulator.store.artifacts.manifests import ManifestEntry, build_manifest, manifest_digest
 from tests.conftest import GraphQLClient
 
 CREATE = """

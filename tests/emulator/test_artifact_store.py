@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from emulator.store import Store
-from emulator.store.manifests import ArtifactError
+from emulator.store.artifacts.manifests import ArtifactError
 
 
 def _run_id(store: Store, name: str) -> int:

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from emulator.store import Run, Store
-from emulator.store.artifact_contents import manifest_key
+from emulator.store.artifacts.contents import manifest_key
 
 
 @pytest.fixture(params=["memory", "file"])

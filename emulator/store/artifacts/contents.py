@@ -9,9 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 
-from emulator.store.artifact_records import Artifact
-from emulator.store.blobs import BlobStore
-from emulator.store.manifests import (
+from emulator.store.artifacts.manifests import (
     ArtifactError,
     ManifestEntry,
     b64_to_hex,
@@ -19,6 +17,8 @@ from emulator.store.manifests import (
     manifest_digest,
     parse_manifest,
 )
+from emulator.store.artifacts.records import Artifact
+from emulator.store.blobs import BlobStore
 
 
 def file_key(md5_hex: str) -> str:

@@ -1,10 +1,10 @@
 """Artifacts: types, collections, versions (PENDING -> COMMITTED), aliases and file lists.
 
 Committing a version checks that its manifest and every file it lists have arrived
-(see :mod:`emulator.store.artifact_contents`), then lists the files, numbers the version
+(see :mod:`emulator.store.artifacts.contents`), then lists the files, numbers the version
 and moves its aliases, all in one transaction. The tables are in
-:mod:`emulator.store.artifact_schema`, lineage in
-:mod:`emulator.store.artifact_lineage`.
+:mod:`emulator.store.artifacts.schema`, lineage in
+:mod:`emulator.store.artifacts.lineage`.
 """
 
 from __future__ import annotations
@@ -15,18 +15,10 @@ import sqlite3
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from emulator.store.artifact_catalog import ArtifactCatalog
-from emulator.store.artifact_contents import ArtifactContents
-from emulator.store.artifact_lineage import OUTPUT, ArtifactLineage, link
-from emulator.store.artifact_records import (
-    LATEST,
-    Artifact,
-    ArtifactFile,
-)
-from emulator.store.artifact_schema import SELECT, record
-from emulator.store.blobs import BlobStore
-from emulator.store.database import Database
-from emulator.store.manifests import (
+from emulator.store.artifacts.catalog import ArtifactCatalog
+from emulator.store.artifacts.contents import ArtifactContents
+from emulator.store.artifacts.lineage import OUTPUT, ArtifactLineage, link
+from emulator.store.artifacts.manifests import (
     ArtifactError,
     ManifestEntry,
     b64_to_hex,
@@ -38,6 +30,14 @@ from emulator.store.manifests import (
     split_name,
     version_index,
 )
+from emulator.store.artifacts.records import (
+    LATEST,
+    Artifact,
+    ArtifactFile,
+)
+from emulator.store.artifacts.schema import SELECT, record
+from emulator.store.blobs import BlobStore
+from emulator.store.database import Database
 from emulator.store.projects import ProjectStore, utc_now
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-from emulator.store.artifact_records import Artifact
+from emulator.store.artifacts.records import Artifact
 from emulator.store.database import Database
 from emulator.store.projects import utc_now
 

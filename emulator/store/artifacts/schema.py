@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from emulator.store.artifact_records import Artifact
+from emulator.store.artifacts.records import Artifact
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS artifact_types (

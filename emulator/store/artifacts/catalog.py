@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 import sqlite3
 
-from emulator.store.artifact_records import ArtifactCollection, ArtifactType
+from emulator.store.artifacts.manifests import ArtifactError
+from emulator.store.artifacts.records import ArtifactCollection, ArtifactType
 from emulator.store.database import Database
-from emulator.store.manifests import ArtifactError
 from emulator.store.projects import utc_now
 
 _COLLECTION_NAME = re.compile(r"[A-Za-z0-9_.\-]{1,128}")
