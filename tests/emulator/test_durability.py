@@ -16,7 +16,7 @@ import pytest
 
 from client import Api, Run
 from emulator import DEFAULT_API_KEY, EmulatorServer, Store, create_app
-from emulator.store import DB_FILENAME
+from emulator.store.store import DB_FILENAME
 from fixtures.seeding import seed_project
 
 FIELD_UPSERT = """

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from emulator.store import DB_FILENAME, Run, Store, wandb_config
+from emulator.store import Run, Store, wandb_config
 from emulator.store.filters import JsonKey
 from emulator.store.key_indexes import KeyIndexes, index_name
+from emulator.store.store import DB_FILENAME
 
 LR = JsonKey("config", '$."lr"."value"')
 LOSS = JsonKey("summary_metrics", '$."loss"')

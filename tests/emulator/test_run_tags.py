@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from emulator.store import DB_FILENAME, Run, Store
+from emulator.store import Run, Store
+from emulator.store.store import DB_FILENAME
 
 
 def tag_rows(store: Store) -> set[tuple[int, str]]:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from emulator.store import DB_FILENAME, Run, Store
+from emulator.store import Run, Store
+from emulator.store.store import DB_FILENAME
 
 
 def test_runs_survive_reopening(tmp_path: Path) -> None:
