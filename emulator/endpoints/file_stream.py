@@ -18,7 +18,7 @@ from starlette.routing import Route
 
 from emulator.endpoints.bodies import BodyTooLarge, read_body
 from emulator.endpoints.errors import bad_request, error_response
-from emulator.file_stream import FileStreamError, parse_body
+from emulator.endpoints.file_stream_body import FileStreamError, parse_body
 from emulator.store import OffsetError, Store
 
 
