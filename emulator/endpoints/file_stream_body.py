@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from emulator.store.stream import Lines, StreamBatch
+from emulator.store.stream_batches import Lines, StreamBatch
 
 HISTORY = "wandb-history.jsonl"
 EVENTS = "wandb-events.jsonl"

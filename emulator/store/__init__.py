@@ -15,7 +15,7 @@ from emulator.store.projects import ProjectStore
 from emulator.store.records import Project, Run, User, wandb_config
 from emulator.store.runs import RunPage, RunStore
 from emulator.store.store import Store
-from emulator.store.stream import Lines, OffsetError, StreamBatch, StreamStore
+from emulator.store.stream_batches import Lines, OffsetError, StreamBatch, StreamStore
 
 __all__ = [
     "ArtifactStore",

@@ -30,7 +30,7 @@ from emulator.store.lifecycle import LifecycleStore
 from emulator.store.projects import ProjectStore
 from emulator.store.runs import RunStore
 from emulator.store.snapshot_blobs import BLOBS_KEY, decode_blobs, encode_blobs, replacing_blobs
-from emulator.store.stream import StreamStore
+from emulator.store.stream_batches import StreamStore
 
 _MODULES = (projects, runs, history, files, artifact_schema, console, lifecycle)
 DB_FILENAME = "emulator.sqlite3"
