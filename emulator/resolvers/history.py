@@ -16,9 +16,8 @@ from typing import Any
 from ariadne import ObjectType
 from graphql import GraphQLError, GraphQLResolveInfo
 
-from emulator import history_export
 from emulator.resolvers.context import base_url_of, settings_of, store_of
-from emulator.store import Run
+from emulator.store import Run, parquet_export
 from emulator.store.history import EVENTS, HISTORY, Selection
 from emulator.store.history_chunks import NO_STEP
 
@@ -146,7 +145,7 @@ def resolve_parquet_history(
     ``liveKeys``: never both, since wandb-core appends live rows to parquet rows."""
     store = store_of(info)
     if settings_of(info).parquet_history:
-        version = history_export.exported_version(store, obj.id)
+        version = parquet_export.exported_version(store, obj.id)
         if version is not None:
             url = f"{base_url_of(info)}/_history/{obj.id}/{version}.parquet"
             return {"parquet_urls": [url], "live_data": []}

@@ -8,7 +8,6 @@ from typing import Any
 import pyarrow.parquet as pq
 import pytest
 
-from emulator import history_export
 from emulator.settings import Settings
 from emulator.store import Run
 from tests.conftest import GraphQLClient
@@ -126,7 +125,7 @@ def test_without_pyarrow_or_with_parquet_off_history_is_live(
     gql: GraphQLClient, run_id: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     gql.store.history.write_history(run_id, _rows(3))
-    monkeypatch.setattr(history_export, "parquet_available", lambda: False)
+    monkeypatch.setattr(parquet_export, "parquet_available", lambda: False)
     assert _parquet_history(gql)["parquetUrls"] == []
     monkeypatch.undo()
     gql.http.app.state.settings = Settings(parquet_history=False)  # this test's own app

@@ -83,9 +83,8 @@ def test_events_and_history_keys(gql: GraphQLClient, rows: list[dict]) -> None:
 def test_live_data_lists_every_step_when_parquet_is_off(
     gql: GraphQLClient, rows: list[dict], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from emulator import history_export
 
-    monkeypatch.setattr(history_export, "parquet_available", lambda: False)
+    monkeypatch.setattr(parquet_export, "parquet_available", lambda: False)
     selection = "parquetHistory(liveKeys: $keys) { parquetUrls liveData }"
     answer = _field(gql, selection, "parquetHistory", keys=["_step"])
     assert answer == {"parquetUrls": [], "liveData": [{"_step": s} for s in range(40)]}
