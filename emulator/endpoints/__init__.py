@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from emulator.endpoints import admin, artifacts, file_stream, history, misc, run_files
+from emulator.endpoints import admin, artifacts, file_stream, misc, parquet, run_files
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 _GRAPHQL = "emulator.endpoints.graphql"
@@ -52,6 +52,6 @@ def routes() -> list[BaseRoute]:
         *admin.ROUTES,
         *misc.ROUTES,
         *run_files.ROUTES,
-        *history.ROUTES,
+        *parquet.ROUTES,
         *artifacts.ROUTES,
     ]
