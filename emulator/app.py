@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.applications import Starlette
 
 from emulator.endpoints import routes
-from emulator.seeding import Seeder
+from emulator.seeders import Seeder
 from emulator.settings import Settings
 from emulator.store import Store
 

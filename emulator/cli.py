@@ -90,7 +90,7 @@ def _open_store(data_dir: Path | None) -> Store:
 
 
 def _seed(store: Store, args: argparse.Namespace) -> list[Run]:
-    from emulator.seeding import default_seeder
+    from emulator.seeders import default_seeder
 
     request = {
         "seed": args.seed, "entity": args.entity, "project": args.project,

@@ -11,7 +11,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from emulator.endpoints.errors import bad_request, error_response
-from emulator.seeding import NoSeederError, default_seeder
+from emulator.seeders import NoSeederError, default_seeder
 
 
 async def _json_object(request: Request) -> dict[str, Any]:
