@@ -9,12 +9,12 @@ from emulator.store.blobs import BlobStore
 from emulator.store.console import ConsoleStore
 from emulator.store.files import FileStore, RunFile
 from emulator.store.history import HistoryStore
-from emulator.store.images import StoreImage
 from emulator.store.lifecycle import LifecycleStore
 from emulator.store.projects import ProjectStore
 from emulator.store.records import Project, Run, User, wandb_config
 from emulator.store.runs import RunPage, RunStore
 from emulator.store.store import Store
+from emulator.store.store_image import StoreImage
 from emulator.store.stream_batches import Lines, OffsetError, StreamBatch, StreamStore
 
 __all__ = [

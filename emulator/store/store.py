@@ -25,11 +25,11 @@ from emulator.store.database import Database
 from emulator.store.files import FileStore
 from emulator.store.filters import register_sql_functions
 from emulator.store.history import HistoryStore, export_blob_key
-from emulator.store.images import StoreImage
 from emulator.store.lifecycle import LifecycleStore
 from emulator.store.projects import ProjectStore
 from emulator.store.runs import RunStore
 from emulator.store.snapshot_blobs import BLOBS_KEY, decode_blobs, encode_blobs, replacing_blobs
+from emulator.store.store_image import StoreImage
 from emulator.store.stream_batches import StreamStore
 
 _MODULES = (projects, runs, history, files, artifact_schema, console, lifecycle)
