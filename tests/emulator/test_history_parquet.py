@@ -9,7 +9,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from emulator.settings import Settings
-from emulator.store import Run
+from emulator.store import Run, parquet_export
 from tests.conftest import GraphQLClient
 
 PARQUET = """

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from emulator.store import Run
+from emulator.store import Run, parquet_export
 from tests.conftest import GraphQLClient
 
 RUN_FIELD = """
