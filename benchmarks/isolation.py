@@ -18,6 +18,7 @@ from benchmarks.data import ENTITY, PlainDB, build_runs, serving
 from benchmarks.harness import Baseline, Row, Samples, below, measure
 from benchmarks.report import format_seconds
 from emulator import Store
+from emulator.state import state_of
 from fixtures.config import PluginConfig
 from fixtures.factories import SeededRun
 from fixtures.handle import EmulatorHandle
@@ -45,7 +46,7 @@ def _plugin_samples(ctx: Context, data_dir: Path | None) -> tuple[Samples, int]:
 
     with serving(Store(data_dir)) as server:
         samples = measure(one_test, sizes.isolation_repeat, setup=lambda: server)
-        server.app.state.store.close()
+        state_of(server.app).store.close()
     return samples, seeded_rows[-1]
 
 

@@ -7,6 +7,7 @@ from starlette.applications import Starlette
 from emulator.endpoints import routes
 from emulator.seeders import Seeder
 from emulator.settings import Settings
+from emulator.state import EmulatorState
 from emulator.store import Store
 
 
@@ -15,11 +16,13 @@ def create_app(
 ) -> Starlette:
     """Build an emulator app over ``store`` (a fresh in-memory store by default).
 
-    Nothing is module-level: each app carries its own store, settings and seeder
-    in ``app.state``, so several emulators can live in one process.
+    Nothing is module-level: each app carries its own :class:`EmulatorState`, so
+    several emulators can live in one process.
     """
     app = Starlette(routes=routes())
-    app.state.store = store if store is not None else Store()
-    app.state.settings = settings or Settings()
-    app.state.seeder = seeder
+    app.state.emulator = EmulatorState(
+        store=store if store is not None else Store(),
+        settings=settings or Settings(),
+        seeder=seeder,
+    )
     return app

@@ -10,6 +10,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from emulator import Store, create_app
+from emulator.state import state_of
 
 
 class GraphQLClient:
@@ -49,7 +50,7 @@ def gql(store: Store) -> Iterator[GraphQLClient]:
 @pytest.fixture(params=["parquet", "live"])
 def history_source(request: pytest.FixtureRequest, wandb_emulator: Any) -> Iterator[str]:
     """Run the test with history served as parquet files, then with parquet turned off."""
-    state = wandb_emulator.server.app.state
+    state = state_of(wandb_emulator.server.app)
     settings = state.settings
     if request.param == "live":
         state.settings = replace(settings, parquet_history=False)

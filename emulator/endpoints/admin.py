@@ -12,6 +12,7 @@ from starlette.routing import Route
 
 from emulator.endpoints.errors import bad_request, error_response
 from emulator.seeders import NoSeederError, default_seeder
+from emulator.state import state_of
 
 
 async def _json_object(request: Request) -> dict[str, Any]:
@@ -29,7 +30,7 @@ async def _json_object(request: Request) -> dict[str, Any]:
 
 async def reset(request: Request) -> Response:
     """Empty the store."""
-    await run_in_threadpool(request.app.state.store.clear)
+    await run_in_threadpool(state_of(request.app).store.clear)
     return JSONResponse({"status": "ok"})
 
 
@@ -37,8 +38,8 @@ async def seed(request: Request) -> Response:
     """Fill a project with seeded fake runs: ``{"seed", "entity", "project", "runs", "steps"}``."""
     try:
         body = await _json_object(request)
-        seeder = request.app.state.seeder or default_seeder()
-        runs = await run_in_threadpool(seeder, request.app.state.store, body)
+        seeder = state_of(request.app).seeder or default_seeder()
+        runs = await run_in_threadpool(seeder, state_of(request.app).store, body)
     except NoSeederError as error:
         return error_response(501, str(error))
     except ValueError as error:
@@ -48,7 +49,7 @@ async def seed(request: Request) -> Response:
 
 async def export(request: Request) -> Response:
     """A JSON snapshot of the whole store."""
-    snapshot = await run_in_threadpool(request.app.state.store.export)
+    snapshot = await run_in_threadpool(state_of(request.app).store.export)
     return JSONResponse(snapshot)
 
 
@@ -56,7 +57,7 @@ async def import_(request: Request) -> Response:
     """Replace the store with a snapshot from ``GET /_emulator/export``; all or nothing."""
     try:
         snapshot = await _json_object(request)
-        await run_in_threadpool(request.app.state.store.load, snapshot)
+        await run_in_threadpool(state_of(request.app).store.load, snapshot)
     except ValueError as error:
         return bad_request(f"invalid snapshot: {error}")
     return JSONResponse({"status": "ok"})

@@ -13,6 +13,7 @@ from starlette.routing import Route
 
 from emulator.artifact_urls import FALLBACK_PATH, FILE_PATH, MANIFEST_PATH
 from emulator.endpoints.errors import bad_request, error_response
+from emulator.state import state_of
 from emulator.store.artifacts.manifests import ArtifactError, check_hex_md5
 
 
@@ -22,7 +23,7 @@ def _not_found(what: str) -> Response:
 
 async def artifact_file(request: Request) -> Response:
     """GET the bytes with this MD5, or PUT them (checked against the MD5)."""
-    store = request.app.state.store.artifacts
+    store = state_of(request.app).store.artifacts
     md5_hex = request.path_params["md5_hex"]
     try:
         check_hex_md5(md5_hex)
@@ -39,7 +40,7 @@ async def artifact_file(request: Request) -> Response:
 
 async def artifact_manifest(request: Request) -> Response:
     """GET a version's manifest, or PUT it while the version is PENDING."""
-    store = request.app.state.store.artifacts
+    store = state_of(request.app).store.artifacts
     artifact_id = request.path_params["artifact_id"]
     if request.method == "PUT":
         try:
@@ -59,7 +60,7 @@ async def fallback_file(request: Request) -> Response:
         md5_hex = check_hex_md5(request.path_params["md5_hex"])
     except ArtifactError as error:
         return bad_request(str(error))
-    contents = request.app.state.store.artifacts.contents
+    contents = state_of(request.app).store.artifacts.contents
     data = await run_in_threadpool(contents.file, md5_hex)
     if data is None:
         return _not_found(f"artifact file {request.path_params['name']}")

@@ -19,6 +19,7 @@ from starlette.routing import Route
 from emulator.endpoints.bodies import BodyTooLarge, read_body
 from emulator.endpoints.errors import bad_request, error_response
 from emulator.endpoints.file_stream_body import FileStreamError, parse_body
+from emulator.state import state_of
 from emulator.store import OffsetError, Store
 
 
@@ -46,7 +47,7 @@ def _handle(request: Request, body: bytes, limit: int) -> Response:
         return _too_large(limit)
     except FileStreamError as error:
         return bad_request(str(error))
-    store: Store = request.app.state.store
+    store: Store = state_of(request.app).store
     entity, project, name = (request.path_params[key] for key in ("entity", "project", "run"))
     run = store.runs.get(entity, project, name)
     if run is None:
@@ -66,7 +67,7 @@ def _too_large(limit: int) -> Response:
 
 async def file_stream(request: Request) -> Response:
     """Store one batch of a run's history, events, summary, console and status."""
-    limit = request.app.state.settings.max_file_stream_bytes
+    limit = state_of(request.app).settings.max_file_stream_bytes
     try:
         body = await read_body(request, limit)
     except BodyTooLarge:

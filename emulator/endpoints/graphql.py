@@ -14,10 +14,9 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from emulator.endpoints.errors import bad_request
 from emulator.execution import PlannedExecutor
 from emulator.graphql_schema import build_schema
-from emulator.query_cache import QueryCache
+from emulator.state import EmulatorState, state_of
 
 _EXPLORER = ExplorerGraphiQL(title="wandb-emulator")
-_QUERIES = QueryCache()
 
 
 def _payload(body: bytes) -> dict[str, Any]:
@@ -38,17 +37,15 @@ def _payload(body: bytes) -> dict[str, Any]:
     return data
 
 
-def _execute(payload: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]:
-    timeout = context["settings"].heartbeat_timeout_s
-    if timeout is not None:
-        # Runs whose process died stop heartbeating; they read as crashed from now on.
-        context["store"].lifecycle.crash_stale(timeout)
+def _execute(payload: dict[str, Any], request: Request, state: EmulatorState) -> dict[str, Any]:
+    state.crash_stale_runs()
+    context = {"request": request, "store": state.store, "settings": state.settings}
     return graphql_sync(
         build_schema(),
         payload,
         context_value=context,
-        query_parser=_QUERIES.parse,
-        query_validator=_QUERIES.validate,
+        query_parser=state.query_cache.parse,
+        query_validator=state.query_cache.validate,
         execution_context_class=PlannedExecutor,
     )[1]
 
@@ -61,12 +58,7 @@ async def graphql_endpoint(request: Request) -> Response:
         payload = _payload(await request.body())
     except ValueError as error:
         return bad_request(str(error))
-    context = {
-        "request": request,
-        "store": request.app.state.store,
-        "settings": request.app.state.settings,
-    }
-    result = await run_in_threadpool(_execute, payload, context)
+    result = await run_in_threadpool(_execute, payload, request, state_of(request.app))
     # Invalid queries and resolver errors both answer 200 with "errors": W&B clients
     # raise them at once, while a 5xx would make them retry for ~20 s.
     return JSONResponse(result)

@@ -9,6 +9,7 @@ from starlette.routing import Route
 
 from emulator.endpoints.errors import error_response
 from emulator.endpoints.ranges import ranged_response
+from emulator.state import state_of
 from emulator.store import parquet_export
 
 
@@ -16,7 +17,7 @@ async def parquet_file(request: Request) -> Response:
     """The parquet file of ``run_id`` at history ``version``; 404 once the history changed."""
     run_id, version = request.path_params["run_id"], request.path_params["version"]
     data = await run_in_threadpool(
-        parquet_export.read_export, request.app.state.store, run_id, version
+        parquet_export.read_export, state_of(request.app).store, run_id, version
     )
     if data is None:
         return error_response(404, f"no parquet history for run {run_id} at version {version}")

@@ -13,17 +13,18 @@ from starlette.routing import Route
 from emulator.endpoints.bodies import BodyTooLarge, read_body
 from emulator.endpoints.errors import error_response
 from emulator.file_urls import DOWNLOAD_PREFIX, UPLOAD_PREFIX
+from emulator.state import state_of
 from emulator.store.files import UploadError
 
 
 async def upload(request: Request) -> Response:
     """Store the PUT body as the file the upload URL was made for (once per URL)."""
-    limit = request.app.state.settings.max_upload_bytes
+    limit = state_of(request.app).settings.max_upload_bytes
     try:
         data = await read_body(request, limit)
     except BodyTooLarge:
         return error_response(413, f"upload is larger than the limit of {limit} bytes")
-    store = request.app.state.store
+    store = state_of(request.app).store
     try:
         await run_in_threadpool(store.files.accept_upload, request.path_params["token"], data)
     except UploadError as error:
@@ -34,7 +35,7 @@ async def upload(request: Request) -> Response:
 async def download(request: Request) -> Response:
     """The bytes of one run file, with its mimetype and length."""
     params = request.path_params
-    store = request.app.state.store
+    store = state_of(request.app).store
 
     def find() -> tuple[bytes, str] | None:
         run = store.runs.get(params["entity"], params["project"], params["run"])

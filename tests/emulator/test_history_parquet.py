@@ -9,6 +9,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from emulator.settings import Settings
+from emulator.state import state_of
 from emulator.store import Run, parquet_export
 from tests.conftest import GraphQLClient
 
@@ -128,7 +129,7 @@ def test_without_pyarrow_or_with_parquet_off_history_is_live(
     monkeypatch.setattr(parquet_export, "parquet_available", lambda: False)
     assert _parquet_history(gql)["parquetUrls"] == []
     monkeypatch.undo()
-    gql.http.app.state.settings = Settings(parquet_history=False)  # this test's own app
+    state_of(gql.http.app).settings = Settings(parquet_history=False)  # this test's own app
     live = [{"_step": step} for step in range(3)]
     assert _parquet_history(gql) == {"parquetUrls": [], "liveData": live}
 

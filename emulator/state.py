@@ -1,0 +1,53 @@
+"""What one emulator app holds: its store, its settings and what it builds for them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from emulator.seeders import Seeder
+from emulator.settings import Settings
+from emulator.store import Store
+
+if TYPE_CHECKING:
+    from emulator.query_cache import QueryCache
+
+
+@dataclass(eq=False)
+class EmulatorState:
+    """The per-app state, kept as ``app.state.emulator`` and read with :func:`state_of`.
+
+    Several apps may live in one process (the pytest plugin's server and a test's own
+    ``TestClient`` app, say); nothing here is shared between them.
+    """
+
+    store: Store
+    settings: Settings
+    seeder: Seeder | None = None
+    _query_cache: QueryCache | None = field(default=None, repr=False)
+
+    @property
+    def query_cache(self) -> QueryCache:
+        """Parsed and validated documents of this app (made on the first GraphQL request,
+        since it needs the GraphQL stack that other routes never import)."""
+        if self._query_cache is None:
+            from emulator.query_cache import QueryCache
+
+            self._query_cache = QueryCache()
+        return self._query_cache
+
+    def crash_stale_runs(self) -> None:
+        """Mark ``running`` runs silent for longer than the heartbeat timeout as crashed.
+
+        A run whose process died simply stops heartbeating, so this is applied lazily,
+        before any read that could show such a run.
+        """
+        timeout = self.settings.heartbeat_timeout_s
+        if timeout is not None:
+            self.store.lifecycle.crash_stale(timeout)
+
+
+def state_of(app: Any) -> EmulatorState:
+    """The state of an emulator app (``request.app`` in an endpoint)."""
+    state: EmulatorState = app.state.emulator
+    return state
