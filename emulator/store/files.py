@@ -19,7 +19,7 @@ from functools import cache
 
 from emulator.store.blobs import BlobStore
 from emulator.store.database import Database
-from emulator.store.projects import utc_now
+from emulator.store.timestamps import utc_now
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS run_files (

@@ -26,6 +26,8 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
+from emulator.store.timestamps import format_timestamp
+
 
 @dataclass(frozen=True)
 class JsonKey:
@@ -120,7 +122,6 @@ _JSON_COLUMNS = {
 }
 
 _DEFAULT_ORDER = "-created_at"  # the W&B server's default: newest runs first
-_TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S"  # how the store writes created_at and heartbeat_at
 _ISO_DATETIME = re.compile(
     r"(?P<date>\d{4}-\d{2}-\d{2})"
     r"(?:[T ](?P<time>\d{2}:\d{2}(?::\d{2})?)(?:\.\d+)?)?"
@@ -252,7 +253,7 @@ def _normalize_datetime(field: _Field, op: str, text: str) -> str:
         raise FilterError(
             f"{op} on field {field.label!r} needs an ISO 8601 datetime, got {text!r}"
         ) from None
-    return moment.strftime(_TIMESTAMP_FORMAT)
+    return format_timestamp(moment)
 
 
 def _json_scalar(field: _Field, op: str, operand: Any) -> Any:

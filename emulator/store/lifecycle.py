@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta, timezone
 
 from emulator.store.database import Database
+from emulator.store.timestamps import format_timestamp
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS run_status (
@@ -28,8 +29,6 @@ CREATE INDEX IF NOT EXISTS runs_running ON runs (heartbeat_at) WHERE state = 'ru
 """
 TABLES = ("run_status", "uploaded_files")
 
-#: Format of ``runs.heartbeat_at`` (see ``projects.utc_now``), compared as text.
-_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S"
 
 
 class LifecycleStore:
@@ -83,7 +82,7 @@ class LifecycleStore:
         """Mark ``crashed`` every ``running`` run whose last heartbeat is older than
         ``timeout_s`` seconds before ``now``; returns how many changed."""
         moment = now or datetime.now(timezone.utc)
-        cutoff = (moment - timedelta(seconds=timeout_s)).strftime(_TIME_FORMAT)
+        cutoff = format_timestamp(moment - timedelta(seconds=timeout_s))
         stale = "state = 'running' AND heartbeat_at < ?"
         if self._db.one(f"SELECT 1 FROM runs WHERE {stale} LIMIT 1", (cutoff,)) is None:
             return 0

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, timezone
 
 from emulator.store.database import Database
 from emulator.store.records import Project, User
+from emulator.store.timestamps import utc_now
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS entities (
@@ -35,11 +35,6 @@ _PROJECT_SELECT = """
 SELECT p.id, e.name AS entity, p.name, p.created_at, p.description
 FROM projects p JOIN entities e ON e.id = p.entity_id
 """
-
-
-def utc_now() -> str:
-    """The current UTC time in W&B's wire format (ISO 8601, seconds, no zone)."""
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
 
 
 class ProjectStore:

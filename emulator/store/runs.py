@@ -12,9 +12,10 @@ from emulator.store.database import Database
 from emulator.store.filters import SQL, JsonKey, Ordering, compile_filters, compile_order
 from emulator.store.key_indexes import KeyIndexes
 from emulator.store.pagination import Cursor, encode_cursor, segments
-from emulator.store.projects import ProjectStore, utc_now
+from emulator.store.projects import ProjectStore
 from emulator.store.records import Run
 from emulator.store.stored_run import ENCODED_FIELDS, StoredRun
+from emulator.store.timestamps import utc_now
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (

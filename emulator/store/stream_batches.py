@@ -22,8 +22,8 @@ from emulator.store.database import Database
 from emulator.store.files import FileStore
 from emulator.store.history import HistoryStore
 from emulator.store.lifecycle import LifecycleStore
-from emulator.store.projects import utc_now
 from emulator.store.runs import RunStore
+from emulator.store.timestamps import utc_now
 
 #: The run file that holds the console output.
 CONSOLE_FILE = "output.log"

@@ -8,7 +8,7 @@ import sqlite3
 from emulator.store.artifacts.manifests import ArtifactError
 from emulator.store.artifacts.records import ArtifactCollection, ArtifactType
 from emulator.store.database import Database
-from emulator.store.projects import utc_now
+from emulator.store.timestamps import utc_now
 
 _COLLECTION_NAME = re.compile(r"[A-Za-z0-9_.\-]{1,128}")
 _COLLECTION_SELECT = """

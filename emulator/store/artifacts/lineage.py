@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from emulator.store.artifacts.records import Artifact
 from emulator.store.database import Database
-from emulator.store.projects import utc_now
+from emulator.store.timestamps import utc_now
 
 #: Directions of a lineage edge: a run's inputs (used) and outputs (logged).
 INPUT, OUTPUT = "input", "output"

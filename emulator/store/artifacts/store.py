@@ -38,7 +38,8 @@ from emulator.store.artifacts.records import (
 from emulator.store.artifacts.schema import SELECT, record
 from emulator.store.blobs import BlobStore
 from emulator.store.database import Database
-from emulator.store.projects import ProjectStore, utc_now
+from emulator.store.projects import ProjectStore
+from emulator.store.timestamps import utc_now
 
 
 class ArtifactStore(ArtifactCatalog):
