@@ -5,6 +5,7 @@ from __future__ import annotations
 from starlette.applications import Starlette
 
 from emulator.endpoints import routes
+from emulator.middleware import middleware_stack
 from emulator.seeders import Seeder
 from emulator.settings import Settings
 from emulator.state import EmulatorState
@@ -19,7 +20,7 @@ def create_app(
     Nothing is module-level: each app carries its own :class:`EmulatorState`, so
     several emulators can live in one process.
     """
-    app = Starlette(routes=routes())
+    app = Starlette(routes=routes(), middleware=middleware_stack())
     app.state.emulator = EmulatorState(
         store=store if store is not None else Store(),
         settings=settings or Settings(),
