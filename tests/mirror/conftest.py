@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -81,3 +82,11 @@ def target() -> Iterator[EmulatorServer]:
     with EmulatorServer(create_app(store)) as server:
         yield server
     store.close()
+
+
+@pytest.fixture
+def unused_tcp_port() -> int:
+    """A loopback port nothing listens on (bound, then released)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])

@@ -273,3 +273,13 @@ def test_a_corrupt_snapshot_is_refused_by_serve(tmp_path: Path) -> None:
         capture_output=True, text=True, timeout=60,
     )
     assert done.returncode != 0 and f"cannot import {broken}" in done.stderr
+
+
+def test_an_unreachable_source_is_named(unused_tcp_port: int) -> None:
+    url = f"http://127.0.0.1:{unused_tcp_port}"
+    with (
+        Store() as store,
+        _client(url) as api,
+        pytest.raises(MirrorError, match=f"reading the source failed.*{unused_tcp_port}"),
+    ):
+        mirror_project(api, PATH, store, MirrorOptions())
