@@ -13,6 +13,7 @@ from pathlib import Path
 from emulator.mirror import command as mirror_command
 from emulator.settings import DEFAULT_API_KEY, DEFAULT_ENTITY, Settings
 from emulator.store import Run, Store
+from emulator.store.ownership import ForeignDatabaseError
 
 DEFAULT_PROJECT = "demo"
 _MB = 1024 * 1024
@@ -92,7 +93,7 @@ def _add_seed_options(parser: argparse.ArgumentParser) -> None:
 def _open_store(data_dir: Path | None) -> Store:
     try:
         return Store(data_dir)
-    except (OSError, sqlite3.Error) as error:
+    except (OSError, sqlite3.Error, ForeignDatabaseError) as error:
         raise SystemExit(f"wandb-emulator: cannot use data dir {data_dir}: {error}") from None
 
 

@@ -41,8 +41,12 @@ class Database:
         schema: Sequence[str] = (),
         setup: Sequence[Callable[[sqlite3.Connection], None]] = (),
     ) -> None:
-        """Open ``path`` (memory when ``None``), run each ``setup`` hook (SQL functions)
-        on the connection, then apply the ``schema`` DDL scripts."""
+        """Open ``path`` (memory when ``None``), run each ``setup`` hook (checks of the
+        file, SQL functions) on the connection, then apply the ``schema`` DDL scripts.
+
+        The hooks run before anything is written, so a hook that raises leaves the file
+        as it was (the connection is closed again).
+        """
         self.path = None if path is None else Path(path)
         target = ":memory:" if self.path is None else str(self.path)
         self._conn = sqlite3.connect(
@@ -51,10 +55,14 @@ class Database:
         self._conn.row_factory = sqlite3.Row
         self._lock = threading.RLock()
         self._conn.execute("PRAGMA foreign_keys = ON")
+        try:
+            for hook in setup:
+                hook(self._conn)
+        except BaseException:
+            self._conn.close()
+            raise
         if self.path is not None:
             self._use_wal()
-        for hook in setup:
-            hook(self._conn)
         for script in schema:
             self._conn.executescript(script)
         self._depth = 0
