@@ -46,7 +46,8 @@ class ConnectionPaginator(Paginator[T], Generic[T]):
             if value is None:
                 return None
             value = value.get(key)
-        return value
+        connection: dict[str, Any] | None = value
+        return connection
 
     @property
     def more(self) -> bool:
@@ -95,12 +96,14 @@ class ArtifactType:
     @property
     def id(self) -> str:
         """The server's id of the type."""
-        return self._attrs["id"]
+        value: str = self._attrs["id"]
+        return value
 
     @property
     def name(self) -> str:
         """The type's name."""
-        return self._attrs["name"]
+        value: str = self._attrs["name"]
+        return value
 
     def collections(self, per_page: int = 50) -> ConnectionPaginator[str]:
         """The names of the type's artifact collections, oldest first."""

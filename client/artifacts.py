@@ -178,7 +178,8 @@ class Artifact:
     @property
     def state(self) -> str:
         """``PENDING`` (drafts too) or ``COMMITTED``."""
-        return self._attrs.get("state", "PENDING")
+        value: str = self._attrs.get("state", "PENDING")
+        return value
 
     @property
     def aliases(self) -> list[str]:
@@ -221,7 +222,8 @@ class Artifact:
     def digest(self) -> str:
         """The version's content digest: equal contents, equal digests."""
         if self._attrs:
-            return self._attrs["digest"]
+            value: str = self._attrs["digest"]
+            return value
         return manifest_digest(
             {name: md5_b64(path.read_bytes()) for name, path in self._local.items()}
         )

@@ -35,12 +35,14 @@ class File:
     @property
     def id(self) -> str:
         """The server's id of the file."""
-        return self._attrs["id"]
+        value: str = self._attrs["id"]
+        return value
 
     @property
     def name(self) -> str:
         """The file's path inside the run, e.g. ``media/images/x.png``."""
-        return self._attrs["name"]
+        value: str = self._attrs["name"]
+        return value
 
     @property
     def size(self) -> int:
@@ -65,7 +67,8 @@ class File:
     @property
     def url(self) -> str:
         """Where the content downloads from."""
-        return self._attrs["url"]
+        value: str = self._attrs["url"]
+        return value
 
     @property
     def direct_url(self) -> str | None:

@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from client._lines import decode_rows
 from client._optional import require
+from client._run_like import RunLike
 from client.errors import NotFoundError, UsageError
 from client.history_scan import HistoryScan
 
 if TYPE_CHECKING:
-    from client._session import Session
     from client.run import Run
 
 Stream = Literal["default", "system"]
@@ -40,14 +40,8 @@ def _check_positive(value: Any, name: str) -> int:
     return value
 
 
-class RunHistory:
+class RunHistory(RunLike):
     """The history methods of a run (mixed into :class:`client.Run`)."""
-
-    _session: Session
-    entity: str
-    project: str
-    id: str
-    path: list[str]
 
     def _run_field(self, operation: str, **variables: Any) -> dict[str, Any]:
         """The ``run`` node of ``operation``'s answer.
@@ -60,7 +54,8 @@ class RunHistory:
         node = (data.get("project") or {}).get("run")
         if node is None:
             raise NotFoundError(f"Could not find run {'/'.join(self.path)}")
-        return node
+        value: dict[str, Any] = node
+        return value
 
     @property
     def history_keys(self) -> dict[str, Any]:

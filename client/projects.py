@@ -62,17 +62,20 @@ class Project:
     @property
     def id(self) -> str:
         """The server's opaque GraphQL id of the project."""
-        return self._get("id")
+        value: str = self._get("id")
+        return value
 
     @property
     def created_at(self) -> str | None:
         """ISO timestamp of the project's creation."""
-        return self._get("createdAt")
+        value: str | None = self._get("createdAt")
+        return value
 
     @property
     def is_benchmark(self) -> bool | None:
         """Whether the project is a benchmark."""
-        return self._get("isBenchmark")
+        value: bool | None = self._get("isBenchmark")
+        return value
 
     @property
     def owner(self) -> User | None:

@@ -147,7 +147,8 @@ class Run(RunWrites, RunHistory):
     @property
     def storage_id(self) -> str:
         """The server's opaque GraphQL id of the run."""
-        return self._attrs["id"]
+        value: str = self._attrs["id"]
+        return value
 
     @property
     def entity(self) -> str:
@@ -202,7 +203,8 @@ class Run(RunWrites, RunHistory):
     @property
     def state(self) -> str:
         """``running``, ``finished``, ``failed``, ``crashed``, ``killed``, ``preempted``, ..."""
-        return self._attrs.get("state", "not found")
+        value: str = self._attrs.get("state", "not found")
+        return value
 
     @property
     def tags(self) -> list[str] | None:

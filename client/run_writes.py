@@ -12,20 +12,21 @@ import secrets
 import string
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
+from client._run_like import RunLike
 from client.errors import CommError, NotFoundError, UsageError, WaitTimeoutError
 from client.files import File, Files
 
 if TYPE_CHECKING:
     from client._session import Session
     from client.api import Api
-    from client.run import Run
 
 #: States after which a run never changes again on its own.
 TERMINAL_STATES = frozenset({"finished", "crashed", "failed"})
 METADATA_FILE = "wandb-metadata.json"
 _RUN_ID_ALPHABET = string.ascii_lowercase + string.digits
+_Run = TypeVar("_Run", bound="RunWrites")
 
 
 def generate_run_id() -> str:
@@ -33,34 +34,18 @@ def generate_run_id() -> str:
     return "".join(secrets.choice(_RUN_ID_ALPHABET) for _ in range(8))
 
 
-class RunWrites:
+class RunWrites(RunLike):
     """Methods of :class:`client.Run` that write to the server or wait on it."""
-
-    _session: Session
-    _attrs: dict[str, Any]
-    entity: str
-    project: str
-    id: str
-    storage_id: str
-    path: list[str]
-    json_config: str
-    tags: list[str] | None
-    description: str | None
-    notes: str | None
-    display_name: str | None
-    group: str | None
-    job_type: str | None
-    summary: Any
 
     @classmethod
     def create(
-        cls,
+        cls: type[_Run],
         api: Api,
         run_id: str | None = None,
         project: str | None = None,
         entity: str | None = None,
         state: Literal["running", "pending"] = "running",
-    ) -> Run:
+    ) -> _Run:
         """Create a run in ``entity/project`` (defaults: the server's default entity and
         the ``project`` setting, else ``uncategorized``) and return it.
 
@@ -201,6 +186,7 @@ class RunWrites:
     def metadata(self) -> dict[str, Any] | None:
         """The run's ``wandb-metadata.json`` (host, Python, GPUs...), or ``None`` if absent."""
         try:
-            return json.loads(self.file(METADATA_FILE).read())
+            value: dict[str, Any] | None = json.loads(self.file(METADATA_FILE).read())
+            return value
         except (NotFoundError, CommError, ValueError):
             return None

@@ -30,5 +30,6 @@ def default_seeder() -> Seeder:
     from importlib.metadata import entry_points
 
     for entry_point in entry_points(group=ENTRY_POINT_GROUP, name="default"):
-        return entry_point.load()
+        seeder: Seeder = entry_point.load()
+        return seeder
     raise NoSeederError(f"no seeder registered under entry point group {ENTRY_POINT_GROUP!r}")

@@ -140,7 +140,9 @@ def _bind(value: Any) -> SQL:
 
 def _fragment(*pieces: str | SQL) -> SQL:
     """Concatenate text and SQL pieces, keeping parameters in placeholder order."""
-    texts, params, indexed = [], [], set()
+    texts: list[str] = []
+    params: list[Any] = []
+    indexed: set[JsonKey | str] = set()
     for piece in pieces:
         if isinstance(piece, SQL):
             texts.append(piece.text)
