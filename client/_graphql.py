@@ -53,7 +53,7 @@ class HTTPClient(Protocol):
         """Send any request and return an httpx-style response."""
 
 
-@functools.cache
+@functools.cache  # process-wide on purpose: the query files are part of the package
 def load_query(operation: str) -> str:
     """The GraphQL document of ``operation``, read from ``client/queries/<operation>.graphql``.
 

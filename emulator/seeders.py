@@ -23,7 +23,7 @@ class NoSeederError(LookupError):
     """No seeder is installed."""
 
 
-@cache
+@cache  # process-wide on purpose: the installed entry points are the same for every app
 def default_seeder() -> Seeder:
     """The seeder registered as ``default``."""
     # Imported here: reading package metadata is needed only to seed, not to serve.

@@ -106,7 +106,8 @@ def check_file_name(name: object) -> str:
 @cache
 def _mime_types() -> mimetypes.MimeTypes:
     """Python's built-in table only, so answers do not depend on the host's mime.types
-    files; built on first use rather than on import (it takes about 10 ms)."""
+    files; built on first use rather than on import (it takes about 10 ms). One per
+    process on purpose: the table is only read, and the same for every store."""
     return mimetypes.MimeTypes()
 
 

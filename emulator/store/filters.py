@@ -607,6 +607,7 @@ def compile_order(order: str | None) -> Ordering:
     return Ordering(field.value.text, descending=order[0] == "-", key=field.key)
 
 
+# Process-wide on purpose: a compiled pattern is immutable and the same for every store.
 @lru_cache(maxsize=256)
 def _compiled(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
