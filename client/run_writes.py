@@ -45,7 +45,8 @@ def create_run(
                  "state": state}
     bucket = session.graphql.execute("CreateRun", variables)["upsertBucket"]["bucket"]
     attrs = {
-        "id": bucket["id"], "name": bucket["name"], "state": state, "tags": [],
+        "id": bucket["id"], "name": bucket["name"], "displayName": bucket["displayName"],
+        "state": state, "tags": [],
         "config": "{}", "summaryMetrics": "{}", "systemMetrics": "{}",
         "description": None, "notes": None,
     }
