@@ -39,18 +39,20 @@ class Runs(ConnectionPaginator[Run]):
         self.filters = dict(filters or {})
         self.order = order or "+created_at"
         self._count: int | None = None
-        variables = {
-            "project": project, "entity": entity, "filters": json.dumps(self.filters),
-            "order": self.order,
-        }
+        variables = {"project": project, "entity": entity}
         super().__init__(session, "Runs", variables, ("project", "runs"), self._run, per_page)
 
     def _run(self, node: dict[str, Any]) -> Run:
         return Run(self._session, self.entity, self.project, node["name"], node)
 
     def _page_variables(self, cursor: str | None) -> dict[str, Any]:
-        # Counting costs the server a pass over the project's runs: once is enough.
-        return {**super()._page_variables(cursor), "withCount": self._count is None}
+        return {
+            **super()._page_variables(cursor),
+            "filters": json.dumps(self.filters),
+            "order": self.order,
+            # Counting costs the server a pass over the project's runs: once is enough.
+            "withCount": self._count is None,
+        }
 
     def _fetch(self, cursor: str | None) -> dict[str, Any]:
         data = super()._fetch(cursor)
