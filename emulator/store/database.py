@@ -148,7 +148,14 @@ class Database:
     def one(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None:
         """Run one statement and return its first row, if any."""
         with self._lock:
-            return self._conn.execute(sql, params).fetchone()
+            row: sqlite3.Row | None = self._conn.execute(sql, params).fetchone()
+            return row
+
+    def integer(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """Run a statement answering one integer (a count, a pragma) and return it."""
+        with self._lock:
+            value: int = self._conn.execute(sql, params).fetchone()[0]
+            return value
 
     @property
     def version(self) -> tuple[int, int]:
@@ -191,3 +198,10 @@ class Database:
     def close(self) -> None:
         with self._lock:
             self._conn.close()
+
+
+def inserted_id(cursor: sqlite3.Cursor) -> int:
+    """The rowid of the row an ``INSERT`` through ``cursor`` just made."""
+    if cursor.lastrowid is None:
+        raise RuntimeError("the statement inserted no row")
+    return cursor.lastrowid

@@ -9,7 +9,7 @@ from typing import Any
 
 from emulator.run_names import generated_name
 from emulator.store import jsontext
-from emulator.store.database import Database
+from emulator.store.database import Database, inserted_id
 from emulator.store.filters import SQL, JsonKey, Ordering, compile_filters, compile_order
 from emulator.store.key_indexes import KeyIndexes
 from emulator.store.pagination import Cursor, encode_cursor, segments
@@ -142,7 +142,7 @@ class RunStore:
 
     def insert(self, project_id: int, runs: Iterable[Run]) -> list[int]:
         """Insert new runs into a project; returns their storage ids."""
-        ids = []
+        ids: list[int] = []
         with self._db.transaction() as conn:
             for run in runs:
                 values = _row_values(run)
@@ -151,7 +151,7 @@ class RunStore:
                 cursor = conn.execute(
                     f"INSERT INTO runs ({columns}) VALUES ({marks})", (project_id, *values.values())
                 )
-                ids.append(cursor.lastrowid)
+                ids.append(inserted_id(cursor))
             self._keep_statistics(conn, len(ids))
         return ids
 
@@ -172,7 +172,8 @@ class RunStore:
 
     @staticmethod
     def _row_count(conn: sqlite3.Connection) -> int:
-        return conn.execute("SELECT COUNT(*) FROM runs").fetchone()[0]
+        count: int = conn.execute("SELECT COUNT(*) FROM runs").fetchone()[0]
+        return count
 
     def update(self, run_id: int, changes: Mapping[str, Any]) -> None:
         """Set the given record attributes of a run; JSON fields are encoded here."""
@@ -241,11 +242,10 @@ class RunStore:
         """How many runs of the project match ``filters``."""
         where = compile_filters(filters or {})
         self.indexes.ensure(where.json_keys)
-        row = self._db.one(
+        return self._db.integer(
             f"SELECT COUNT(*) FROM runs r WHERE r.project_id = ? AND ({where.text})",
             (project_id, *where.params),
         )
-        return row[0]
 
     def page(
         self,
@@ -305,9 +305,9 @@ class RunStore:
         if not others:
             return False  # SQLite has no index to choose but the order's
         enough = _WALK_FACTOR * (first + 1)
-        row = self._db.one(
+        found = self._db.integer(
             "SELECT COUNT(*) FROM (SELECT 1 FROM runs r"
             f" WHERE r.project_id = ? AND ({where.text}) LIMIT ?)",
             (project_id, *where.params, enough),
         )
-        return row[0] >= enough
+        return found >= enough

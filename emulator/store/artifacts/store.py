@@ -37,7 +37,7 @@ from emulator.store.artifacts.records import (
 )
 from emulator.store.artifacts.schema import SELECT, record
 from emulator.store.blobs import BlobStore
-from emulator.store.database import Database
+from emulator.store.database import Database, inserted_id
 from emulator.store.projects import ProjectStore
 from emulator.store.timestamps import utc_now
 
@@ -75,7 +75,8 @@ class ArtifactStore(ArtifactCatalog):
         """The committed version named by ``vN``, an alias or a digest, or ``None``."""
         index = version_index(alias)
         if index is not None:
-            where, params = "a.version_index = ?", [index]
+            where = "a.version_index = ?"
+            params: list[Any] = [index]
         else:
             where = (
                 "(a.id = (SELECT artifact_id FROM artifact_aliases"
@@ -168,7 +169,7 @@ class ArtifactStore(ArtifactCatalog):
                         history_step, json.dumps(alias_list), run_id, now, now,
                     ),
                 )
-                artifact_id = int(cursor.lastrowid)
+                artifact_id = inserted_id(cursor)
             if run_id is not None:
                 link(conn, run_id, artifact_id, OUTPUT)
         artifact = self.get(artifact_id)
@@ -342,7 +343,8 @@ class ArtifactStore(ArtifactCatalog):
         limit: int = 50,
     ) -> list[ArtifactFile]:
         """Files of a version by name: those after name ``after``, at most ``limit``."""
-        where, params = ["artifact_id = ?"], [artifact_id]
+        where = ["artifact_id = ?"]
+        params: list[Any] = [artifact_id]
         if names is not None:
             wanted = list(names)
             where.append(f"name IN ({', '.join('?' * len(wanted))})")
