@@ -73,7 +73,8 @@ class RunWrites:
                      "state": state}
         bucket = session.graphql.execute("CreateRun", variables)["upsertBucket"]["bucket"]
         attrs = {
-            "id": bucket["id"], "name": bucket["name"], "state": state, "tags": [],
+            "id": bucket["id"], "name": bucket["name"], "displayName": bucket["displayName"],
+            "state": state, "tags": [],
             "config": "{}", "summaryMetrics": "{}", "systemMetrics": "{}",
             "description": None, "notes": None,
         }

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
+from emulator.run_names import generated_name
 from emulator.store import jsontext
 from emulator.store.database import Database
 from emulator.store.filters import SQL, JsonKey, Ordering, compile_filters, compile_order
@@ -204,8 +205,20 @@ class RunStore:
             project_id = self._projects.ensure_project(entity, project).id
             now = utc_now()
             fields = {"state": "running", "heartbeat_at": now, "created_at": now, **changes}
+            if not fields.get("display_name"):
+                fields["display_name"] = self._generated_name(entity, project, project_id)
             self.insert(project_id, [Run(name=name, username=username, **fields)])
             return True
+
+    def _generated_name(self, entity: str, project: str, project_id: int) -> str:
+        """W&B's name for a new run created without one: ``adjective-noun-N``, ``N`` its
+        number in the project, never a display name the project already has."""
+        count = "SELECT COUNT(*) FROM runs WHERE project_id = ?"
+        taken = "SELECT 1 FROM runs WHERE project_id = ? AND display_name = ?"
+        number = self._db.tuples(count, (project_id,))[0][0] + 1
+        while self._db.one(taken, (project_id, generated_name(f"{entity}/{project}", number))):
+            number += 1
+        return generated_name(f"{entity}/{project}", number)
 
     def delete(self, run_id: int) -> bool:
         """Delete a run and everything that belongs to it."""
