@@ -3,8 +3,10 @@
 The docs are ``README.md``, every ``docs/*.md`` page and ``benchmarks/README.md``. A
 snippet is a ```` ```python ```` fence preceded by an HTML comment naming how it runs:
 ``<!-- snippet: pytest -->`` (a test module, run with the plugin) or
-``<!-- snippet: script -->`` (a script run against ``make run``'s demo data). A Python
-fence without one fails the test below, so no snippet goes unrun.
+``<!-- snippet: script -->`` (a script run against ``make run``'s demo data). A fragment
+that needs what only a reader has (a snapshot of their own project, say) is marked
+``<!-- snippet: illustration -->`` and not run. A Python fence without a marker fails
+the test below, so no snippet goes unrun by accident.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ import pytest
 from fixtures.handle import EmulatorHandle
 
 ROOT = Path(__file__).resolve().parents[1]
-KINDS = ("pytest", "script")
+RUN_KINDS = ("pytest", "script")
+KINDS = (*RUN_KINDS, "illustration")
 SNIPPET = re.compile(r"<!-- snippet: (\w+) -->\n```python\n(.*?)```", re.DOTALL)
 PYTHON_FENCE = re.compile(r"^```python$", re.MULTILINE)
 
@@ -42,7 +45,7 @@ def _snippets(kind: str) -> list[pytest.ParameterSet]:
 
 def test_the_readme_has_snippets_of_each_kind() -> None:
     kinds = [kind for kind, _ in SNIPPET.findall((ROOT / "README.md").read_text())]
-    assert set(kinds) == set(KINDS)
+    assert set(kinds) == set(RUN_KINDS)
 
 
 @pytest.mark.parametrize("path", doc_files(), ids=lambda path: path.relative_to(ROOT).as_posix())
