@@ -128,12 +128,23 @@ def start_logger(
     return Logger(run_id, steps, process)
 
 
-def missing_or_wrong(api: Api, project: str, loggers: Sequence[Logger]) -> list[str]:
-    """What is not stored exactly as the loggers sent it (empty when all arrived once)."""
-    problems = []
+@dataclass
+class Arrival:
+    """What the server stored of the loggers' runs."""
+
+    steps_stored: int = 0
+    #: What is not stored exactly as sent (empty when everything arrived once).
+    problems: list[str] = field(default_factory=list)
+
+
+def arrival(api: Api, project: str, loggers: Sequence[Logger]) -> Arrival:
+    """Read back every logger's run and compare it with what the logger sent."""
+    found = Arrival()
+    problems = found.problems
     for logger in loggers:
         run = api.run(f"soak/{project}/{logger.run_id}")
         steps = [row["step_copy"] for row in run.scan_history(keys=["step_copy"])]
+        found.steps_stored += len(steps)
         if steps != list(range(logger.steps)):
             problems.append(
                 f"{logger.run_id}: {len(steps)} steps stored of {logger.steps},"
@@ -146,4 +157,4 @@ def missing_or_wrong(api: Api, project: str, loggers: Sequence[Logger]) -> list[
         files = {f.name: f for f in run.files()}
         if "weights.bin" not in files or files["weights.bin"].read() != weights(logger.run_id):
             problems.append(f"{logger.run_id}: weights.bin missing or different")
-    return problems
+    return found

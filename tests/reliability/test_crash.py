@@ -10,7 +10,7 @@ import pytest
 
 from client import Api
 from emulator.settings import DEFAULT_API_KEY
-from tests.reliability.harness import ServeProcess, missing_or_wrong, start_logger
+from tests.reliability.harness import ServeProcess, arrival, start_logger
 
 STEPS = 3000
 
@@ -48,7 +48,7 @@ def test_a_crash_mid_run_loses_no_step(server: ServeProcess, tmp_path: Path) -> 
     for logger in loggers:
         assert logger.wait(timeout=300) == 0, logger.stderr
     with Api(base_url=server.url, api_key=DEFAULT_API_KEY) as api:
-        assert missing_or_wrong(api, "crash", loggers) == []
+        assert arrival(api, "crash", loggers).problems == []
     assert min(stored) < STEPS  # the crash did land mid-run
 
 
@@ -64,7 +64,7 @@ def test_a_crash_during_an_artifact_upload_loses_nothing(
 
     assert logger.wait(timeout=300) == 0, logger.stderr
     with Api(base_url=server.url, api_key=DEFAULT_API_KEY) as api:
-        assert missing_or_wrong(api, "upload", [logger]) == []
+        assert arrival(api, "upload", [logger]).problems == []
         artifact = api.artifact("soak/upload/model-upload01:latest")
         assert artifact.state == "COMMITTED" and artifact.size == 24 * 1024 * 1024
         [entry] = list(artifact.files())

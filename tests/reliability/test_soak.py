@@ -26,7 +26,7 @@ import pytest
 from client import Api
 from client.errors import CommError, NotFoundError
 from emulator.settings import DEFAULT_API_KEY
-from tests.reliability.harness import Logger, ServeProcess, missing_or_wrong, start_logger
+from tests.reliability.harness import Logger, ServeProcess, arrival, start_logger
 
 
 @dataclass(frozen=True)
@@ -141,7 +141,8 @@ def test_loggers_and_readers_together(
 
     assert all(code == 0 for code in codes.values()), [lg.stderr for lg in loggers if lg.stderr]
     with Api(base_url=server.url, api_key=DEFAULT_API_KEY) as api:
-        assert missing_or_wrong(api, PROJECT, loggers) == []
+        arrived = arrival(api, PROJECT, loggers)
+    assert arrived.problems == []
     server_errors = {s: n for s, n in readers.statuses.items() if s is not None and s >= 500}
     assert server_errors == {}
     assert readers.statuses[None] == 0  # no request failed without an answer
@@ -151,7 +152,7 @@ def test_loggers_and_readers_together(
     report = {
         "size": SIZE_NAME,
         "loggers": size.loggers, "steps": size.steps, "readers": size.readers,
-        "steps_sent": size.loggers * size.steps, "steps_stored": size.loggers * size.steps,
+        "steps_sent": size.loggers * size.steps, "steps_stored": arrived.steps_stored,
         "responses": dict(sorted((str(k), v) for k, v in readers.statuses.items())),
         "latency_ms": {
             name: {"n": len(values), "p50": round(1000 * _percentile(values, 0.5), 1),
