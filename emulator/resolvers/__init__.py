@@ -14,6 +14,8 @@ from emulator.resolvers import (
     query,
     run,
     run_mutation,
+    sweep,
+    sweep_mutation,
     user,
 )
 
@@ -30,4 +32,6 @@ BINDABLES = (
     *artifact_collection.BINDABLES,
     *artifact_mutation.BINDABLES,
     *lifecycle.BINDABLES,
+    *sweep.BINDABLES,
+    *sweep_mutation.BINDABLES,
 )
