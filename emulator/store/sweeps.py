@@ -45,7 +45,8 @@ CREATE TABLE IF NOT EXISTS sweep_agents (
     host TEXT NOT NULL,
     state TEXT NOT NULL,
     created_at TEXT NOT NULL,
-    heartbeat_at TEXT NOT NULL
+    heartbeat_at TEXT NOT NULL,
+    heartbeats INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS sweep_suggestions (
     sweep_id INTEGER NOT NULL REFERENCES sweeps(id) ON DELETE CASCADE,
@@ -74,7 +75,7 @@ SELECT s.id, s.project_id, e.name AS entity, p.name AS project, s.name, s.displa
 FROM sweeps s JOIN projects p ON p.id = s.project_id JOIN entities e ON e.id = p.entity_id
 """
 _AGENT_SELECT = """
-SELECT a.id, a.sweep_id, a.name, a.host, a.state, a.created_at, a.heartbeat_at,
+SELECT a.id, a.sweep_id, a.name, a.host, a.state, a.created_at, a.heartbeat_at, a.heartbeats,
        (SELECT COUNT(*) FROM sweep_suggestions g WHERE g.agent_id = a.id) AS total_runs
 FROM sweep_agents a
 """
@@ -115,6 +116,8 @@ class Agent:
     state: str
     created_at: str
     heartbeat_at: str
+    #: How many heartbeats the agent sent.
+    heartbeats: int
     total_runs: int
 
 
@@ -228,7 +231,8 @@ class SweepStore:
     def touch_agent(self, agent_id: int, state: str = "RUNNING") -> None:
         """Record an agent's heartbeat."""
         self._db.execute(
-            "UPDATE sweep_agents SET heartbeat_at = ?, state = ? WHERE id = ?",
+            "UPDATE sweep_agents SET heartbeat_at = ?, state = ?, heartbeats = heartbeats + 1"
+            " WHERE id = ?",
             (utc_now(), state, agent_id),
         )
 
