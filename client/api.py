@@ -18,6 +18,7 @@ from client.errors import InvalidPathError, NotFoundError, UsageError
 from client.projects import Project, Projects
 from client.run import Run
 from client.runs import Runs
+from client.sweeps import Sweep
 
 DEFAULT_BASE_URL = "https://api.wandb.ai"
 _OVERRIDE_KEYS = frozenset({"base_url", "entity", "project"})
@@ -173,6 +174,26 @@ class Api:
         if not resolved:
             raise UsageError("entity must be passed as a parameter, or set in settings")
         return Projects(self._session, resolved, per_page)
+
+    def sweep(self, path: str = "") -> Sweep:
+        """The sweep at ``path``: ``entity/project/sweep_id``, ``entity/project/sweeps/sweep_id``
+        (as in sweep URLs), ``project/sweep_id`` (default entity) or ``sweep_id``
+        (``project`` setting).
+
+        Raises:
+            InvalidPathError: if ``path`` is malformed or lacks a part with no default.
+            NotFoundError: if the sweep does not exist.
+        """
+        parts = [part for part in path.split("/") if part]
+        if len(parts) == 4 and parts[2] == "sweeps":
+            del parts[2]
+        if not 1 <= len(parts) <= 3:
+            raise InvalidPathError(f"Invalid sweep path {path!r}: expected entity/project/id")
+        sweep_id = parts[-1]
+        entity, project = self._project_of(
+            parts[0] if len(parts) == 3 else None, parts[-2] if len(parts) > 1 else None, path
+        )
+        return Sweep(self._session, entity, project, sweep_id)
 
     def _project_of(self, entity: str | None, project: str | None, what: str) -> tuple[str, str]:
         project = project or self.settings["project"]

@@ -6,7 +6,7 @@ import json
 import warnings
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from client._artifact_upload import create_version, upload_version
@@ -18,6 +18,9 @@ from client.errors import CommError, NotFoundError, UsageError
 from client.history import RunHistory
 from client.run_writes import RunWrites
 from client.summary import Summary
+
+if TYPE_CHECKING:
+    from client.sweeps import Sweep
 
 #: Config keys W&B keeps for itself; they appear in ``rawconfig`` but not in ``config``.
 INTERNAL_CONFIG_KEYS = frozenset({"_wandb", "wandb_version"})
@@ -235,6 +238,17 @@ class Run(RunWrites, RunHistory):
     def sweep_name(self) -> str | None:
         """The id of the sweep the run belongs to, if any."""
         return self._attrs.get("sweepName")
+
+    @property
+    def sweep(self) -> Sweep | None:
+        """The sweep the run belongs to (fetched on first use), or ``None``."""
+        from client.sweeps import Sweep
+
+        if not self.sweep_name:
+            return None
+        if getattr(self, "_sweep", None) is None:
+            self._sweep = Sweep(self._session, self.entity, self.project, self.sweep_name)
+        return self._sweep
 
     @property
     def notes(self) -> str | None:

@@ -18,6 +18,7 @@ more) is not handed out again.
 
 from __future__ import annotations
 
+import json
 import secrets
 import string
 from collections.abc import Mapping
@@ -51,35 +52,67 @@ class SweepController:
         with self._store.db.transaction():
             self._store.sweeps.touch_agent(agent.id)
             if sweep.state == "CANCELED":
-                return [{"type": "stop", "run_id": name} for name in running] or [{"type": "exit"}]
+                return [{"type": "stop", "run_id": name} for name in running] or [_exit()]
             if sweep.state == "FINISHED":
-                return [] if running else [{"type": "exit"}]
+                return [] if running else [_exit()]
             if sweep.state == "PAUSED":
                 return []
+            config = sweep_config.parse(sweep.config)
+            if (config.get("controller") or {}).get("type") == "local":
+                return self._local_commands(sweep, agent, running)
             if running:
-                return self._early_terminated(sweep, running)
-            return self._next_run(sweep, agent)
+                return self._early_terminated(sweep, config, running)
+            params = self._suggest(sweep, config, len(self._store.sweeps.suggestions(sweep.id)))
+            if params is None:
+                self._store.sweeps.update(sweep.id, {"state": "FINISHED"})
+                return [_exit()]
+            return [self._run_command(sweep, agent, config, params)]
 
-    def _next_run(self, sweep: Sweep, agent: Agent) -> list[dict[str, Any]]:
-        config = sweep_config.parse(sweep.config)
-        issued = len(self._store.sweeps.suggestions(sweep.id))
-        params = self._suggest(sweep, config, issued)
-        if params is None:
-            self._store.sweeps.update(sweep.id, {"state": "FINISHED"})
-            return [{"type": "exit"}]
+    def _run_command(
+        self, sweep: Sweep, agent: Agent, config: Mapping[str, Any], params: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """Record a suggestion for ``agent`` and the ``run`` command that hands it over."""
         if sweep.state == "PENDING":
             self._store.sweeps.update(sweep.id, {"state": "RUNNING"})
         run_name = "".join(secrets.choice(_RUN_ID_ALPHABET) for _ in range(8))
         self._store.sweeps.add_suggestion(sweep.id, agent.id, run_name, params)
-        return [{
+        return {
             "type": "run",
             "run_id": run_name,
             "args": command_args(params),
             "program": config.get("program"),
             "run_storage_id": None,
-        }]
+        }
 
-    def _suggest(self, sweep: Sweep, config: dict[str, Any], seq: int) -> dict[str, Any] | None:
+    def _local_commands(
+        self, sweep: Sweep, agent: Agent, running: list[str]
+    ) -> list[dict[str, Any]]:
+        """A local controller (``wandb.controller``) decides: hand out the first run it
+        scheduled that no agent got yet, and stop the runs it asks to stop."""
+        controller = json.loads(sweep.controller)
+        stop = set(controller.get("earlystop") or [])
+        if running:
+            return [{"type": "stop", "run_id": name} for name in running if name in stop]
+        scheduler = json.loads(sweep.scheduler)
+        scheduled = list(scheduler.get("scheduled") or [])
+        taken = {entry.get("id") for entry in scheduled}
+        for entry in controller.get("schedule") or []:
+            if entry.get("id") in taken:
+                continue
+            args = (entry.get("data") or {}).get("args")
+            if args is None:  # the controller's search is over
+                self._store.sweeps.update(sweep.id, {"state": "FINISHED"})
+                return [_exit()]
+            params = {name: spec.get("value") for name, spec in args.items()}
+            command = self._run_command(sweep, agent, sweep_config.parse(sweep.config), params)
+            scheduled.append({"id": entry.get("id"), "runid": command["run_id"]})
+            self._store.sweeps.update(sweep.id, {"scheduler": json.dumps(
+                {**scheduler, "scheduled": scheduled}
+            )})
+            return [command]
+        return []
+
+    def _suggest(self, sweep: Sweep, config: Mapping[str, Any], seq: int) -> dict[str, Any] | None:
         cap = config.get("run_cap")
         if cap is not None and seq >= cap:
             return None
@@ -90,9 +123,10 @@ class SweepController:
             return random_search.point(config, sweep.name, seq)
         return engine.next_params(config, self._run_views(sweep, with_history=False))
 
-    def _early_terminated(self, sweep: Sweep, running: list[str]) -> list[dict[str, Any]]:
+    def _early_terminated(
+        self, sweep: Sweep, config: Mapping[str, Any], running: list[str]
+    ) -> list[dict[str, Any]]:
         """``stop`` for the agent's running runs that hyperband ends early."""
-        config = sweep_config.parse(sweep.config)
         if "early_terminate" not in config:
             return []
         stop = set(engine.runs_to_stop(config, self._run_views(sweep, with_history=True)))
@@ -114,3 +148,5 @@ class SweepController:
         ]
 
 
+def _exit() -> dict[str, Any]:
+    return {"type": "exit"}
