@@ -80,3 +80,11 @@ def test_seed_with_artifacts(tmp_path: Path) -> None:
         project = store.projects.project(DEFAULT_ENTITY, DEFAULT_PROJECT)
         assert project is not None
         assert store.artifacts.collections(project.id, "dataset")
+
+
+def test_seed_with_sweeps(tmp_path: Path) -> None:
+    main(["seed", "--data-dir", str(tmp_path), "--runs", "20", "--steps", "2", "--sweeps", "2"])
+    with Store(tmp_path) as store:
+        project = store.projects.project(DEFAULT_ENTITY, DEFAULT_PROJECT)
+        assert project is not None
+        assert [sweep.state for sweep in store.sweeps.of_project(project.id)] == ["FINISHED"] * 2
