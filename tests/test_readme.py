@@ -15,12 +15,20 @@ import pytest
 
 from fixtures.handle import EmulatorHandle
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+ROOT = Path(__file__).resolve().parents[1]
+README = ROOT / "README.md"
+#: The README and every docs page, whose snippets all run.
+DOCUMENTS = [README, *sorted((ROOT / "docs").glob("*.md"))]
 SNIPPET = re.compile(r"<!-- snippet: (\w+) -->\n```python\n(.*?)```", re.DOTALL)
 
 
 def _snippets(kind: str) -> list[str]:
-    return [code for found, code in SNIPPET.findall(README.read_text()) if found == kind]
+    return [
+        code
+        for document in DOCUMENTS
+        for found, code in SNIPPET.findall(document.read_text())
+        if found == kind
+    ]
 
 
 def test_the_readme_has_snippets_of_each_kind() -> None:
