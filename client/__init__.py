@@ -27,6 +27,7 @@ from client.projects import Project, Projects
 from client.run import Run, User
 from client.runs import Runs
 from client.summary import Summary
+from client.sweeps import Sweep, Sweeps
 
 __all__ = [
     "Api",
@@ -45,6 +46,8 @@ __all__ = [
     "Run",
     "Runs",
     "Summary",
+    "Sweep",
+    "Sweeps",
     "UsageError",
     "User",
     "WaitTimeoutError",

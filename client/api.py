@@ -135,8 +135,8 @@ class Api:
                 ``created_at``, ``heartbeat_at``, ``config.<key>.value`` or
                 ``summary_metrics.<key>``.
             per_page: Runs fetched per request, 1 to 1000.
-            include_sweeps: Accepted for compatibility with wandb; this client
-                does not load sweep objects.
+            include_sweeps: Accepted for compatibility with wandb; a run's
+                :attr:`~client.Run.sweep` is fetched on first access either way.
 
         Raises:
             UsageError: if ``per_page`` is out of range.

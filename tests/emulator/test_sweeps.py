@@ -282,3 +282,33 @@ def test_bayes_without_the_engine_names_the_extra(
               "parameters": {"lr": {"min": 0.0, "max": 1.0}}}
     result = create(gql, config)
     assert "pip install 'wandb-emulator[sweeps]'" in result["errors"][0]["message"]
+
+
+def test_hyperband_stops_a_run_that_falls_behind(gql: GraphQLClient) -> None:
+    pytest.importorskip("emulator.sweeps.engine").load()  # skipped without the sweeps extra
+    config = {
+        "method": "random",
+        "metric": {"name": "loss", "goal": "minimize"},
+        "parameters": {"lr": {"min": 0.0, "max": 1.0}},
+        "early_terminate": {"type": "hyperband", "min_iter": 2, "eta": 2},
+    }
+    name = sweep_name(gql, config)
+    store = gql.store
+    project = store.projects.project("alice", "p")
+    assert project is not None
+    losses = {"a": [1, 0.5, 0.2, 0.1], "b": [1, 0.6, 0.3, 0.2], "c": [1, 0.4, 0.2, 0.1],
+              "behind": [5, 5, 5]}
+    for run, values in losses.items():
+        state = "running" if run == "behind" else "finished"
+        store.runs.upsert("alice", "p", run, {"sweep_name": name, "state": state,
+                                              "summary_metrics": {"loss": values[-1]}},
+                          username="alice")
+        stored = store.runs.get("alice", "p", run)
+        assert stored is not None
+        store.history.write_history(
+            stored.id, [{"_step": step, "loss": loss} for step, loss in enumerate(values)]
+        )
+    agent_id = agent(gql, name)
+
+    assert heartbeat(gql, agent_id, {"behind": True}) == [{"type": "stop", "run_id": "behind"}]
+    assert heartbeat(gql, agent_id, {"c": True}) == []
