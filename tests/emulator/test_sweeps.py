@@ -312,3 +312,27 @@ def test_hyperband_stops_a_run_that_falls_behind(gql: GraphQLClient) -> None:
 
     assert heartbeat(gql, agent_id, {"behind": True}) == [{"type": "stop", "run_id": "behind"}]
     assert heartbeat(gql, agent_id, {"c": True}) == []
+
+
+def test_a_local_controllers_schedule_is_served_once_then_ends_the_sweep(
+    gql: GraphQLClient,
+) -> None:
+    name = sweep_name(gql, {**GRID, "controller": {"type": "local"}})
+    sweep_id = read(gql, name)["id"]
+    agent_id = agent(gql, name)
+    assert heartbeat(gql, agent_id) == []  # nothing scheduled yet
+
+    def schedule(args: dict[str, Any] | None) -> None:
+        controller = {"schedule": [{"id": f"s{len(str(args))}", "data": {"args": args}}]}
+        gql.data(UPSERT, {"id": sweep_id, "controller": json.dumps(controller)})
+
+    schedule({"lr": {"value": 0.5}, "layers": {"value": 2}})
+    [command] = heartbeat(gql, agent_id)
+    assert command["args"] == {"lr": {"value": 0.5}, "layers": {"value": 2}}
+    assert heartbeat(gql, agent_id) == []  # served once
+    scheduled = json.loads(read(gql, name)["scheduler"])["scheduled"]
+    assert [entry["runid"] for entry in scheduled] == [command["run_id"]]
+
+    schedule(None)  # the controller's search is over
+    assert heartbeat(gql, agent_id) == [{"type": "exit"}]
+    assert read(gql, name)["state"] == "FINISHED"

@@ -216,3 +216,26 @@ def test_bayes_sweep_through_the_optional_engine(
     assert len(runs) == 3 and all(run.sweep_name == sweep_id for run in runs)
     assert all(1e-4 <= run.config["lr"] <= 1e-1 for run in runs)
     assert wandb.Api(timeout=15).sweep(f"{in_project}/{sweep_id}").best_run() is not None
+
+
+def test_a_local_controller_schedules_the_runs_agents_get(
+    in_project: str, wandb_env: EmulatorHandle
+) -> None:
+    pytest.importorskip("sweeps")  # wandb.controller needs the sweeps engine client-side
+    config = {
+        "method": "grid", "controller": {"type": "local"},
+        "metric": {"name": "loss", "goal": "minimize"},
+        "parameters": {"lr": {"values": [0.1, 0.01]}, "batch_size": {"value": 8}},
+    }
+    sweep_id = wandb.sweep(config, project=PROJECT)
+    for _ in range(2):
+        # A fresh controller each time: the agent tears down the SDK service it used.
+        tuner = wandb.controller(sweep_id)
+        tuner.step()  # schedules the next grid point; the server hands it to the agent
+        wandb.agent(sweep_id, function=train, count=1)
+
+    runs = wandb_env.runs(PROJECT)
+    assert sorted(run.config["lr"] for run in runs) == [0.01, 0.1]
+    assert all(run.sweep_name == sweep_id and run.state == "finished" for run in runs)
+    # The controller reads the runs back and finds the grid done.
+    assert wandb.controller(sweep_id).search() is None
