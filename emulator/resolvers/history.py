@@ -132,7 +132,7 @@ def resolve_sampled_history(
 ) -> list[list[dict[str, Any]]]:
     """Per spec: the rows holding every key (in ``[minStep, maxStep]``), projected, sampled."""
     history = store_of(info).history
-    answers = []
+    answers: list[list[dict[str, Any]]] = []
     for spec in map(Spec.parse, specs):
         if not spec.keys:
             answers.append([])

@@ -16,6 +16,8 @@ import pytest
 import wandb
 import yaml
 from wandb.agents import pyagent
+from wandb.apis.public.sweeps import _set_sweep_state
+from wandb.errors import CommError
 
 from client import Api
 from fixtures.handle import EmulatorHandle
@@ -118,6 +120,10 @@ def test_random_sweep_in_process_runs_count_trainings(
     assert sweep.best_run(order="-loss").id == max(runs, key=lambda r: r.config["lr"]).name
     assert api.run(f"{in_project}/{best.name}").sweep.id == sweep_id
     assert [s.id for s in api.project(PROJECT).sweeps()] == [sweep_id]
+    with_sweeps = api.runs(in_project, include_sweeps=True)
+    assert {run.sweep.id for run in with_sweeps} == {sweep_id}
+    [agent] = sweep.agents()
+    assert agent.totalRuns >= 3  # an agent stopped by count may have fetched one more
 
     ours = wandb_api.sweep(f"{in_project}/{sweep_id}")
     assert (ours.id, ours.name, ours.state, ours.config) == (sweep_id, sweep_id, "RUNNING", RANDOM)
@@ -129,6 +135,14 @@ def test_random_sweep_in_process_runs_count_trainings(
     assert (listed.id, listed.run_count, len(wandb_api.project(PROJECT).sweeps())) == (
         sweep_id, 3, 1
     )
+
+    # Stopped through the SDK, the sweep takes no more agents; unknown sweeps neither.
+    _set_sweep_state(api, sweep_id, "FINISHED")
+    assert sweep.load(force=True)["state"] == "FINISHED"
+    with pytest.raises(CommError, match=f"sweep {in_project}/{sweep_id} is finished"):
+        wandb.agent(sweep_id, function=train, count=1)
+    with pytest.raises(CommError, match=f"sweep {in_project}/nosuch12 not found"):
+        wandb.agent("nosuch12", function=train, count=1)
 
 
 def test_grid_sweep_from_the_cli_runs_every_point_then_finishes(
