@@ -124,6 +124,16 @@ def resolve_agent_sweep(obj: Agent, info: GraphQLResolveInfo) -> Sweep | None:
     return store_of(info).sweeps.by_id(obj.sweep_id)
 
 
+@agent.field("runs")
+def resolve_agent_runs(obj: Agent, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
+    """The started runs of those the controller handed to this agent."""
+    store = store_of(info)
+    owner = store.sweeps.by_id(obj.sweep_id)
+    assert owner is not None  # agents are deleted with their sweep
+    names = store.sweeps.run_names_of_agent(obj.id)
+    return resolve_runs(owner, info, filters={"name": {"$in": names}}, **args)
+
+
 @project.field("sweep")
 def resolve_project_sweep(obj: Project, info: GraphQLResolveInfo, sweep_name: str) -> Sweep | None:
     """A missing sweep is ``null``, as on W&B."""

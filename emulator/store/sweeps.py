@@ -244,6 +244,13 @@ class SweepStore:
         )
         return [Suggestion(row[0], row[1], json.loads(row[2])) for row in rows]
 
+    def run_names_of_agent(self, agent_id: int) -> list[str]:
+        """Names of the runs handed to an agent, in order."""
+        rows = self._db.execute(
+            "SELECT run_name FROM sweep_suggestions WHERE agent_id = ? ORDER BY seq", (agent_id,)
+        )
+        return [row[0] for row in rows]
+
     def add_suggestion(
         self, sweep_id: int, agent_id: int | None, run_name: str, params: Mapping[str, Any]
     ) -> Suggestion:

@@ -124,6 +124,7 @@ def test_random_sweep_in_process_runs_count_trainings(
     assert {run.sweep.id for run in with_sweeps} == {sweep_id}
     [agent] = sweep.agents()
     assert agent.totalRuns >= 3  # an agent stopped by count may have fetched one more
+    assert sorted(run.id for run in agent.runs()) == sorted(run.name for run in runs)
 
     ours = wandb_api.sweep(f"{in_project}/{sweep_id}")
     assert (ours.id, ours.name, ours.state, ours.config) == (sweep_id, sweep_id, "RUNNING", RANDOM)
