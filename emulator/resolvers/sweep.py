@@ -131,7 +131,8 @@ def resolve_agent_runs(obj: Agent, info: GraphQLResolveInfo, **args: Any) -> dic
     owner = store.sweeps.by_id(obj.sweep_id)
     assert owner is not None  # agents are deleted with their sweep
     names = store.sweeps.run_names_of_agent(obj.id)
-    return resolve_runs(owner, info, filters={"name": {"$in": names}}, **args)
+    runs: dict[str, Any] = resolve_runs(owner, info, filters={"name": {"$in": names}}, **args)
+    return runs
 
 
 @project.field("sweep")
