@@ -10,7 +10,7 @@ from urllib.parse import quote_plus
 import yaml  # type: ignore[import-untyped]
 
 from client._html import iframe
-from client._paginator import Paginator
+from client._paginator import ConnectionPaginator
 from client._session import Session
 from client.errors import NotFoundError
 from client.run import Run
@@ -150,7 +150,7 @@ class Sweep:
         return f"<Sweep {'/'.join(self.path)} ({self._attrs.get('state', 'Unknown State')})>"
 
 
-class Sweeps(Paginator[Sweep]):
+class Sweeps(ConnectionPaginator[Sweep]):
     """The sweeps of a project, oldest first, fetched ``per_page`` at a time."""
 
     def __init__(
@@ -162,57 +162,24 @@ class Sweeps(Paginator[Sweep]):
         filters: Mapping[str, Any] | None = None,
     ) -> None:
         """Describe the sweeps to list; see :meth:`client.Project.sweeps`."""
-        super().__init__(per_page)
-        self._session = session
         self.entity = entity
         self.project = project
         self.filters = dict(filters or {})
-
-    def _fetch(self, cursor: str | None) -> dict[str, Any]:
-        return self._session.graphql.execute(
-            "GetSweeps",
-            {
-                "project": self.project,
-                "entity": self.entity,
-                "filters": json.dumps(self.filters),
-                "cursor": cursor,
-                "perPage": self.per_page,
-            },
+        variables = {"project": project, "entity": entity, "filters": json.dumps(self.filters)}
+        super().__init__(
+            session, "GetSweeps", variables, ("project", "sweeps"), self._sweep, per_page
         )
 
-    def _connection(self) -> dict[str, Any]:
-        project = (self.last_response or {}).get("project") or {}
-        return project.get("sweeps") or {}
+    def _sweep(self, node: dict[str, Any]) -> Sweep:
+        return Sweep(self._session, self.entity, self.project, node["name"], node)
 
-    @property
-    def more(self) -> bool:
-        """Whether another page may be fetched."""
-        page_info = self._connection().get("pageInfo") or {}
-        return self.last_response is None or bool(page_info.get("hasNextPage"))
+    def _total(self) -> int | None:
+        """The project's ``totalSweeps`` (the connection's count is of all sweeps too)."""
+        total = ((self.last_response or {}).get("project") or {}).get("totalSweeps")
+        return None if total is None else int(total)
 
-    @property
-    def cursor(self) -> str | None:
-        """The ``endCursor`` of the last page (``None`` before the first page)."""
-        return (self._connection().get("pageInfo") or {}).get("endCursor")
-
-    def __len__(self) -> int:
-        """How many sweeps the project has (the server's ``totalSweeps``)."""
-        if self.last_response is None:
-            self._load_page()
-        return int(((self.last_response or {}).get("project") or {}).get("totalSweeps") or 0)
-
-    def convert_objects(self) -> list[Sweep]:
-        """The sweeps of the last fetched page.
-
-        Raises:
-            NotFoundError: if the project does not exist.
-        """
-        if (self.last_response or {}).get("project") is None:
-            raise NotFoundError(f"Could not find project {self.entity}/{self.project}")
-        return [
-            Sweep(self._session, self.entity, self.project, edge["node"]["name"], edge["node"])
-            for edge in self._connection().get("edges") or []
-        ]
+    def _not_found(self) -> NotFoundError:
+        return NotFoundError(f"Could not find project {self.entity}/{self.project}")
 
     def __repr__(self) -> str:
         return f"<Sweeps {self.entity}/{self.project}>"

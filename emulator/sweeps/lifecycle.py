@@ -54,6 +54,8 @@ def create_sweep(
 ) -> Sweep:
     """Validate and store a new sweep; ``prior_runs`` (run filters) join it."""
     config = checked_config(config_text)
+    if prior_runs is not None and not isinstance(prior_runs, Mapping):
+        raise SweepError("priorRunsFilters must be a JSON object of run filters")
     with store.db.transaction():
         store.projects.ensure_user(username)
         project_id = store.projects.ensure_project(entity, project).id
