@@ -6,11 +6,11 @@ import json
 from typing import Any
 
 from ariadne import ObjectType
-from graphql import GraphQLError, GraphQLResolveInfo
+from graphql import GraphQLError
 
 from emulator import ids
 from emulator.resolvers.connections import check_first, connection, list_connection
-from emulator.resolvers.context import store_of
+from emulator.resolvers.context import Info, store_of
 from emulator.resolvers.project import resolve_runs as resolve_project_runs
 from emulator.store import Project, Run, User
 from emulator.store.pagination import Cursor, CursorError
@@ -35,7 +35,7 @@ def sweep_id(obj: Sweep) -> str:
 
 
 @sweep.field("id")
-def resolve_id(obj: Sweep, _: GraphQLResolveInfo) -> str:
+def resolve_id(obj: Sweep, _: Info) -> str:
     return sweep_id(obj)
 
 
@@ -45,17 +45,17 @@ def resolve_early_stop_job_running(*_: Any) -> bool:
 
 
 @sweep.field("project")
-def resolve_project(obj: Sweep, info: GraphQLResolveInfo) -> Project | None:
+def resolve_project(obj: Sweep, info: Info) -> Project | None:
     return store_of(info).projects.project(obj.entity, obj.project)
 
 
 @sweep.field("user")
-def resolve_user(obj: Sweep, info: GraphQLResolveInfo) -> User | None:
+def resolve_user(obj: Sweep, info: Info) -> User | None:
     return store_of(info).projects.user(obj.username)
 
 
 @sweep.field("bestLoss")
-def resolve_best_loss(obj: Sweep, info: GraphQLResolveInfo) -> float | None:
+def resolve_best_loss(obj: Sweep, info: Info) -> float | None:
     """The best value of the config's metric over the sweep's runs (null without a metric)."""
     try:
         metric = parse(obj.config).get("metric")
@@ -76,7 +76,7 @@ def resolve_best_loss(obj: Sweep, info: GraphQLResolveInfo) -> float | None:
 
 @sweep.field("runs")
 def resolve_runs(
-    obj: Sweep, info: GraphQLResolveInfo, filters: Any = None, **args: Any
+    obj: Sweep, info: Info, filters: Any = None, **args: Any
 ) -> dict[str, Any]:
     """The sweep's runs: the project's runs filtered to this sweep."""
     project_record = store_of(info).projects.project(obj.entity, obj.project)
@@ -90,13 +90,13 @@ def resolve_runs(
 
 @sweep.field("agents")
 def resolve_agents(
-    obj: Sweep, info: GraphQLResolveInfo, after: str | None = None, first: int | None = None
+    obj: Sweep, info: Info, after: str | None = None, first: int | None = None
 ) -> dict[str, Any]:
     return list_connection(store_of(info).sweeps.agents(obj.id), after=after, first=first)
 
 
 @sweep.field("agent")
-def resolve_agent(obj: Sweep, info: GraphQLResolveInfo, agent_name: str) -> Agent | None:
+def resolve_agent(obj: Sweep, info: Info, agent_name: str) -> Agent | None:
     """An agent of the sweep by name (or GraphQL id); null when missing."""
     for candidate in store_of(info).sweeps.agents(obj.id):
         if agent_name in (candidate.name, agent_id(candidate)):
@@ -110,7 +110,7 @@ def agent_id(obj: Agent) -> str:
 
 
 @agent.field("id")
-def resolve_agent_id(obj: Agent, _: GraphQLResolveInfo) -> str:
+def resolve_agent_id(obj: Agent, _: Info) -> str:
     return agent_id(obj)
 
 
@@ -120,12 +120,12 @@ def resolve_persistent(*_: Any) -> bool:
 
 
 @agent.field("sweep")
-def resolve_agent_sweep(obj: Agent, info: GraphQLResolveInfo) -> Sweep | None:
+def resolve_agent_sweep(obj: Agent, info: Info) -> Sweep | None:
     return store_of(info).sweeps.by_id(obj.sweep_id)
 
 
 @agent.field("runs")
-def resolve_agent_runs(obj: Agent, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
+def resolve_agent_runs(obj: Agent, info: Info, **args: Any) -> dict[str, Any]:
     """The started runs of those the controller handed to this agent."""
     store = store_of(info)
     owner = store.sweeps.by_id(obj.sweep_id)
@@ -136,20 +136,20 @@ def resolve_agent_runs(obj: Agent, info: GraphQLResolveInfo, **args: Any) -> dic
 
 
 @project.field("sweep")
-def resolve_project_sweep(obj: Project, info: GraphQLResolveInfo, sweep_name: str) -> Sweep | None:
+def resolve_project_sweep(obj: Project, info: Info, sweep_name: str) -> Sweep | None:
     """A missing sweep is ``null``, as on W&B."""
     return store_of(info).sweeps.get(obj.entity, obj.name, sweep_name)
 
 
 @project.field("totalSweeps")
-def resolve_total_sweeps(obj: Project, info: GraphQLResolveInfo) -> int:
+def resolve_total_sweeps(obj: Project, info: Info) -> int:
     return store_of(info).sweeps.count(obj.id)
 
 
 @project.field("sweeps")
 def resolve_sweeps(
     obj: Project,
-    info: GraphQLResolveInfo,
+    info: Info,
     filters: Any = None,
     after: str | None = None,
     first: int | None = None,
@@ -197,29 +197,29 @@ def _sweep_filter(filters: Any) -> Any:
 
 
 @run.field("sweep")
-def resolve_run_sweep(obj: Run, info: GraphQLResolveInfo) -> Sweep | None:
+def resolve_run_sweep(obj: Run, info: Info) -> Sweep | None:
     if not obj.sweep_name:
         return None
     return store_of(info).sweeps.get(obj.entity, obj.project, obj.sweep_name)
 
 
 @run.field("exitcode")
-def resolve_exitcode(obj: Run, info: GraphQLResolveInfo) -> int | None:
+def resolve_exitcode(obj: Run, info: Info) -> int | None:
     return store_of(info).lifecycle.exit_code(obj.id)
 
 
 @run.field("shouldStop")
-def resolve_should_stop(obj: Run, info: GraphQLResolveInfo) -> bool:
+def resolve_should_stop(obj: Run, info: Info) -> bool:
     return store_of(info).lifecycle.stop_requested(obj.id)
 
 
 @run.field("failed")
-def resolve_failed(obj: Run, _: GraphQLResolveInfo) -> bool:
+def resolve_failed(obj: Run, _: Info) -> bool:
     return obj.state in ("failed", "crashed")
 
 
 @run.field("running")
-def resolve_running(obj: Run, _: GraphQLResolveInfo) -> bool:
+def resolve_running(obj: Run, _: Info) -> bool:
     return obj.state == "running"
 
 

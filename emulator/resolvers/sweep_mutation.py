@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from ariadne import MutationType
-from graphql import GraphQLError, GraphQLResolveInfo
+from graphql import GraphQLError
 
 from emulator import ids
-from emulator.resolvers.context import settings_of, store_of
+from emulator.resolvers.context import Info, settings_of, store_of
 from emulator.resolvers.mutation import DEFAULT_PROJECT
 from emulator.store.filters import FilterError
 from emulator.store.sweeps import Sweep
@@ -18,7 +18,7 @@ from emulator.sweeps.lifecycle import SweepError, change_sweep, create_sweep, re
 mutation = MutationType()
 
 
-def _sweep_by_id(info: GraphQLResolveInfo, value: str) -> Sweep:
+def _sweep_by_id(info: Info, value: str) -> Sweep:
     try:
         [storage_id] = ids.decode_id(value, "Sweep")
         found = store_of(info).sweeps.by_id(int(storage_id))
@@ -30,7 +30,7 @@ def _sweep_by_id(info: GraphQLResolveInfo, value: str) -> Sweep:
 
 
 @mutation.field("upsertSweep")
-def resolve_upsert_sweep(_: Any, info: GraphQLResolveInfo, input: dict[str, Any]) -> dict[str, Any]:
+def resolve_upsert_sweep(_: Any, info: Info, input: dict[str, Any]) -> dict[str, Any]:
     """Change the sweep named by ``id``, or create one from ``config`` (YAML)."""
     store = store_of(info)
     try:
@@ -63,7 +63,7 @@ def resolve_upsert_sweep(_: Any, info: GraphQLResolveInfo, input: dict[str, Any]
 
 
 @mutation.field("createAgent")
-def resolve_create_agent(_: Any, info: GraphQLResolveInfo, input: dict[str, Any]) -> dict[str, Any]:
+def resolve_create_agent(_: Any, info: Info, input: dict[str, Any]) -> dict[str, Any]:
     """Register an agent for sweep ``entity/project/sweep``."""
     entity = input.get("entity_name") or settings_of(info).entity
     project = input.get("project_name") or DEFAULT_PROJECT
@@ -79,7 +79,7 @@ def resolve_create_agent(_: Any, info: GraphQLResolveInfo, input: dict[str, Any]
 
 @mutation.field("agentHeartbeat")
 def resolve_agent_heartbeat(
-    _: Any, info: GraphQLResolveInfo, input: dict[str, Any]
+    _: Any, info: Info, input: dict[str, Any]
 ) -> dict[str, Any]:
     """Record the heartbeat and answer with the agent's commands (a JSON list)."""
     try:
