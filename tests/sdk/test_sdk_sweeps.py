@@ -146,6 +146,7 @@ def test_random_sweep_in_process_runs_count_trainings(
         wandb.agent("nosuch12", function=train, count=1)
 
 
+@pytest.mark.slow
 def test_grid_sweep_from_the_cli_runs_every_point_then_finishes(
     in_project: str, wandb_env: EmulatorHandle, wandb_api: Api, tmp_path: Path
 ) -> None:
@@ -171,6 +172,7 @@ def test_grid_sweep_from_the_cli_runs_every_point_then_finishes(
     assert wandb_api.sweep(f"{in_project}/sweeps/{sweep_id}").best_run().config["lr"] == 0.01
 
 
+@pytest.mark.slow
 def test_pause_resume_and_stop_from_a_second_process_reach_a_running_agent(
     in_project: str, wandb_env: EmulatorHandle, tmp_path: Path
 ) -> None:
