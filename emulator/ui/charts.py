@@ -68,7 +68,7 @@ def nice_ticks(low: float, high: float, count: int = TICKS) -> list[float]:
         return [low]
     raw = (high - low) / max(1, count - 1)
     power = 10 ** math.floor(math.log10(raw))
-    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw * 0.999)
     first = math.ceil(low / step) * step
     ticks = []
     value = first

@@ -28,6 +28,8 @@ FILES_SHOWN = 500
 #: Runs a comparison plots at most.
 COMPARED_RUNS = 20
 _METADATA_FILE = "wandb-metadata.json"
+#: The console output a run uploads when it finishes.
+_OUTPUT_FILE = "output.log"
 
 
 class NotFound(LookupError):
@@ -113,6 +115,16 @@ def _metadata(store: Store, run: Run) -> dict[str, Any]:
     return metadata if isinstance(metadata, dict) else {}
 
 
+def _console(store: Store, run: Run) -> list[str]:
+    """The run's console lines: as streamed, else from its uploaded ``output.log``."""
+    lines = [strip_prefix(line) for line in store.console.lines(run.id)]
+    if lines:
+        return lines
+    stored = store.files.get(run.id, _OUTPUT_FILE)
+    data = None if stored is None else store.files.read(stored)
+    return [] if not data else data.decode("utf-8", errors="replace").splitlines()
+
+
 def _charts(series: list[Series], x_label: str) -> list[Chart]:
     return [build_chart(found.key, x_label, [(found.key, found)]) for found in series]
 
@@ -122,7 +134,7 @@ def run(store: Store, cache: SeriesCache, entity: str, project_name: str, name: 
     """A run's overview, config, summary, charts, console, files and artifacts."""
     found_project = _project(store, entity, project_name)
     found = _run(store, found_project, name)
-    lines = store.console.lines(found.id)
+    lines = _console(store, found)
     files = store.files.page(found.id, first=FILES_SHOWN)
     return {
         "project": found_project,
@@ -131,7 +143,7 @@ def run(store: Store, cache: SeriesCache, entity: str, project_name: str, name: 
         "exit_code": store.lifecycle.exit_code(found.id),
         "charts": _charts(cache.series(store.history, found, HISTORY), X_KEYS[HISTORY]),
         "system_charts": _charts(cache.series(store.history, found, EVENTS), X_KEYS[EVENTS]),
-        "console": [strip_prefix(line) for line in lines[-CONSOLE_LINES:]],
+        "console": lines[-CONSOLE_LINES:],
         "console_total": len(lines),
         "files": [
             (file, download_path(entity, project_name, name, file.name)) for file in files.files
