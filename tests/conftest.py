@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -56,3 +58,38 @@ def history_source(request: pytest.FixtureRequest, wandb_emulator: Any) -> Itera
         state.settings = replace(settings, parquet_history=False)
     yield request.param
     state.settings = settings
+
+
+#: The browser the UI tests drive: Debian's chromium package (see .ci/run).
+CHROMIUM = os.environ.get("WANDB_EMULATOR_CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One headless Chromium for the session (Playwright driving the system's chromium)."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            f"chromium not found at {CHROMIUM}: install it (apt-get install -y chromium) or set"
+            " WANDB_EMULATOR_CHROMIUM; the UI tests need a real browser"
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        # No sandbox: CI runs as root, and the pages come from our own loopback server.
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A fresh browser page (laptop width); the test fails on any console error."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error"
+            else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    context.close()
+    assert not errors, f"console errors: {errors}"
