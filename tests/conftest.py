@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -82,14 +82,28 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    """A fresh browser page (laptop width); the test fails on any console error."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    page = context.new_page()
+def open_page(browser: Any) -> Iterator[Callable[..., Any]]:
+    """Open browser pages, each in its own context (``viewport``, ``color_scheme``...:
+    Playwright's context options); the test fails on a console error in any of them."""
+    contexts: list[Any] = []
     errors: list[str] = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error"
-            else None)
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    context.close()
+
+    def open_(**options: Any) -> Any:
+        context = browser.new_context(**{"accept_downloads": True, **options})
+        contexts.append(context)
+        page = context.new_page()
+        page.on("console", lambda message: errors.append(message.text)
+                if message.type == "error" else None)
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        return page
+
+    yield open_
+    for context in contexts:
+        context.close()
     assert not errors, f"console errors: {errors}"
+
+
+@pytest.fixture
+def page(open_page: Callable[..., Any]) -> Any:
+    """A browser page at laptop width; the test fails on any console error."""
+    return open_page(viewport={"width": 1280, "height": 900})

@@ -7,6 +7,7 @@ fails a test on any console error. The tests also take the screenshots in docs/i
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -140,14 +141,9 @@ def _run_id(demo: EmulatorHandle, name: str) -> int:
 
 
 def test_compare_plots_one_metric_of_the_selected_runs(
-    browser: Any, demo: EmulatorHandle
+    open_page: Callable[..., Any], demo: EmulatorHandle
 ) -> None:
-    context = browser.new_context(viewport={"width": 1280, "height": 800},
-                                  color_scheme="dark")
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda message: errors.append(message.text)
-            if message.type == "error" else None)
+    page = open_page(viewport={"width": 1280, "height": 800}, color_scheme="dark")
     page.goto(f"{demo.url}/{PATH}")
     selected = _rows(page)[:3]
     for name in selected:
@@ -159,10 +155,10 @@ def test_compare_plots_one_metric_of_the_selected_runs(
     assert lines.count() == 3
     assert all(len(line.get_attribute("points").split()) == STEPS for line in lines.all())
     screenshot(page, "compare")
-    phone = browser.new_page(viewport={"width": 390, "height": 844})
-    phone.goto(f"{demo.url}/{PATH}/runs/{selected[0]}")
+
+
+def test_run_page_fits_a_phone(open_page: Callable[..., Any], demo: EmulatorHandle) -> None:
+    phone = open_page(viewport={"width": 390, "height": 844}, is_mobile=True)
+    phone.goto(f"{demo.url}/{PATH}/runs/{_first_run(demo)}")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(phone, "run-phone")
-    phone.close()
-    context.close()
-    assert not errors
