@@ -36,7 +36,8 @@ class NotFound(LookupError):
     """What a page needed and did not find; the message is shown on the 404 page."""
 
 
-def _project(store: Store, entity: str, name: str) -> Project:
+def find_project(store: Store, entity: str, name: str) -> Project:
+    """Project ``entity/name``; NotFound naming the entity or the project if missing."""
     if store.projects.entity_id(entity) is None:
         raise NotFound(f"entity {entity!r} not found")
     project = store.projects.project(entity, name)
@@ -45,7 +46,8 @@ def _project(store: Store, entity: str, name: str) -> Project:
     return project
 
 
-def _run(store: Store, project: Project, name: str) -> Run:
+def find_run(store: Store, project: Project, name: str) -> Run:
+    """Run ``name`` of ``project``; NotFound naming it if missing."""
     run = store.runs.get(project.entity, project.name, name)
     if run is None:
         raise NotFound(f"run {project.entity}/{project.name}/{name} not found")
@@ -88,7 +90,7 @@ def entity(store: Store, name: str) -> dict[str, Any]:
 
 def project(store: Store, entity: str, name: str, params: Mapping[str, str]) -> dict[str, Any]:
     """A project's runs table for the query string ``params``."""
-    found = _project(store, entity, name)
+    found = find_project(store, entity, name)
     query = TableQuery.parse(params)
     table = read_table(store, found, query)
     return {
@@ -132,8 +134,8 @@ def _charts(series: list[Series], x_label: str) -> list[Chart]:
 def run(store: Store, cache: SeriesCache, entity: str, project_name: str, name: str
         ) -> dict[str, Any]:
     """A run's overview, config, summary, charts, console, files and artifacts."""
-    found_project = _project(store, entity, project_name)
-    found = _run(store, found_project, name)
+    found_project = find_project(store, entity, project_name)
+    found = find_run(store, found_project, name)
     lines = _console(store, found)
     files = store.files.page(found.id, first=FILES_SHOWN)
     return {
@@ -157,8 +159,8 @@ def run(store: Store, cache: SeriesCache, entity: str, project_name: str, name: 
 def compare(store: Store, cache: SeriesCache, entity: str, project_name: str,
             names: list[str], metric: str | None) -> dict[str, Any]:
     """One metric of several runs on one chart; the metric defaults to the first shared."""
-    found_project = _project(store, entity, project_name)
-    runs = [_run(store, found_project, name) for name in dict.fromkeys(names)][:COMPARED_RUNS]
+    found_project = find_project(store, entity, project_name)
+    runs = [find_run(store, found_project, name) for name in dict.fromkeys(names)][:COMPARED_RUNS]
     series = {run.name: cache.series(store.history, run, HISTORY) for run in runs}
     metrics = sorted({found.key for each in series.values() for found in each})
     chosen = metric if metric in metrics else (metrics[0] if metrics else None)
@@ -177,7 +179,7 @@ def compare(store: Store, cache: SeriesCache, entity: str, project_name: str,
 
 def artifacts(store: Store, entity: str, project_name: str) -> dict[str, Any]:
     """A project's artifact types and their collections."""
-    found = _project(store, entity, project_name)
+    found = find_project(store, entity, project_name)
     return {
         "project": found,
         "types": [
@@ -198,7 +200,7 @@ def _collection(store: Store, project: Project, kind: str, name: str) -> Artifac
 def collection(store: Store, entity: str, project_name: str, kind: str, name: str
                ) -> dict[str, Any]:
     """A collection's versions with their aliases."""
-    found_project = _project(store, entity, project_name)
+    found_project = find_project(store, entity, project_name)
     found = _collection(store, found_project, kind, name)
     return {
         "project": found_project,
@@ -217,7 +219,7 @@ def _runs_by_id(store: Store, ids: list[int]) -> list[Run]:
 def version(store: Store, entity: str, project_name: str, kind: str, name: str, alias: str
             ) -> dict[str, Any]:
     """One version: metadata, aliases, files with downloads and its lineage."""
-    found_project = _project(store, entity, project_name)
+    found_project = find_project(store, entity, project_name)
     found_collection = _collection(store, found_project, kind, name)
     found: Artifact | None = store.artifacts.resolve(found_collection.id, alias)
     if found is None:

@@ -45,4 +45,7 @@ def routes() -> list[BaseRoute]:
             Route(path, imported_on_first_request(_VIEWS, handler), methods=["GET"], name=name)
             for path, handler, name in _PAGES
         ),
+        # The run page's form: its tags and notes, the one thing the UI writes.
+        Route(_PROJECT + "/runs/{run}", imported_on_first_request(_VIEWS, "edit_run"),
+              methods=["POST"]),
     ]

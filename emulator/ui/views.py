@@ -15,6 +15,7 @@ from starlette.responses import RedirectResponse, Response
 
 from emulator.state import state_of
 from emulator.ui import pages
+from emulator.ui.edits import EditError, ForeignOrigin, RunEdit, apply_edit, check_origin
 from emulator.ui.templating import render
 
 
@@ -30,7 +31,7 @@ async def _page(
     try:
         context = await run_in_threadpool(read)
     except pages.NotFound as missing:
-        return render(request, "not_found.html", 404, message=str(missing))
+        return render(request, "error.html", 404, title="Not found", message=str(missing))
     return render(request, template, **context)
 
 
@@ -56,6 +57,21 @@ async def run(request: Request) -> Response:
     store, *path = _store_and_path(request, "entity", "project", "run")
     cache = state_of(request.app).ui_series
     return await _page(request, "run.html", pages.run, store, cache, *path)
+
+
+async def edit_run(request: Request) -> Response:
+    """Apply the run page's tags and notes form, then show the run again."""
+    store, *path = _store_and_path(request, "entity", "project", "run")
+    try:
+        check_origin(request.headers)
+        edit = RunEdit.parse(await request.body())
+        await run_in_threadpool(apply_edit, store, *path, edit)
+    except EditError as error:
+        status = 403 if isinstance(error, ForeignOrigin) else 400
+        return render(request, "error.html", status, title="Not saved", message=str(error))
+    except pages.NotFound as missing:
+        return render(request, "error.html", 404, title="Not found", message=str(missing))
+    return RedirectResponse(request.url.path, status_code=303)
 
 
 async def compare(request: Request) -> Response:

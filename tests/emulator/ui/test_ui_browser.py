@@ -162,3 +162,18 @@ def test_run_page_fits_a_phone(open_page: Callable[..., Any], demo: EmulatorHand
     phone.goto(f"{demo.url}/{PATH}/runs/{_first_run(demo)}")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(phone, "run-phone")
+
+
+def test_tags_and_notes_edited_on_the_page_reach_the_api(
+    page: Any, demo: EmulatorHandle, wandb_api: Api
+) -> None:
+    name = _first_run(demo)
+    page.goto(f"{demo.url}/{PATH}/runs/{name}")
+    page.locator("details.edit summary").click()
+    page.fill("#tags", "keep, <b>bold</b>")
+    page.fill("#notes", "second try\nwith warmup")
+    page.get_by_role("button", name="Save").click()
+    assert page.url.endswith(f"/runs/{name}")
+    assert page.locator("#notes-text").inner_text() == "second try\nwith warmup"
+    run = wandb_api.run(f"{PATH}/{name}")
+    assert (run.tags, run.notes) == (["keep", "<b>bold</b>"], "second try\nwith warmup")

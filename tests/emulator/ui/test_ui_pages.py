@@ -153,3 +153,29 @@ def test_user_values_are_escaped(pages: TestClient, store: Store) -> None:
         html = pages.get(path).text
         assert "<script>alert" not in html, path
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html, path
+
+
+def test_the_run_form_sets_tags_and_notes(
+    pages: TestClient, store: Store, seeded: list[Run]
+) -> None:
+    name = seeded[0].name
+    form = {"tags": " best , ready,best", "notes": "looks good"}
+    response = pages.post(f"{BASE}/runs/{name}", data=form, follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == f"{BASE}/runs/{name}"
+    run = store.runs.get(ENTITY, PROJECT, name)
+    assert run is not None and (run.tags, run.notes) == (["best", "ready"], "looks good")
+
+
+def test_bad_edits_are_refused_and_change_nothing(
+    pages: TestClient, store: Store, seeded: list[Run]
+) -> None:
+    name = seeded[0].name
+    before = store.runs.get(ENTITY, PROJECT, name)
+    path = f"{BASE}/runs/{name}"
+    foreign = pages.post(path, data={"tags": "x"}, headers={"Origin": "http://evil.example"})
+    assert foreign.status_code == 403 and "another site" in foreign.text
+    long_tag = pages.post(path, data={"tags": "t" * 65})
+    assert long_tag.status_code == 400 and "longer than 64" in long_tag.text
+    missing = pages.post(f"{BASE}/runs/nope", data={"tags": "x"})
+    assert missing.status_code == 404 and "nope not found" in missing.text
+    assert store.runs.get(ENTITY, PROJECT, name) == before
