@@ -65,7 +65,7 @@ async def edit_run(request: Request) -> Response:
     try:
         check_origin(request.headers)
         edit = RunEdit.parse(await request.body())
-        await run_in_threadpool(apply_edit, store, *path, edit)
+        await run_in_threadpool(lambda: apply_edit(store, *path, edit))
     except EditError as error:
         status = 403 if isinstance(error, ForeignOrigin) else 400
         return render(request, "error.html", status, title="Not saved", message=str(error))
