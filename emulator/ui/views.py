@@ -61,11 +61,11 @@ async def run(request: Request) -> Response:
 
 async def edit_run(request: Request) -> Response:
     """Apply the run page's tags and notes form, then show the run again."""
-    store, *path = _store_and_path(request, "entity", "project", "run")
+    store, entity, project, name = _store_and_path(request, "entity", "project", "run")
     try:
         check_origin(request.headers)
         edit = RunEdit.parse(await request.body())
-        await run_in_threadpool(lambda: apply_edit(store, *path, edit))
+        await run_in_threadpool(apply_edit, store, entity, project, name, edit)
     except EditError as error:
         status = 403 if isinstance(error, ForeignOrigin) else 400
         return render(request, "error.html", status, title="Not saved", message=str(error))
