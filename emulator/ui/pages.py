@@ -16,9 +16,9 @@ from emulator.store.artifacts.records import Artifact, ArtifactCollection
 from emulator.store.console import strip_prefix
 from emulator.store.history import EVENTS, HISTORY
 from emulator.store.records import RUN_STATES
-from emulator.ui.charts import Chart, build_chart
+from emulator.ui.charts import build_chart
 from emulator.ui.runs_table import FIXED_COLUMNS, TableQuery, cell, read_table
-from emulator.ui.series import X_KEYS, Series
+from emulator.ui.series import X_KEYS
 from emulator.ui.series_cache import SeriesCache
 
 #: Console lines shown on a run page (the last ones).
@@ -127,10 +127,6 @@ def _console(store: Store, run: Run) -> list[str]:
     return [] if not data else data.decode("utf-8", errors="replace").splitlines()
 
 
-def _charts(series: list[Series], x_label: str) -> list[Chart]:
-    return [build_chart(found.key, x_label, [(found.key, found)]) for found in series]
-
-
 def run(store: Store, cache: SeriesCache, entity: str, project_name: str, name: str
         ) -> dict[str, Any]:
     """A run's overview, config, summary, charts, console, files and artifacts."""
@@ -143,8 +139,8 @@ def run(store: Store, cache: SeriesCache, entity: str, project_name: str, name: 
         "run": found,
         "metadata": _metadata(store, found),
         "exit_code": store.lifecycle.exit_code(found.id),
-        "charts": _charts(cache.series(store.history, found, HISTORY), X_KEYS[HISTORY]),
-        "system_charts": _charts(cache.series(store.history, found, EVENTS), X_KEYS[EVENTS]),
+        "charts": cache.get(store.history, found, HISTORY).charts,
+        "system_charts": cache.get(store.history, found, EVENTS).charts,
         "console": lines[-CONSOLE_LINES:],
         "console_total": len(lines),
         "files": [
@@ -161,7 +157,7 @@ def compare(store: Store, cache: SeriesCache, entity: str, project_name: str,
     """One metric of several runs on one chart; the metric defaults to the first shared."""
     found_project = find_project(store, entity, project_name)
     runs = [find_run(store, found_project, name) for name in dict.fromkeys(names)][:COMPARED_RUNS]
-    series = {run.name: cache.series(store.history, run, HISTORY) for run in runs}
+    series = {run.name: cache.get(store.history, run, HISTORY).series for run in runs}
     metrics = sorted({found.key for each in series.values() for found in each})
     chosen = metric if metric in metrics else (metrics[0] if metrics else None)
     lines = [

@@ -1,5 +1,5 @@
-"""The chart series of recently viewed runs, kept per app so that viewing a long run again
-costs no history read.
+"""The chart series and charts of recently viewed runs, kept per app so that viewing a long
+run again costs no history read.
 
 An entry is keyed by the store part, the run, the stream and what the store knows of the
 stream without reading it: its write ``version`` (which every write bumps), line count
@@ -12,26 +12,36 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from dataclasses import dataclass
 from typing import Any
 
 from emulator.store.history import HistoryStore
 from emulator.store.records import Run
-from emulator.ui.series import Series, stream_series
+from emulator.ui.charts import Chart, build_chart
+from emulator.ui.series import X_KEYS, Series, stream_series
 
 #: Streams kept: a run page holds two (history and system metrics).
 CAPACITY = 64
 
 
+@dataclass(frozen=True)
+class StreamCharts:
+    """A stream's series (for comparisons) and one chart per series (for the run page)."""
+
+    series: list[Series]
+    charts: list[Chart]
+
+
 class SeriesCache:
-    """A small thread-safe LRU of :func:`stream_series` results."""
+    """A small thread-safe LRU of the :class:`StreamCharts` of runs' streams."""
 
     def __init__(self, capacity: int = CAPACITY) -> None:
         self._capacity = capacity
-        self._entries: OrderedDict[tuple[Any, ...], list[Series]] = OrderedDict()
+        self._entries: OrderedDict[tuple[Any, ...], StreamCharts] = OrderedDict()
         self._lock = threading.Lock()
 
-    def series(self, history: HistoryStore, run: Run, stream: str) -> list[Series]:
-        """The series of ``run``'s ``stream``, read from the store when not kept."""
+    def get(self, history: HistoryStore, run: Run, stream: str) -> StreamCharts:
+        """The series and charts of ``run``'s ``stream``, read from the store when not kept."""
         info = history.info(run.id, stream)
         key = (
             history, run.id, run.name, run.created_at, stream,
@@ -41,7 +51,10 @@ class SeriesCache:
             if key in self._entries:
                 self._entries.move_to_end(key)
                 return self._entries[key]
-        found = stream_series(history, run.id, stream)
+        series = stream_series(history, run.id, stream)
+        found = StreamCharts(
+            series, [build_chart(each.key, X_KEYS[stream], [(each.key, each)]) for each in series]
+        )
         with self._lock:
             self._entries[key] = found
             while len(self._entries) > self._capacity:
@@ -49,6 +62,6 @@ class SeriesCache:
         return found
 
     def clear(self) -> None:
-        """Forget every entry (the store was replaced)."""
+        """Forget every entry."""
         with self._lock:
             self._entries.clear()

@@ -35,11 +35,14 @@ def test_stream_series_charts_numeric_keys_over_steps(store: Store) -> None:
     project = store.projects.ensure_project("e", "p")
     (run_id,) = store.runs.insert(project.id, [Run(name="r", username="e")])
     rows = [{"_step": i, "loss": 1 / (i + 1), "note": "text"} for i in range(10)]
-    rows[4]["acc"] = 0.5
+    rows[4]["acc"] = 0.5  # a second shape of line: loss is read from two groups of lines
+    rows[7]["loss"] = math.nan
     store.history.write_history(run_id, rows)
     series = stream_series(store.history, run_id, HISTORY)
-    assert [(found.key, found.total) for found in series] == [("acc", 1), ("loss", 10)]
+    assert [(found.key, found.total) for found in series] == [("acc", 1), ("loss", 9)]
     assert series[0].xs == [4]
+    assert series[1].xs == [0, 1, 2, 3, 4, 5, 6, 8, 9]  # in line order, NaN left out
+    assert series[1].ys[4] == 1 / 5
 
 
 def test_chart_maps_the_data_range_into_the_plot() -> None:
