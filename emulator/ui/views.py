@@ -19,20 +19,25 @@ from emulator.ui.edits import EditError, ForeignOrigin, RunEdit, apply_edit, che
 from emulator.ui.templating import render
 
 
+def _not_found(request: Request, missing: pages.NotFound) -> Response:
+    return render(request, "error.html", 404, title="Not found", message=str(missing))
+
+
 async def _page(
     request: Request, template: str, build: Callable[..., dict[str, Any]], *args: Any
 ) -> Response:
+    """The page ``build(*args)`` describes, read and rendered in a worker thread (a long
+    page must not hold up the event loop that serves the API)."""
     state = state_of(request.app)
 
-    def read() -> dict[str, Any]:
+    def read_and_render() -> Response:
         state.crash_stale_runs()
-        return build(*args)
+        try:
+            return render(request, template, **build(*args))
+        except pages.NotFound as missing:
+            return _not_found(request, missing)
 
-    try:
-        context = await run_in_threadpool(read)
-    except pages.NotFound as missing:
-        return render(request, "error.html", 404, title="Not found", message=str(missing))
-    return render(request, template, **context)
+    return await run_in_threadpool(read_and_render)
 
 
 def _store_and_path(request: Request, *names: str) -> list[Any]:
@@ -70,7 +75,7 @@ async def edit_run(request: Request) -> Response:
         status = 403 if isinstance(error, ForeignOrigin) else 400
         return render(request, "error.html", status, title="Not saved", message=str(error))
     except pages.NotFound as missing:
-        return render(request, "error.html", 404, title="Not found", message=str(missing))
+        return _not_found(request, missing)
     return RedirectResponse(request.url.path, status_code=303)
 
 
