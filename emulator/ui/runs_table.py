@@ -108,13 +108,25 @@ class Table:
     error: str | None = None
 
 
+def _shown(key: str, value: Any) -> bool:
+    """Whether a key makes a default column: W&B's own keys and nested values (media,
+    dicts, lists) do not."""
+    return not key.startswith("_") and (value is None or isinstance(value, (int, float, str)))
+
+
 def default_columns(runs: list[Run]) -> list[str]:
-    """The first config and summary keys found on the page's runs (a few of each)."""
+    """The first config and summary keys with plain values on the page's runs (a few of
+    each)."""
     config: dict[str, None] = {}
     summary: dict[str, None] = {}
     for run in runs:
-        config.update(dict.fromkeys(k for k in run.config if not k.startswith("_")))
-        summary.update(dict.fromkeys(k for k in run.summary_metrics if not k.startswith("_")))
+        config.update(dict.fromkeys(
+            key for key, entry in run.config.items()
+            if _shown(key, entry.get("value") if isinstance(entry, dict) else entry)
+        ))
+        summary.update(dict.fromkeys(
+            key for key, value in run.summary_metrics.items() if _shown(key, value)
+        ))
         if len(config) >= DEFAULT_COLUMNS and len(summary) >= DEFAULT_COLUMNS:
             break
     return [f"config.{key}" for key in list(config)[:DEFAULT_COLUMNS]] + [
