@@ -106,10 +106,15 @@ def project(store: Store, entity: str, name: str, params: Mapping[str, str]) -> 
     }
 
 
+def _file_bytes(store: Store, run: Run, name: str) -> bytes | None:
+    """The bytes of the run's file ``name``, if it has one."""
+    stored = store.files.get(run.id, name)
+    return None if stored is None else store.files.read(stored)
+
+
 def _metadata(store: Store, run: Run) -> dict[str, Any]:
     """The run's ``wandb-metadata.json`` (program, args, git, python...), if uploaded."""
-    stored = store.files.get(run.id, _METADATA_FILE)
-    data = None if stored is None else store.files.read(stored)
+    data = _file_bytes(store, run, _METADATA_FILE)
     try:
         metadata = json.loads(data) if data else {}
     except ValueError:
@@ -122,8 +127,7 @@ def _console(store: Store, run: Run) -> list[str]:
     lines = [strip_prefix(line) for line in store.console.lines(run.id)]
     if lines:
         return lines
-    stored = store.files.get(run.id, _OUTPUT_FILE)
-    data = None if stored is None else store.files.read(stored)
+    data = _file_bytes(store, run, _OUTPUT_FILE)
     return [] if not data else data.decode("utf-8", errors="replace").splitlines()
 
 
