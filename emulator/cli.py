@@ -154,6 +154,7 @@ def _serve(args: argparse.Namespace) -> None:
     print(f"  export WANDB_BASE_URL={server.url}")
     print(f"  export WANDB_API_KEY={DEFAULT_API_KEY}")
     print(f"  export WANDB_ENTITY={args.entity}")
+    print(f"Browse projects and runs at {server.url}/")
     sys.stdout.flush()
     # Load the GraphQL stack while clients connect, rather than on the first query.
     threading.Thread(target=warm_up, name="graphql-warm-up", daemon=True).start()

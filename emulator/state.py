@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from emulator.seeders import Seeder
 from emulator.settings import Settings
 from emulator.store import Store
+from emulator.ui.series_cache import SeriesCache
 
 if TYPE_CHECKING:
     from emulator.query_cache import QueryCache
@@ -24,6 +25,8 @@ class EmulatorState:
     store: Store
     settings: Settings
     seeder: Seeder | None = None
+    #: Chart series of recently viewed runs (the UI's run and compare pages).
+    ui_series: SeriesCache = field(default_factory=SeriesCache, repr=False)
     _query_cache: QueryCache | None = field(default=None, repr=False)
 
     @property

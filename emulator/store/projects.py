@@ -108,6 +108,10 @@ class ProjectStore:
         )
         return [Project(**dict(row)) for row in rows]
 
+    def entities(self) -> list[str]:
+        """Every entity name, alphabetically."""
+        return [row[0] for row in self._db.execute("SELECT name FROM entities ORDER BY name")]
+
     @staticmethod
     def _ensure_entity(conn: sqlite3.Connection, name: str) -> int:
         conn.execute("INSERT OR IGNORE INTO entities (name) VALUES (?)", (name,))

@@ -44,6 +44,8 @@ def test_serve_prints_the_exports_and_serves_seeded_data() -> None:
         query = 'query { project(name: "p", entityName: "demo") { runCount } }'
         answer = httpx.post(f"{url}/graphql", json={"query": query}).json()
         assert answer == {"data": {"project": {"runCount": 3}}}
+        home = httpx.get(f"{url}/")  # the web UI
+        assert home.status_code == 200 and 'href="/demo/p"' in home.text
     finally:
         process.terminate()
         process.communicate(timeout=10)
