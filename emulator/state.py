@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +25,8 @@ class EmulatorState:
     store: Store
     settings: Settings
     seeder: Seeder | None = None
+    #: Signs the file URLs handed out in strict mode (see :mod:`emulator.url_signing`).
+    url_secret: bytes = field(default_factory=lambda: secrets.token_bytes(32), repr=False)
     _query_cache: QueryCache | None = field(default=None, repr=False)
 
     @property

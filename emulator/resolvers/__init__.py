@@ -10,10 +10,12 @@ from emulator.resolvers import (
     history,
     lifecycle,
     mutation,
+    organization,
     project,
     query,
     run,
     run_mutation,
+    team,
     user,
 )
 
@@ -21,6 +23,8 @@ BINDABLES = (
     *query.BINDABLES,
     *mutation.BINDABLES,
     *user.BINDABLES,
+    *team.BINDABLES,
+    *organization.BINDABLES,
     *project.BINDABLES,
     *run.BINDABLES,
     *run_mutation.BINDABLES,
