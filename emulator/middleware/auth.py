@@ -92,7 +92,9 @@ def identify(state: EmulatorState, key: str | None, scope: Scope) -> str | Refus
     if key is not None:
         user = state.store.identity.user_by_key(key)
         if user is not None:
-            return _check_admin_route(scope, user.username, user.admin)
+            if settings.strict:
+                return _check_admin_route(scope, user.username, user.admin)
+            return user.username
         if settings.strict:
             return Refusal(401, "unknown or revoked API key")
         return settings.entity
