@@ -1,4 +1,4 @@
-"""``wandb-emulator serve|seed|export|import``."""
+"""``wandb-emulator serve|seed|export|import|user|team|org``."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from emulator.settings import DEFAULT_API_KEY, DEFAULT_ENTITY, Settings
+from emulator import cli_identity
+from emulator.settings import AUTH_MODES, DEFAULT_API_KEY, DEFAULT_ENTITY, Settings
 from emulator.store import Run, Store
 
 DEFAULT_PROJECT = "demo"
@@ -46,6 +47,11 @@ def _parser() -> argparse.ArgumentParser:
         "--heartbeat-timeout", type=_positive, default=None, metavar="SECONDS",
         help="a running run silent for this long reads as crashed (default: never)",
     )
+    serve.add_argument(
+        "--auth", choices=AUTH_MODES, default="open",
+        help="open: any key works (default); strict: unknown keys get 401 and users write"
+        " only to their own entity and their teams",
+    )
     serve.add_argument("--seed", type=int, default=None, help="seed a project with fake runs")
     _add_seed_options(serve)
 
@@ -61,6 +67,7 @@ def _parser() -> argparse.ArgumentParser:
     import_ = commands.add_parser("import", help="replace a --data-dir store with a snapshot")
     _add_store_options(import_, required=True)
     import_.add_argument("snapshot", type=Path, help="snapshot file made by export")
+    cli_identity.add_parsers(commands)
     return parser
 
 
@@ -108,6 +115,7 @@ def serve_settings(args: argparse.Namespace) -> Settings:
         entity=args.entity,
         max_upload_bytes=int(args.max_upload_mb * _MB),
         heartbeat_timeout_s=args.heartbeat_timeout,
+        auth=args.auth,
     )
 
 
@@ -147,6 +155,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         with _open_store(args.data_dir) as store:
             runs = _seed(store, args)
         print(f"Seeded {len(runs)} runs into {args.entity}/{args.project}.")
+    elif args.command in cli_identity.COMMANDS:
+        cli_identity.run(args, _open_store)
     elif args.command == "export":
         with _open_store(args.data_dir) as store:
             snapshot = json.dumps(store.export())

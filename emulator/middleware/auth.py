@@ -93,7 +93,8 @@ def identify(state: EmulatorState, key: str | None, scope: Scope) -> str | Refus
         user = state.store.identity.user_by_key(key)
         if user is not None:
             if settings.strict:
-                return _check_admin_route(scope, user.username, user.admin)
+                admin = user.admin or user.username == settings.entity
+                return _check_admin_route(scope, user.username, admin)
             return user.username
         if settings.strict:
             return Refusal(401, "unknown or revoked API key")

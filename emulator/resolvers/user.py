@@ -10,7 +10,7 @@ from graphql import GraphQLError, GraphQLResolveInfo
 
 from emulator.ids import InvalidIdError, decode_id, encode_id
 from emulator.resolvers.context import store_of
-from emulator.resolvers.viewer import require_admin, viewer_of
+from emulator.resolvers.viewer import is_default_user, require_admin, viewer_of
 from emulator.store import User
 from emulator.store.identity import IdentityError
 from emulator.store.records import ApiKey, Entity, Organization
@@ -24,6 +24,11 @@ mutation = MutationType()
 @user.field("id")
 def resolve_user_id(obj: User, _: GraphQLResolveInfo) -> str:
     return encode_id("User", obj.username)
+
+
+@user.field("admin")
+def resolve_admin(obj: User, info: GraphQLResolveInfo) -> bool:
+    return obj.admin or is_default_user(info, obj)
 
 
 @user.field("flags")

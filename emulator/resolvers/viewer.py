@@ -22,6 +22,7 @@ existed):
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from graphql import GraphQLError, GraphQLResolveInfo
@@ -43,18 +44,23 @@ def username_of(info: GraphQLResolveInfo) -> str:
 
 
 def viewer_of(info: GraphQLResolveInfo) -> User:
-    """The user making this request (the default user is made an admin on first use)."""
+    """The user making this request. The default user (``Settings.entity``) is stored on
+    first use and is always an instance admin (a rule of the server, not a stored flag)."""
     cached: User | None = info.context.get("viewer")
     if cached is not None:
         return cached
     name = username_of(info)
     store = store_of(info)
-    if name == settings_of(info).entity:
-        viewer = store.identity.ensure_admin(name)
-    else:
-        viewer = store.identity.user(name) or store.projects.ensure_user(name)
+    viewer = store.identity.user(name) or store.projects.ensure_user(name)
+    if is_default_user(info, viewer):
+        viewer = replace(viewer, admin=True)
     info.context["viewer"] = viewer
     return viewer
+
+
+def is_default_user(info: GraphQLResolveInfo, user: User) -> bool:
+    """Whether ``user`` is the server's default user (an instance admin by rule)."""
+    return user.username == settings_of(info).entity
 
 
 def default_entity_of(info: GraphQLResolveInfo) -> str:

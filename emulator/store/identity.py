@@ -113,25 +113,6 @@ class IdentityStore:
         assert user is not None
         return user, created
 
-    def ensure_admin(self, username: str) -> User:
-        """The user ``username`` as an instance admin, creating it (and its entity) if
-        missing; writes only when something changes."""
-        user = self.user(username)
-        if user is not None and user.admin:
-            return user
-        with self._db.transaction() as conn:
-            if user is None:
-                conn.execute("INSERT OR IGNORE INTO entities (name) VALUES (?)", (username,))
-                entity_id = conn.execute(
-                    "SELECT id FROM entities WHERE name = ?", (username,)
-                ).fetchone()[0]
-                insert_user(conn, entity_id, username, name=username, email=None, admin=True)
-            else:
-                conn.execute("UPDATE users SET admin = 1 WHERE id = ?", (user.id,))
-        found = self.user(username)
-        assert found is not None
-        return found
-
     def user(self, username: str) -> User | None:
         """The user ``username``, or ``None``."""
         row = self._db.one(USER_SELECT + " WHERE u.username = ?", (username,))

@@ -62,8 +62,11 @@ class ProjectStore:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    def ensure_user(self, username: str, *, name: str | None = None) -> User:
-        """Return the user ``username``, creating it and its entity if missing."""
+    def ensure_user(
+        self, username: str, *, name: str | None = None, created_at: str | None = None
+    ) -> User:
+        """Return the user ``username``, creating it (at ``created_at``, default now) and
+        its entity if missing."""
         existing = self.user(username)
         if existing is not None:
             return existing
@@ -72,7 +75,10 @@ class ProjectStore:
             conn.execute(
                 "INSERT OR IGNORE INTO users (entity_id, username, name, email, created_at)"
                 " VALUES (?, ?, ?, ?, ?)",
-                (entity_id, username, name or username, f"{username}@example.com", utc_now()),
+                (
+                    entity_id, username, name or username, f"{username}@example.com",
+                    created_at or utc_now(),
+                ),
             )
         user = self.user(username)
         assert user is not None

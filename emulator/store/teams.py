@@ -35,7 +35,6 @@ CREATE TABLE IF NOT EXISTS team_members (
     entity_id INTEGER NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
     user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
     role TEXT NOT NULL,
-    created_at TEXT NOT NULL,
     PRIMARY KEY (entity_id, user_id)
 );
 CREATE INDEX IF NOT EXISTS team_members_user ON team_members (user_id);
@@ -301,6 +300,6 @@ def _insert_member(
     conn: sqlite3.Connection, entity_id: int | None, user_id: int, role: str
 ) -> None:
     conn.execute(
-        "INSERT INTO team_members (entity_id, user_id, role, created_at) VALUES (?, ?, ?, ?)",
-        (entity_id, user_id, role, utc_now()),
+        "INSERT INTO team_members (entity_id, user_id, role) VALUES (?, ?, ?)",
+        (entity_id, user_id, role),
     )
