@@ -134,7 +134,7 @@ def resolve_generate_api_key(
     key = store_of(info).identity.add_api_key(
         viewer.username, description=input.get("description")
     )
-    return {"apiKey": key}
+    return {"api_key": key}
 
 
 @mutation.field("deleteApiKey")
