@@ -6,9 +6,8 @@ without it (the executor's own tests) acts as the default user.
 Rules, applied in strict mode only (open mode lets anyone do anything, as before users
 existed):
 
-- **Writes** (runs, files, artifacts): to the viewer's own entity (a service account's is
-  its team), to teams where the viewer is an admin, member or service account, and
-  anywhere for instance admins. Others get a GraphQL error naming the entity.
+- **Writes** (runs, files, artifacts): see :mod:`emulator.permissions`. Others get a
+  GraphQL error naming the entity.
 - **Reads**: W&B projects are private to their entity unless made public, which the
   emulator does not model. So another user's projects read as missing (``null``, as
   W&B answers for a project you may not see), while the viewer's own, their teams'
@@ -27,13 +26,11 @@ from typing import Any
 
 from graphql import GraphQLError, GraphQLResolveInfo
 
+from emulator.permissions import may_write, write_denied
 from emulator.resolvers.context import settings_of, store_of
 from emulator.state import state_of
 from emulator.store import User
 from emulator.url_signing import sign_url
-
-#: Team roles that may write to the team's projects.
-WRITING_ROLES = frozenset({"admin", "member", "service"})
 
 
 def username_of(info: GraphQLResolveInfo) -> str:
@@ -77,16 +74,9 @@ def strict(info: GraphQLResolveInfo) -> bool:
 
 def require_write(info: GraphQLResolveInfo, entity: str) -> None:
     """Raise a GraphQL error unless the viewer may write to ``entity``."""
-    if not strict(info):
-        return
-    viewer = viewer_of(info)
-    if viewer.admin or entity == viewer.entity:
-        return
-    if store_of(info).teams.role(entity, viewer.username) in WRITING_ROLES:
-        return
-    raise GraphQLError(
-        f"permission denied: user {viewer.username!r} may not write to entity {entity!r}"
-    )
+    username = username_of(info)
+    if not may_write(store_of(info), settings_of(info), username, entity):
+        raise GraphQLError(write_denied(username, entity))
 
 
 def can_read(info: GraphQLResolveInfo, entity: str) -> bool:

@@ -122,3 +122,25 @@ def test_entity_answers_every_field_of_the_sdks_team_query(http: TestClient) -> 
     assert http.post("/graphql", json={"query": '{ entity(name: "x") { id } }'}).json() == {
         "data": {"entity": None}
     }
+
+
+def test_strict_file_stream_takes_writes_from_those_who_may_write(store: Store) -> None:
+    app = create_app(store, settings=Settings(auth="strict"))
+    bob_key = "b" * 40
+    with TestClient(app, headers=_basic(DEFAULT_API_KEY)) as http:
+        for name, key in (("alice", ALICE_KEY), ("bob", bob_key)):
+            http.post("/_emulator/users", json={"username": name, "api_key": key})
+        upsert = 'mutation { upsertBucket(input: {name: "r", modelName: "p"}) { bucket { id } } }'
+        assert "errors" not in http.post(
+            "/graphql", json={"query": upsert}, headers=_basic(ALICE_KEY)
+        ).json()
+        body = {"files": {"wandb-history.jsonl": {"offset": 0, "content": ['{"_step": 0}']}}}
+        refused = http.post("/files/alice/p/r/file_stream", json=body, headers=_basic(bob_key))
+        assert refused.status_code == 403
+        assert refused.json()["error"] == (
+            "permission denied: user 'bob' may not write to entity 'alice'"
+        )
+        assert store.runs.get("alice", "p", "r").history_line_count == 0
+        taken = http.post("/files/alice/p/r/file_stream", json=body, headers=_basic(ALICE_KEY))
+        assert taken.status_code == 200
+        assert store.runs.get("alice", "p", "r").history_line_count == 1
