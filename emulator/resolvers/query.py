@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from ariadne import QueryType
-from graphql import GraphQLResolveInfo
 
 from emulator.resolvers.connections import check_first, connection
-from emulator.resolvers.context import settings_of, store_of
+from emulator.resolvers.context import Info, settings_of, store_of
 from emulator.resolvers.viewer import can_read, default_entity_of, viewer_of
 from emulator.store import Project, User
 from emulator.store.pagination import Cursor
@@ -18,13 +17,13 @@ query = QueryType()
 
 
 @query.field("viewer")
-def resolve_viewer(_: Any, info: GraphQLResolveInfo) -> User:
+def resolve_viewer(_: Any, info: Info) -> User:
     """The user the request's API key belongs to (see :mod:`emulator.middleware.auth`)."""
     return viewer_of(info)
 
 
 @query.field("serverInfo")
-def resolve_server_info(_: Any, info: GraphQLResolveInfo) -> dict[str, Any]:
+def resolve_server_info(_: Any, info: Info) -> dict[str, Any]:
     features = [{"name": name, "is_enabled": True} for name in settings_of(info).features]
     return {"features": features}
 
@@ -32,7 +31,7 @@ def resolve_server_info(_: Any, info: GraphQLResolveInfo) -> dict[str, Any]:
 @query.field("project")
 @query.field("model")
 def resolve_project(
-    _: Any, info: GraphQLResolveInfo, name: str | None = None, entity_name: str | None = None
+    _: Any, info: Info, name: str | None = None, entity_name: str | None = None
 ) -> Project | None:
     """A missing project is ``null``, as on W&B; the SDK raises its own error. So is one
     the viewer may not see (strict mode; see :mod:`emulator.resolvers.viewer`)."""
@@ -48,7 +47,7 @@ def resolve_project(
 @query.field("projects")
 def resolve_projects(
     _: Any,
-    info: GraphQLResolveInfo,
+    info: Info,
     entity_name: str | None = None,
     after: str | None = None,
     first: int | None = None,
@@ -72,7 +71,7 @@ def resolve_projects(
 
 
 @query.field("entity")
-def resolve_entity(_: Any, info: GraphQLResolveInfo, name: str | None = None) -> Entity | None:
+def resolve_entity(_: Any, info: Info, name: str | None = None) -> Entity | None:
     """Users', teams' and organizations' entities; ``null`` for a name nobody has."""
     return None if name is None else store_of(info).teams.entity(name)
 

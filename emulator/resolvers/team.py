@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from ariadne import MutationType, ObjectType
-from graphql import GraphQLError, GraphQLResolveInfo
+from graphql import GraphQLError
 
 from emulator.ids import InvalidIdError, decode_id, encode_id
-from emulator.resolvers.context import store_of
+from emulator.resolvers.context import Info, store_of
 from emulator.resolvers.viewer import require_team_admin, strict, viewer_of
 from emulator.store import User
 from emulator.store.identity import IdentityError
@@ -19,18 +19,18 @@ member = ObjectType("Member")
 mutation = MutationType()
 
 
-def entity_named(info: GraphQLResolveInfo, name: str) -> Entity:
+def entity_named(info: Info, name: str) -> Entity:
     """The stored entity ``name``, or a personal one standing for a name with no row yet."""
     return store_of(info).teams.entity(name) or Entity(0, name, "USER")
 
 
 @entity.field("id")
-def resolve_entity_id(obj: Entity, _: GraphQLResolveInfo) -> str:
+def resolve_entity_id(obj: Entity, _: Info) -> str:
     return encode_id("Entity", obj.name)
 
 
 @entity.field("organization")
-def resolve_organization(obj: Entity, info: GraphQLResolveInfo) -> Organization | None:
+def resolve_organization(obj: Entity, info: Info) -> Organization | None:
     """A team's organization (an organization's entity belongs to it); users have none."""
     if obj.type == "USER":
         return None
@@ -38,17 +38,17 @@ def resolve_organization(obj: Entity, info: GraphQLResolveInfo) -> Organization 
 
 
 @entity.field("isTeam")
-def resolve_is_team(obj: Entity, _: GraphQLResolveInfo) -> bool:
+def resolve_is_team(obj: Entity, _: Info) -> bool:
     return obj.type == "TEAM"
 
 
 @entity.field("entityType")
-def resolve_entity_type(obj: Entity, _: GraphQLResolveInfo) -> str:
+def resolve_entity_type(obj: Entity, _: Info) -> str:
     return obj.type.lower()
 
 
 @entity.field("available")
-def resolve_available(obj: Entity, _: GraphQLResolveInfo) -> bool:
+def resolve_available(obj: Entity, _: Info) -> bool:
     """Whether the name is free: never, for an entity that exists."""
     return obj.id == 0
 
@@ -83,24 +83,24 @@ def resolve_limits(*_: Any) -> str:
 
 
 @entity.field("members")
-def resolve_members(obj: Entity, info: GraphQLResolveInfo) -> list[Member]:
+def resolve_members(obj: Entity, info: Info) -> list[Member]:
     return store_of(info).teams.members(obj.name) if obj.type == "TEAM" else []
 
 
 @entity.field("user")
-def resolve_entity_user(obj: Entity, info: GraphQLResolveInfo) -> User | None:
+def resolve_entity_user(obj: Entity, info: Info) -> User | None:
     """The owner of a personal entity."""
     return store_of(info).projects.user(obj.name) if obj.type == "USER" else None
 
 
 @member.field("id")
-def resolve_member_id(obj: Member, _: GraphQLResolveInfo) -> str:
+def resolve_member_id(obj: Member, _: Info) -> str:
     """The member's user id, which ``deleteInvite`` takes back."""
     return encode_id("User", obj.user.username)
 
 
 @member.field("admin")
-def resolve_member_admin(obj: Member, _: GraphQLResolveInfo) -> bool:
+def resolve_member_admin(obj: Member, _: Info) -> bool:
     return obj.role == "admin"
 
 
@@ -114,13 +114,13 @@ def resolve_pending(*_: Any) -> bool:
 @member.field("username")
 @member.field("name")
 @member.field("accountType")
-def resolve_member_user_field(obj: Member, info: GraphQLResolveInfo) -> Any:
+def resolve_member_user_field(obj: Member, info: Info) -> Any:
     attribute = {"accountType": "account_type"}.get(info.field_name, info.field_name)
     return getattr(obj.user, attribute)
 
 
 @member.field("apiKey")
-def resolve_member_api_key(obj: Member, info: GraphQLResolveInfo) -> str | None:
+def resolve_member_api_key(obj: Member, info: Info) -> str | None:
     """A service account's first key, shown to the team's members and admins."""
     if obj.user.account_type != "SERVICE":
         return None
@@ -142,7 +142,7 @@ def _identity_call(call: Any, *args: Any, **kwargs: Any) -> Any:
 
 
 @mutation.field("createTeam")
-def resolve_create_team(_: Any, info: GraphQLResolveInfo, input: dict[str, Any]) -> dict[str, Any]:
+def resolve_create_team(_: Any, info: Info, input: dict[str, Any]) -> dict[str, Any]:
     """Any user may create a team; naming another user its admin takes an instance admin."""
     viewer = viewer_of(info)
     admin = input.get("team_admin_user_name") or viewer.username
@@ -161,7 +161,7 @@ def resolve_create_team(_: Any, info: GraphQLResolveInfo, input: dict[str, Any])
     }
 
 
-def _organization_name(info: GraphQLResolveInfo, value: str) -> str:
+def _organization_name(info: Info, value: str) -> str:
     """The organization an id (or, leniently, a name) designates."""
     try:
         org_id = int(decode_id(value, "Organization")[0])
@@ -175,7 +175,7 @@ def _organization_name(info: GraphQLResolveInfo, value: str) -> str:
 
 @mutation.field("createInvite")
 def resolve_create_invite(
-    _: Any, info: GraphQLResolveInfo, input: dict[str, Any]
+    _: Any, info: Info, input: dict[str, Any]
 ) -> dict[str, Any]:
     """Add an existing user to a team by username or email (no invitation emails here)."""
     team = input["entity_name"]
@@ -201,7 +201,7 @@ def resolve_create_invite(
 
 @mutation.field("deleteInvite")
 def resolve_delete_invite(
-    _: Any, info: GraphQLResolveInfo, input: dict[str, Any]
+    _: Any, info: Info, input: dict[str, Any]
 ) -> dict[str, Any]:
     """Remove a member (``id`` from ``Entity.members``) from team ``entityName``."""
     team = input.get("entity_name")
@@ -219,7 +219,7 @@ def resolve_delete_invite(
 
 @mutation.field("createServiceAccount")
 def resolve_create_service_account(
-    _: Any, info: GraphQLResolveInfo, input: dict[str, Any]
+    _: Any, info: Info, input: dict[str, Any]
 ) -> dict[str, Any]:
     team = input["entity_name"]
     require_team_admin(info, team, "create service accounts")

@@ -6,10 +6,10 @@ import re
 from typing import Any
 
 from ariadne import MutationType, ObjectType, QueryType
-from graphql import GraphQLError, GraphQLResolveInfo
+from graphql import GraphQLError
 
 from emulator.ids import InvalidIdError, decode_id, encode_id
-from emulator.resolvers.context import store_of
+from emulator.resolvers.context import Info, store_of
 from emulator.resolvers.viewer import is_default_user, require_admin, viewer_of
 from emulator.store import User
 from emulator.store.identity import IdentityError
@@ -22,12 +22,12 @@ mutation = MutationType()
 
 
 @user.field("id")
-def resolve_user_id(obj: User, _: GraphQLResolveInfo) -> str:
+def resolve_user_id(obj: User, _: Info) -> str:
     return encode_id("User", obj.username)
 
 
 @user.field("admin")
-def resolve_admin(obj: User, info: GraphQLResolveInfo) -> bool:
+def resolve_admin(obj: User, info: Info) -> bool:
     return obj.admin or is_default_user(info, obj)
 
 
@@ -37,12 +37,12 @@ def resolve_flags(*_: Any) -> str:
 
 
 @user.field("createdAt")
-def resolve_created_at(obj: User, _: GraphQLResolveInfo) -> str | None:
+def resolve_created_at(obj: User, _: Info) -> str | None:
     return obj.created_at or None
 
 
 @user.field("apiKeys")
-def resolve_api_keys(obj: User, info: GraphQLResolveInfo) -> dict[str, list[Any]] | None:
+def resolve_api_keys(obj: User, info: Info) -> dict[str, list[Any]] | None:
     """Only the user and instance admins see a user's keys."""
     viewer = viewer_of(info)
     if viewer.username != obj.username and not viewer.admin:
@@ -52,7 +52,7 @@ def resolve_api_keys(obj: User, info: GraphQLResolveInfo) -> dict[str, list[Any]
 
 
 @user.field("teams")
-def resolve_teams(obj: User, info: GraphQLResolveInfo, first: int | None = None) -> dict[str, Any]:
+def resolve_teams(obj: User, info: Info, first: int | None = None) -> dict[str, Any]:
     """The user's personal entity, then their teams (W&B lists both)."""
     teams = store_of(info).teams
     names = [obj.entity, *(name for name in teams.teams_of(obj.username) if name != obj.entity)]
@@ -61,24 +61,24 @@ def resolve_teams(obj: User, info: GraphQLResolveInfo, first: int | None = None)
 
 
 @user.field("organizations")
-def resolve_organizations(obj: User, info: GraphQLResolveInfo) -> list[Organization]:
+def resolve_organizations(obj: User, info: Info) -> list[Organization]:
     return store_of(info).teams.organizations_of(obj.username)
 
 
 @api_key.field("id")
-def resolve_api_key_id(obj: ApiKey, _: GraphQLResolveInfo) -> str:
+def resolve_api_key_id(obj: ApiKey, _: Info) -> str:
     return encode_id("ApiKey", obj.id)
 
 
 @api_key.field("name")
-def resolve_api_key_name(obj: ApiKey, _: GraphQLResolveInfo) -> str:
+def resolve_api_key_name(obj: ApiKey, _: Info) -> str:
     """W&B names a key by its secret: ``User.generate_api_key()`` returns this."""
     return obj.key
 
 
 @query.field("users")
 def resolve_users(
-    _: Any, info: GraphQLResolveInfo, query: str | None = None, first: int | None = None, **__: Any
+    _: Any, info: Info, query: str | None = None, first: int | None = None, **__: Any
 ) -> dict[str, Any]:
     require_admin(info, "search users")
     found = store_of(info).identity.search_users(query or "", limit=first or 100)
@@ -87,7 +87,7 @@ def resolve_users(
 
 @query.field("user")
 def resolve_user(
-    _: Any, info: GraphQLResolveInfo, user_name: str | None = None, id: str | None = None
+    _: Any, info: Info, user_name: str | None = None, id: str | None = None
 ) -> User | None:
     """A user by username or id; ``null`` when there is none."""
     if id is not None:
@@ -98,7 +98,7 @@ def resolve_user(
     return None if user_name is None else store_of(info).identity.user(user_name)
 
 
-def _username_from_email(info: GraphQLResolveInfo, email: str) -> str:
+def _username_from_email(info: Info, email: str) -> str:
     """A free username made from the part of ``email`` before the ``@``."""
     base = re.sub(r"[^A-Za-z0-9_.-]", "-", email.partition("@")[0]).strip("-.") or "user"
     base = base[:56]
@@ -110,7 +110,7 @@ def _username_from_email(info: GraphQLResolveInfo, email: str) -> str:
 
 
 @mutation.field("createUser")
-def resolve_create_user(_: Any, info: GraphQLResolveInfo, input: dict[str, Any]) -> dict[str, Any]:
+def resolve_create_user(_: Any, info: Info, input: dict[str, Any]) -> dict[str, Any]:
     require_admin(info, "create users")
     email = input["email"]
     if "@" not in email:
@@ -127,7 +127,7 @@ def resolve_create_user(_: Any, info: GraphQLResolveInfo, input: dict[str, Any])
 
 @mutation.field("generateApiKey")
 def resolve_generate_api_key(
-    _: Any, info: GraphQLResolveInfo, input: dict[str, Any]
+    _: Any, info: Info, input: dict[str, Any]
 ) -> dict[str, Any]:
     """A new key for the viewer (the SDK sends this with the caller's own credentials)."""
     viewer = viewer_of(info)
@@ -139,7 +139,7 @@ def resolve_generate_api_key(
 
 @mutation.field("deleteApiKey")
 def resolve_delete_api_key(
-    _: Any, info: GraphQLResolveInfo, input: dict[str, Any]
+    _: Any, info: Info, input: dict[str, Any]
 ) -> dict[str, Any]:
     """Revoke a key: its owner and instance admins may."""
     identity = store_of(info).identity

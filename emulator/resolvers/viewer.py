@@ -24,23 +24,23 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from graphql import GraphQLError, GraphQLResolveInfo
+from graphql import GraphQLError
 
 from emulator.permissions import may_write, write_denied
-from emulator.resolvers.context import settings_of, store_of
+from emulator.resolvers.context import Info, settings_of, store_of
 from emulator.state import state_of
 from emulator.store import User
 from emulator.url_signing import sign_url
 
 
-def username_of(info: GraphQLResolveInfo) -> str:
+def username_of(info: Info) -> str:
     """The name of the user making this request."""
     request: Any = info.context.get("request")
     state = getattr(request, "scope", {}).get("state") or {}
     return str(state.get("username") or settings_of(info).entity)
 
 
-def viewer_of(info: GraphQLResolveInfo) -> User:
+def viewer_of(info: Info) -> User:
     """The user making this request. The default user (``Settings.entity``) is stored on
     first use and is always an instance admin (a rule of the server, not a stored flag)."""
     cached: User | None = info.context.get("viewer")
@@ -55,31 +55,31 @@ def viewer_of(info: GraphQLResolveInfo) -> User:
     return viewer
 
 
-def is_default_user(info: GraphQLResolveInfo, user: User) -> bool:
+def is_default_user(info: Info, user: User) -> bool:
     """Whether ``user`` is the server's default user (an instance admin by rule)."""
     return user.username == settings_of(info).entity
 
 
-def default_entity_of(info: GraphQLResolveInfo) -> str:
+def default_entity_of(info: Info) -> str:
     """The entity a request naming none means: the viewer's (read without writing for the
     default user, who may not have been stored yet)."""
     name = username_of(info)
     return name if name == settings_of(info).entity else viewer_of(info).entity
 
 
-def strict(info: GraphQLResolveInfo) -> bool:
+def strict(info: Info) -> bool:
     """Whether this server checks rights."""
     return settings_of(info).strict
 
 
-def require_write(info: GraphQLResolveInfo, entity: str) -> None:
+def require_write(info: Info, entity: str) -> None:
     """Raise a GraphQL error unless the viewer may write to ``entity``."""
     username = username_of(info)
     if not may_write(store_of(info), settings_of(info), username, entity):
         raise GraphQLError(write_denied(username, entity))
 
 
-def can_read(info: GraphQLResolveInfo, entity: str) -> bool:
+def can_read(info: Info, entity: str) -> bool:
     """Whether the viewer may see the projects of ``entity`` (see the module docstring)."""
     if not strict(info):
         return True
@@ -95,13 +95,13 @@ def can_read(info: GraphQLResolveInfo, entity: str) -> bool:
     return found.type == "USER" and store.projects.user(entity) is None
 
 
-def require_admin(info: GraphQLResolveInfo, action: str) -> None:
+def require_admin(info: Info, action: str) -> None:
     """Raise a GraphQL error unless the viewer is an instance admin (strict mode)."""
     if strict(info) and not viewer_of(info).admin:
         raise GraphQLError(f"permission denied: only instance admins may {action}")
 
 
-def require_team_admin(info: GraphQLResolveInfo, team: str, action: str) -> None:
+def require_team_admin(info: Info, team: str, action: str) -> None:
     """Raise a GraphQL error unless the viewer administers ``team`` (strict mode)."""
     if not strict(info):
         return
@@ -114,7 +114,7 @@ def require_team_admin(info: GraphQLResolveInfo, team: str, action: str) -> None
     )
 
 
-def signed_url(info: GraphQLResolveInfo, url: str) -> str:
+def signed_url(info: Info, url: str) -> str:
     """``url`` as handed to the viewer: signed for them in strict mode (see
     :mod:`emulator.url_signing`), unchanged otherwise."""
     request: Any = info.context.get("request")
