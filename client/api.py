@@ -14,11 +14,12 @@ from client._session import Session
 from client._urls import app_url
 from client.artifact_lists import ArtifactType
 from client.artifacts import Artifact
-from client.errors import InvalidPathError, NotFoundError, UsageError
+from client.errors import CommError, InvalidPathError, NotFoundError, UsageError
 from client.projects import Project, Projects
 from client.run import Run
 from client.runs import Runs
 from client.sweeps import Sweep
+from client.viewer import Viewer
 
 DEFAULT_BASE_URL = "https://api.wandb.ai"
 _OVERRIDE_KEYS = frozenset({"base_url", "entity", "project"})
@@ -84,6 +85,7 @@ class Api:
             make_sweep=Sweep,
         )
         self._default_entity: str | None = None
+        self._viewer: Viewer | None = None
         self._runs: dict[tuple[str, str, str], Run] = {}
 
     @property
@@ -93,6 +95,21 @@ class Api:
             viewer = self._session.graphql.execute("GetDefaultEntity").get("viewer") or {}
             self._default_entity = viewer.get("entity")
         return self._default_entity
+
+    @property
+    def viewer(self) -> Viewer:
+        """The user this API key belongs to, asked from the server once.
+
+        Raises:
+            CommError: if the server answers no viewer (an invalid key).
+        """
+        if self._viewer is None:
+            data = self._session.graphql.execute("Viewer").get("viewer")
+            if not data:
+                raise CommError("the server returned no viewer; check the API key")
+            self._viewer = Viewer.from_wire(data)
+            self._default_entity = self._viewer.entity
+        return self._viewer
 
     def _entity(self, entity: str | None) -> str | None:
         return entity or self.settings["entity"] or self.default_entity

@@ -1,4 +1,4 @@
-"""``wandb-emulator serve|seed|export|import|mirror``."""
+"""``wandb-emulator serve|seed|export|import|mirror|user|team|org``."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
+from emulator import cli_identity
 from emulator.mirror import command as mirror_command
-from emulator.settings import DEFAULT_API_KEY, DEFAULT_ENTITY, Settings
+from emulator.settings import AUTH_MODES, DEFAULT_API_KEY, DEFAULT_ENTITY, Settings
 from emulator.store import Run, Store
 from emulator.store.ownership import ForeignDatabaseError
 
@@ -48,6 +49,11 @@ def _parser() -> argparse.ArgumentParser:
         "--heartbeat-timeout", type=_positive, default=None, metavar="SECONDS",
         help="a running run silent for this long reads as crashed (default: never)",
     )
+    serve.add_argument(
+        "--auth", choices=AUTH_MODES, default="open",
+        help="open: any key works (default); strict: unknown keys get 401 and users write"
+        " only to their own entity and their teams",
+    )
     serve.add_argument("--seed", type=int, default=None, help="seed a project with fake runs")
     serve.add_argument(
         "--load", type=Path, default=None, metavar="SNAPSHOT",
@@ -69,6 +75,7 @@ def _parser() -> argparse.ArgumentParser:
     import_.add_argument("snapshot", type=Path, help="snapshot file made by export")
 
     mirror_command.add_parser(commands)
+    cli_identity.add_parsers(commands)
     return parser
 
 
@@ -128,6 +135,7 @@ def serve_settings(args: argparse.Namespace) -> Settings:
         entity=args.entity,
         max_upload_bytes=int(args.max_upload_mb * _MB),
         heartbeat_timeout_s=args.heartbeat_timeout,
+        auth=args.auth,
     )
 
 
@@ -170,6 +178,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         with _open_store(args.data_dir) as store:
             runs = _seed(store, args)
         print(f"Seeded {len(runs)} runs into {args.entity}/{args.project}.")
+    elif args.command in cli_identity.COMMANDS:
+        cli_identity.run(args, _open_store)
     elif args.command == "export":
         with _open_store(args.data_dir) as store:
             snapshot = json.dumps(store.export())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +28,8 @@ class EmulatorState:
     seeder: Seeder | None = None
     #: Chart series of recently viewed runs (the UI's run and compare pages).
     ui_series: SeriesCache = field(default_factory=SeriesCache, repr=False)
+    #: Signs the file URLs handed out in strict mode (see :mod:`emulator.url_signing`).
+    url_secret: bytes = field(default_factory=lambda: secrets.token_bytes(32), repr=False)
     _query_cache: QueryCache | None = field(default=None, repr=False)
 
     @property

@@ -13,7 +13,7 @@ from importlib import import_module
 
 from starlette.routing import BaseRoute, Route
 
-from emulator.endpoints import admin, artifacts, file_stream, misc, parquet, run_files
+from emulator.endpoints import admin, artifacts, file_stream, identity, misc, parquet, run_files
 from emulator.endpoints.lazy import imported_on_first_request
 from emulator.ui.urls import routes as ui_routes
 
@@ -34,6 +34,7 @@ def routes() -> list[BaseRoute]:
         ),
         *file_stream.ROUTES,
         *admin.ROUTES,
+        *identity.ROUTES,
         *misc.ROUTES,
         *run_files.ROUTES,
         *parquet.ROUTES,

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 from starlette.middleware import Middleware
 
+from emulator.middleware.auth import AuthMiddleware
+
 
 def middleware_stack() -> list[Middleware]:
     """The middleware of an emulator app, outermost first."""
-    return []
+    return [Middleware(AuthMiddleware)]

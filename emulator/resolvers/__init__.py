@@ -16,12 +16,14 @@ from emulator.resolvers import (
     history,
     lifecycle,
     mutation,
+    organization,
     project,
     query,
     run,
     run_mutation,
     sweep,
     sweep_mutation,
+    team,
     user,
 )
 
@@ -29,6 +31,8 @@ BINDABLES = (
     *query.BINDABLES,
     *mutation.BINDABLES,
     *user.BINDABLES,
+    *team.BINDABLES,
+    *organization.BINDABLES,
     *project.BINDABLES,
     *run.BINDABLES,
     *run_mutation.BINDABLES,

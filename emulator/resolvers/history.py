@@ -17,6 +17,7 @@ from ariadne import ObjectType
 from graphql import GraphQLError
 
 from emulator.resolvers.context import Info, base_url_of, settings_of, store_of
+from emulator.resolvers.viewer import signed_url
 from emulator.store import Run, parquet_export
 from emulator.store.history import EVENTS, HISTORY, Selection
 from emulator.store.history_chunks import NO_STEP
@@ -154,7 +155,7 @@ def resolve_parquet_history(
     if settings_of(info).parquet_history:
         version = parquet_export.exported_version(store, obj.id)
         if version is not None:
-            url = f"{base_url_of(info)}/_history/{obj.id}/{version}.parquet"
+            url = signed_url(info, f"{base_url_of(info)}/_history/{obj.id}/{version}.parquet")
             return {"parquet_urls": [url], "live_data": []}
     keys = tuple(dict.fromkeys(live_keys or ["_step"]))
     selection = store.history.select(obj.id, HISTORY, keys=keys)

@@ -12,12 +12,14 @@ from emulator.store import (
     console,
     files,
     history,
+    identity,
     lifecycle,
     migrations,
     ownership,
     projects,
     runs,
     sweeps,
+    teams,
 )
 from emulator.store.artifacts import ArtifactStore
 from emulator.store.artifacts import schema as artifact_schema
@@ -27,6 +29,7 @@ from emulator.store.database import Database
 from emulator.store.files import FileStore
 from emulator.store.filters import register_sql_functions
 from emulator.store.history import HistoryStore, export_blob_key
+from emulator.store.identity import IdentityStore
 from emulator.store.lifecycle import LifecycleStore
 from emulator.store.projects import ProjectStore
 from emulator.store.runs import RunStore
@@ -34,8 +37,11 @@ from emulator.store.snapshot_blobs import BLOBS_KEY, decode_blobs, encode_blobs,
 from emulator.store.store_image import StoreImage
 from emulator.store.stream_batches import StreamStore
 from emulator.store.sweeps import SweepStore
+from emulator.store.teams import TeamStore
 
-_MODULES = (projects, runs, history, files, artifact_schema, console, lifecycle, sweeps)
+_MODULES = (
+    projects, runs, history, files, artifact_schema, console, lifecycle, identity, teams, sweeps
+)
 DB_FILENAME = "emulator.sqlite3"
 
 
@@ -67,6 +73,8 @@ class Store:
         self.console = ConsoleStore(self.db)
         self.lifecycle = LifecycleStore(self.db)
         self.sweeps = SweepStore(self.db)
+        self.identity = IdentityStore(self.db)
+        self.teams = TeamStore(self.db)
         self.stream = StreamStore(
             self.db,
             runs=self.runs,
