@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from emulator.fault_rules import FaultSpec
+from emulator.request_journal import DEFAULT_SIZE
+
 #: Default entity (and viewer username) of a fresh emulator.
 DEFAULT_ENTITY = "emulator"
 #: An API key the SDK accepts (40+ characters, no "-"-separated prefix). Any key is accepted.
@@ -23,6 +26,10 @@ class Settings:
     ``parquet_history`` serves runs' history as parquet files (when pyarrow is
     installed), as W&B does for exported history; off, all history is served by the
     live queries.
+    ``faults`` are fault rules installed from the start (and again on each reset);
+    ``journal_size`` bounds the request journal (0 turns it off).
+    ``allowed_hosts`` are host names clients may use besides the loopback names and
+    the address the server is bound to (see ``emulator.middleware.guards``).
     """
 
     entity: str = DEFAULT_ENTITY
@@ -31,3 +38,6 @@ class Settings:
     heartbeat_timeout_s: float | None = None
     max_file_stream_bytes: int = 64 * 1024 * 1024
     parquet_history: bool = True
+    faults: tuple[FaultSpec, ...] = ()
+    journal_size: int = DEFAULT_SIZE
+    allowed_hosts: tuple[str, ...] = ()

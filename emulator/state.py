@@ -5,9 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from emulator.fault_rules import FaultRules
+from emulator.request_journal import Journal
 from emulator.seeders import Seeder
 from emulator.settings import Settings
 from emulator.store import Store
+from emulator.unsupported import UnsupportedOperations
 
 if TYPE_CHECKING:
     from emulator.query_cache import QueryCache
@@ -19,12 +22,32 @@ class EmulatorState:
 
     Several apps may live in one process (the pytest plugin's server and a test's own
     ``TestClient`` app, say); nothing here is shared between them.
+
+    Besides the store, an app keeps what tests use to watch and disturb it: the
+    ``faults`` rules, the request ``journal`` and the ``unsupported`` GraphQL clients
+    met; :meth:`reset_harness` clears them.
     """
 
     store: Store
     settings: Settings
     seeder: Seeder | None = None
+    faults: FaultRules = field(init=False, repr=False)
+    journal: Journal = field(init=False, repr=False)
+    unsupported: UnsupportedOperations = field(init=False, repr=False)
     _query_cache: QueryCache | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        self.faults = FaultRules(self.settings.faults)
+        self.journal = Journal(self.settings.journal_size)
+        self.unsupported = UnsupportedOperations()
+
+    def reset_harness(self) -> None:
+        """Forget the fault rules (those the server started with come back), the
+        journal and the recorded unsupported operations: what ``/_emulator/reset`` and
+        the pytest plugin do with the store, for every test."""
+        self.faults.reset()
+        self.journal.clear()
+        self.unsupported.clear()
 
     @property
     def query_cache(self) -> QueryCache:

@@ -16,7 +16,16 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from emulator.endpoints import admin, artifacts, file_stream, misc, parquet, run_files
+from emulator.endpoints import (
+    admin,
+    artifacts,
+    faults,
+    file_stream,
+    journal,
+    misc,
+    parquet,
+    run_files,
+)
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 _GRAPHQL = "emulator.endpoints.graphql"
@@ -50,6 +59,8 @@ def routes() -> list[BaseRoute]:
         ),
         *file_stream.ROUTES,
         *admin.ROUTES,
+        *faults.ROUTES,
+        *journal.ROUTES,
         *misc.ROUTES,
         *run_files.ROUTES,
         *parquet.ROUTES,

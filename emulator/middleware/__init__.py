@@ -18,4 +18,8 @@ from starlette.middleware import Middleware
 
 def middleware_stack() -> list[Middleware]:
     """The middleware of an emulator app, outermost first."""
-    return []
+    from emulator.middleware.faults import FaultMiddleware
+    from emulator.middleware.guards import GuardMiddleware
+    from emulator.middleware.journal import JournalMiddleware
+
+    return [Middleware(GuardMiddleware), Middleware(JournalMiddleware), Middleware(FaultMiddleware)]
