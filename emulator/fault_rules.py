@@ -181,6 +181,25 @@ def parse_rule(rule: Mapping[str, Any]) -> FaultSpec:
     return spec
 
 
+def parse_rules(data: Any) -> list[FaultSpec]:
+    """One rule or a list of rules, validated; errors name the rule and the field.
+
+    Raises:
+        ValueError: the first problem found.
+    """
+    if isinstance(data, dict):
+        return [parse_rule(data)]
+    if not isinstance(data, list):
+        raise ValueError("expected a fault rule (a JSON object) or a list of them")
+    specs = []
+    for index, rule in enumerate(data):
+        try:
+            specs.append(parse_rule(rule))
+        except RuleError as error:
+            raise ValueError(f"rule {index}: {error}") from None
+    return specs
+
+
 @dataclass
 class Fired:
     """What a rule that fired does to one request."""

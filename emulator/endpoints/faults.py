@@ -7,35 +7,14 @@ rule with its counts; ``DELETE`` removes one rule, or all of them.
 
 from __future__ import annotations
 
-from typing import Any
-
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from emulator.endpoints.bodies import json_body
 from emulator.endpoints.errors import bad_request, error_response
-from emulator.fault_rules import FaultSpec, RuleError, parse_rule
+from emulator.fault_rules import parse_rules
 from emulator.state import state_of
-
-
-def parse_rules(data: Any) -> list[FaultSpec]:
-    """One rule or a list of rules, validated; errors name the rule and the field.
-
-    Raises:
-        ValueError: the first problem found.
-    """
-    if isinstance(data, dict):
-        return [parse_rule(data)]
-    if not isinstance(data, list):
-        raise ValueError("expected a fault rule (a JSON object) or a list of them")
-    specs = []
-    for index, rule in enumerate(data):
-        try:
-            specs.append(parse_rule(rule))
-        except RuleError as error:
-            raise ValueError(f"rule {index}: {error}") from None
-    return specs
 
 
 async def add_faults(request: Request) -> Response:

@@ -54,11 +54,9 @@ class _Validator:
         document_ast: DocumentNode,
         rules: Collection[type[ASTValidationRule]] | None = None,
         max_errors: int | None = None,
-        type_info: TypeInfo | None = None,
+        type_info: TypeInfo | None = None,  # in Ariadne's hook type; it passes none
     ) -> list[GraphQLError]:
-        errors = self._state.query_cache.validate(
-            schema, document_ast, rules, max_errors, type_info=type_info
-        )
+        errors = self._state.query_cache.validate(schema, document_ast, rules, max_errors)
         if errors:
             name = self._payload.get("operationName") or single_operation_name(
                 self._payload["query"]
