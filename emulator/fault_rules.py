@@ -292,6 +292,9 @@ class FaultRules:
         self._initial = tuple(initial)
         self._rules: list[Rule] = []
         self._next_id = 1
+        #: Counts resets and clears: a delayed request that sees it change while it
+        #: waits belongs to a test that has ended.
+        self.generation = 0
         self.reset()
 
     @property
@@ -303,6 +306,7 @@ class FaultRules:
         """Drop every rule and restart ids; the initial rules come back."""
         with self._lock:
             self._rules, self._next_id = [], 1
+            self.generation += 1
         self.add(self._initial)
 
     def add(self, specs: Iterable[FaultSpec]) -> list[Rule]:
@@ -343,6 +347,7 @@ class FaultRules:
         """Remove every rule, the initial ones included."""
         with self._lock:
             self._rules = []
+            self.generation += 1
 
     def match(self, request: RequestFacts) -> Fired | None:
         """The first rule that matches ``request`` and fires, counted as fired."""

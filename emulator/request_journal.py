@@ -7,7 +7,12 @@ request names them), ``body`` (a summary of a file_stream or upload body, never 
 body itself), ``status`` (``null`` when the connection was dropped), ``duration_ms``,
 ``fault`` (the id of the rule that fired, or ``null``), ``applied`` (false when a fault
 answered in the emulator's place: the request, a write included, was refused whole)
-and ``user`` (the API key's user, when known).
+``user`` (the API key's user, when known) and ``in_flight`` (true while the
+emulator is still handling the request: then ``status`` and ``duration_ms`` are
+``null``).
+
+A request is recorded as it arrives, and completed before the last byte of its
+answer leaves: a client that got its answer finds the request complete.
 """
 
 from __future__ import annotations
@@ -17,52 +22,70 @@ from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Protocol
+
+from emulator.fault_rules import RequestFacts
 
 #: Entries kept by default; the oldest go first.
 DEFAULT_SIZE = 5_000
 
 
-@dataclass(frozen=True, slots=True)
+class JournalRequest(RequestFacts, Protocol):
+    """What the journal shows of a request: what rules match on, and more (see
+    ``emulator.middleware.classify.RequestInfo``, which the fault layer marks live)."""
+
+    method: str
+    path: str
+    fault: str | None
+    applied: bool
+
+
+@dataclass(eq=False, slots=True)
 class JournalEntry:
-    """One recorded request (see the module docstring for each field)."""
+    """One request, kept from its arrival (see the module docstring for each field).
+
+    Until :meth:`finish`, ``in_flight`` is true and ``status``/``duration_ms`` are
+    ``None``; the fault that fired shows at once.
+    """
 
     seq: int
     time: float
-    route: str
-    method: str
-    path: str
-    operation: str | None
-    variables: Any
-    entity: str | None
-    project: str | None
-    run: str | None
-    body: dict[str, Any] | None
-    status: int | None
-    duration_ms: float
-    fault: str | None
-    applied: bool
-    user: str | None
+    request: JournalRequest
+    status: int | None = None
+    duration_ms: float | None = None
+    body: dict[str, Any] | None = None
+    user: str | None = None
+    in_flight: bool = True
+
+    def finish(
+        self, status: int | None, duration_ms: float, body: dict[str, Any] | None,
+        user: str | None,
+    ) -> None:
+        """Record how the request ended (``status`` ``None``: the connection was dropped)."""
+        self.status, self.duration_ms, self.body, self.user = status, duration_ms, body, user
+        self.in_flight = False
 
     def as_dict(self) -> dict[str, Any]:
         """The entry as a JSON object."""
+        request = self.request
         return {
             "seq": self.seq,
             "time": format_time(self.time),
-            "route": self.route,
-            "method": self.method,
-            "path": self.path,
-            "operation": self.operation,
-            "variables": self.variables,
-            "entity": self.entity,
-            "project": self.project,
-            "run": self.run,
+            "route": request.route,
+            "method": request.method,
+            "path": request.path,
+            "operation": request.operation,
+            "variables": request.variables,
+            "entity": request.entity,
+            "project": request.project,
+            "run": request.run,
             "body": self.body,
             "status": self.status,
-            "duration_ms": round(self.duration_ms, 3),
-            "fault": self.fault,
-            "applied": self.applied,
+            "duration_ms": None if self.duration_ms is None else round(self.duration_ms, 3),
+            "fault": request.fault,
+            "applied": request.applied,
             "user": self.user,
+            "in_flight": self.in_flight,
         }
 
 
@@ -114,16 +137,13 @@ class Journal:
         """Whether anything is kept (a size of 0 turns the journal off)."""
         return self._entries.maxlen != 0
 
-    def next_seq(self) -> int:
-        """The number of the next request."""
+    def record(self, request: JournalRequest, arrived: float) -> JournalEntry:
+        """Keep a new, in-flight entry for ``request`` (dropping the oldest when full)."""
         with self._lock:
             self._seq += 1
-            return self._seq
-
-    def record(self, entry: JournalEntry) -> None:
-        """Keep ``entry`` (dropping the oldest when full)."""
-        with self._lock:
+            entry = JournalEntry(self._seq, arrived, request)
             self._entries.append(entry)
+        return entry
 
     def clear(self) -> None:
         """Forget every entry; numbering starts over."""
@@ -141,16 +161,14 @@ class Journal:
         project: str | None = None,
         run: str | None = None,
     ) -> list[JournalEntry]:
-        """The entries meeting every filter given, oldest first (by number: a request
-        is numbered when it arrives and kept when it is answered)."""
+        """The entries meeting every filter given, in the order the requests arrived."""
         with self._lock:
             entries: Iterable[JournalEntry] = list(self._entries)
         wanted = {"operation": operation, "route": route, "entity": entity,
                   "project": project, "run": run}
         checks = [(key, value) for key, value in wanted.items() if value is not None]
-        found = [
+        return [
             entry for entry in entries
-            if all(getattr(entry, key) == value for key, value in checks)
+            if all(getattr(entry.request, key) == value for key, value in checks)
             and (since is None or entry.time >= since)
         ]
-        return sorted(found, key=lambda entry: entry.seq)

@@ -4,7 +4,9 @@ See :mod:`emulator.fault_rules` for the rules. A rule that fires marks the reque
 :class:`~emulator.middleware.classify.RequestInfo` with its id, and with
 ``applied=False`` when the emulator never saw the request (a status, a GraphQL error
 or a reset answered in its place): a faulted write is refused whole, or (after a
-delay, or with a truncated answer) handled whole. The admin routes are never faulted.
+delay, or with a truncated answer) handled whole. A request still waiting out a delay
+when the rules are reset or cleared (the test that set them is over) is dropped
+instead. The admin routes are never faulted.
 """
 
 from __future__ import annotations
@@ -76,7 +78,15 @@ class FaultMiddleware:
         spec, rule_id = fired.rule.spec, fired.rule.id
         info.fault = rule_id
         if fired.delay_s:
+            rules = state_of(scope["app"]).faults
+            generation = rules.generation
             await asyncio.sleep(fired.delay_s)
+            if rules.generation != generation:
+                # The rules were reset meanwhile (the test that set them is over): the
+                # late request must not change the store the next test starts with.
+                info.applied = False
+                await drop(receive, reset=True, reason=f"fault {rule_id} was reset")
+                return
         if spec.status is not None:
             info.applied = False
             await _error_response(spec, info, rule_id)(scope, receive, send)

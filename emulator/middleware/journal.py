@@ -1,8 +1,9 @@
 """Record every request (but the admin routes') in the app's request journal.
 
-The entry is kept once the response is sent (or the connection dropped), with the
-time the request arrived, its status, how long it took, the fault that fired and the
-API key's user (``scope["state"]["username"]``, set by the auth layer when present).
+The entry is kept from the request's arrival, and completed (status, duration, the
+API key's user from ``scope["state"]["username"]``, set by the auth layer when
+present) just before the last part of the answer is sent, or when the connection is
+dropped. The fault layer marks the fault that fired on the request itself.
 Bodies of file_stream requests and uploads are summarised (see :mod:`.bodies`).
 """
 
@@ -14,7 +15,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from emulator.middleware.bodies import BodyTap
 from emulator.middleware.classify import request_info, route_kind
-from emulator.request_journal import JournalEntry
 from emulator.state import state_of
 
 
@@ -34,15 +34,24 @@ class JournalMiddleware:
             await self.app(scope, receive, send)
             return
         arrived, started = time.time(), time.perf_counter()
-        seq = journal.next_seq()
         info, receive = await request_info(scope, receive)
+        entry = journal.record(info, arrived)
         tap = BodyTap.for_route(info.route, scope, receive)
         status: int | None = None
+
+        def finish() -> None:
+            if entry.in_flight:
+                entry.finish(
+                    status, (time.perf_counter() - started) * 1000,
+                    None if tap is None else tap.summary(), scope["state"].get("username"),
+                )
 
         async def send_and_watch(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
+            elif not message.get("more_body", False):
+                finish()  # before the client can see the end of the answer
             await send(message)
 
         try:
@@ -52,21 +61,4 @@ class JournalMiddleware:
                 status = 500  # what the server answers for an unhandled error
             raise
         finally:
-            journal.record(JournalEntry(
-                seq=seq,
-                time=arrived,
-                route=info.route,
-                method=info.method,
-                path=info.path,
-                operation=info.operation,
-                variables=info.variables,
-                entity=info.entity,
-                project=info.project,
-                run=info.run,
-                body=None if tap is None else tap.summary(),
-                status=status,
-                duration_ms=(time.perf_counter() - started) * 1000,
-                fault=info.fault,
-                applied=info.applied,
-                user=scope["state"].get("username"),
-            ))
+            finish()
