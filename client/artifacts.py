@@ -8,15 +8,12 @@ import json
 import os
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from client._session import Session
-from client.artifact_lists import ConnectionPaginator
+from client._paginator import ConnectionPaginator
+from client._session import RunLike, Session
 from client.errors import CommError, NotFoundError, UsageError
 from client.files import local_path
-
-if TYPE_CHECKING:
-    from client.run import Run
 
 #: Files per request when listing or downloading a version's files.
 FILES_PER_PAGE = 1000
@@ -178,7 +175,8 @@ class Artifact:
     @property
     def state(self) -> str:
         """``PENDING`` (drafts too) or ``COMMITTED``."""
-        return self._attrs.get("state", "PENDING")
+        value: str = self._attrs.get("state", "PENDING")
+        return value
 
     @property
     def aliases(self) -> list[str]:
@@ -221,7 +219,8 @@ class Artifact:
     def digest(self) -> str:
         """The version's content digest: equal contents, equal digests."""
         if self._attrs:
-            return self._attrs["digest"]
+            value: str = self._attrs["digest"]
+            return value
         return manifest_digest(
             {name: md5_b64(path.read_bytes()) for name, path in self._local.items()}
         )
@@ -301,13 +300,13 @@ class Artifact:
             raise NotFoundError(f"artifact {self.name!r} has no file {name!r}")
         return found[0]
 
-    def logged_by(self) -> Run | None:
+    def logged_by(self) -> RunLike | None:
         """The run that logged the version (``None`` if it was deleted)."""
         session = self._server()
         data = session.graphql.execute("ArtifactCreatedBy", {"id": self.id})
         return _run(session, ((data.get("artifact") or {}).get("createdBy")))
 
-    def used_by(self) -> list[Run]:
+    def used_by(self) -> list[RunLike]:
         """The runs that used the version."""
         session = self._server()
         runs = ConnectionPaginator(
@@ -324,10 +323,8 @@ class Artifact:
         return f"<Artifact {self.name} ({self.type})>"
 
 
-def _run(session: Session, node: Mapping[str, Any] | None) -> Run | None:
-    from client.run import Run
-
+def _run(session: Session, node: Mapping[str, Any] | None) -> RunLike | None:
     if node is None:
         return None
     project = node["project"]
-    return Run(session, project["entity"]["name"], project["name"], node["name"])
+    return session.make_run(session, project["entity"]["name"], project["name"], node["name"])

@@ -18,8 +18,10 @@ from emulator.endpoints.errors import bad_request
 from emulator.execution import PlannedExecutor
 from emulator.graphql_schema import build_schema
 from emulator.operation_names import single_operation_name
+from emulator.resolvers.context import Context
 from emulator.state import EmulatorState, state_of
 
+#: Shared by every app on purpose: the explorer page is static HTML.
 _EXPLORER = ExplorerGraphiQL(title="wandb-emulator")
 
 
@@ -67,7 +69,7 @@ class _Validator:
 
 def _execute(payload: dict[str, Any], request: Request, state: EmulatorState) -> dict[str, Any]:
     state.crash_stale_runs()
-    context = {"request": request, "store": state.store, "settings": state.settings}
+    context: Context = {"request": request, "store": state.store, "settings": state.settings}
     return graphql_sync(
         build_schema(),
         payload,

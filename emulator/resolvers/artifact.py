@@ -9,11 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from ariadne import ObjectType, QueryType
-from graphql import GraphQLError, GraphQLResolveInfo
+from graphql import GraphQLError
 
 from emulator import artifact_urls, ids
 from emulator.resolvers.connections import list_connection
-from emulator.resolvers.context import base_url_of, store_of
+from emulator.resolvers.context import Info, base_url_of, store_of
 from emulator.store import Project, Run
 from emulator.store.artifacts.manifests import ArtifactError
 from emulator.store.artifacts.records import Artifact, ArtifactCollection
@@ -37,7 +37,7 @@ def artifact_id_of(value: str) -> int:
         raise GraphQLError(f"invalid artifact id {value!r}") from None
 
 
-def artifact_or_error(info: GraphQLResolveInfo, value: str) -> Artifact:
+def artifact_or_error(info: Info, value: str) -> Artifact:
     """The version with GraphQL id ``value``; GraphQLError when there is none."""
     found = store_of(info).artifacts.get(artifact_id_of(value))
     if found is None:
@@ -45,7 +45,7 @@ def artifact_or_error(info: GraphQLResolveInfo, value: str) -> Artifact:
     return found
 
 
-def manifest_of(obj: Artifact, info: GraphQLResolveInfo) -> dict[str, Any]:
+def manifest_of(obj: Artifact, info: Info) -> dict[str, Any]:
     """The version's manifest; its URL both receives (PUT) and serves (GET) the document."""
     manifest_id = ids.encode_id("ArtifactManifest", obj.id)
     url = artifact_urls.manifest_url(base_url_of(info), obj.id)
@@ -65,22 +65,22 @@ def manifest_of(obj: Artifact, info: GraphQLResolveInfo) -> dict[str, Any]:
 
 
 @artifact.field("id")
-def resolve_id(obj: Artifact, _: GraphQLResolveInfo) -> str:
+def resolve_id(obj: Artifact, _: Info) -> str:
     return ids.encode_id("Artifact", obj.id)
 
 
 @membership.field("artifact")
-def resolve_membership_artifact(obj: Artifact, _: GraphQLResolveInfo) -> Artifact:
+def resolve_membership_artifact(obj: Artifact, _: Info) -> Artifact:
     return obj
 
 
 @membership.field("id")
-def resolve_membership_id(obj: Artifact, _: GraphQLResolveInfo) -> str:
+def resolve_membership_id(obj: Artifact, _: Info) -> str:
     return ids.encode_id("ArtifactCollectionMembership", obj.id)
 
 
 @artifact.field("commitHash")
-def resolve_commit_hash(obj: Artifact, _: GraphQLResolveInfo) -> str | None:
+def resolve_commit_hash(obj: Artifact, _: Info) -> str | None:
     return obj.digest if obj.state == "COMMITTED" else None
 
 
@@ -90,30 +90,30 @@ def resolve_digest_algorithm(*_: Any) -> str:
 
 
 @artifact.field("ttlIsInherited")
-def resolve_ttl_is_inherited(obj: Artifact, _: GraphQLResolveInfo) -> bool:
+def resolve_ttl_is_inherited(obj: Artifact, _: Info) -> bool:
     return obj.ttl_duration_seconds == -1
 
 
 @artifact.field("tags")
-def resolve_tags(obj: Artifact, _: GraphQLResolveInfo) -> list[dict[str, str]]:
+def resolve_tags(obj: Artifact, _: Info) -> list[dict[str, str]]:
     return [{"id": ids.encode_id("Tag", name), "name": name} for name in obj.tags]
 
 
 @artifact.field("artifactType")
-def resolve_artifact_type(obj: Artifact, info: GraphQLResolveInfo) -> Any:
+def resolve_artifact_type(obj: Artifact, info: Info) -> Any:
     (found,) = store_of(info).artifacts.types(obj.project_id, obj.type)
     return found
 
 
 @artifact.field("artifactSequence")
 @membership.field("artifactCollection")
-def resolve_collection(obj: Artifact, info: GraphQLResolveInfo) -> ArtifactCollection | None:
+def resolve_collection(obj: Artifact, info: Info) -> ArtifactCollection | None:
     return store_of(info).artifacts.collection_by_id(obj.collection_id)
 
 
 @artifact.field("aliases")
 @membership.field("aliases")
-def resolve_aliases(obj: Artifact, info: GraphQLResolveInfo) -> list[dict[str, Any]]:
+def resolve_aliases(obj: Artifact, info: Info) -> list[dict[str, Any]]:
     store = store_of(info).artifacts
     collection = store.collection_by_id(obj.collection_id)
     return [
@@ -127,7 +127,7 @@ def resolve_aliases(obj: Artifact, info: GraphQLResolveInfo) -> list[dict[str, A
 
 
 @artifact.field("currentManifest")
-def resolve_current_manifest(obj: Artifact, info: GraphQLResolveInfo) -> dict[str, Any] | None:
+def resolve_current_manifest(obj: Artifact, info: Info) -> dict[str, Any] | None:
     if store_of(info).artifacts.contents.manifest(obj.id) is None:
         return None
     return manifest_of(obj, info)
@@ -137,7 +137,7 @@ def resolve_current_manifest(obj: Artifact, info: GraphQLResolveInfo) -> dict[st
 @membership.field("files")
 def resolve_files(
     obj: Artifact,
-    info: GraphQLResolveInfo,
+    info: Info,
     names: list[str] | None = None,
     after: str | None = None,
     first: int | None = None,
@@ -147,7 +147,7 @@ def resolve_files(
 
 
 @artifact.field("createdBy")
-def resolve_created_by(obj: Artifact, info: GraphQLResolveInfo) -> Run | None:
+def resolve_created_by(obj: Artifact, info: Info) -> Run | None:
     if obj.created_by_run_id is None:
         return None
     return store_of(info).runs.by_id(obj.created_by_run_id)
@@ -155,7 +155,7 @@ def resolve_created_by(obj: Artifact, info: GraphQLResolveInfo) -> Run | None:
 
 @artifact.field("usedBy")
 def resolve_used_by(
-    obj: Artifact, info: GraphQLResolveInfo, after: str | None = None, first: int | None = None
+    obj: Artifact, info: Info, after: str | None = None, first: int | None = None
 ) -> dict[str, Any]:
     store = store_of(info)
     runs = [store.runs.by_id(run_id) for run_id in store.artifacts.lineage.users(obj.id)]
@@ -163,14 +163,14 @@ def resolve_used_by(
 
 
 @query.field("artifact")
-def resolve_artifact(_: Any, info: GraphQLResolveInfo, id: str) -> Artifact | None:
+def resolve_artifact(_: Any, info: Info, id: str) -> Artifact | None:
     """A version by id in any state; a well-formed id of no version is ``null``."""
     return store_of(info).artifacts.get(artifact_id_of(id))
 
 
 @project.field("artifact")
 @project.field("artifactCollectionMembership")
-def resolve_by_name(obj: Project, info: GraphQLResolveInfo, name: str) -> Artifact | None:
+def resolve_by_name(obj: Project, info: Info, name: str) -> Artifact | None:
     """The committed version ``collection:alias`` (``vN``, alias or digest; ``collection``
     alone means ``latest``), else ``null``."""
     try:
@@ -181,7 +181,7 @@ def resolve_by_name(obj: Project, info: GraphQLResolveInfo, name: str) -> Artifa
 
 @run.field("outputArtifacts")
 def resolve_output_artifacts(
-    obj: Run, info: GraphQLResolveInfo, after: str | None = None, first: int | None = None
+    obj: Run, info: Info, after: str | None = None, first: int | None = None
 ) -> dict[str, Any]:
     artifacts = store_of(info).artifacts.lineage.logged_by_run(obj.id)
     return list_connection(artifacts, after=after, first=first)
@@ -189,7 +189,7 @@ def resolve_output_artifacts(
 
 @run.field("inputArtifacts")
 def resolve_input_artifacts(
-    obj: Run, info: GraphQLResolveInfo, after: str | None = None, first: int | None = None
+    obj: Run, info: Info, after: str | None = None, first: int | None = None
 ) -> dict[str, Any]:
     artifacts = store_of(info).artifacts.lineage.used_by_run(obj.id)
     return list_connection(artifacts, after=after, first=first)

@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from ariadne import InterfaceType, ObjectType
-from graphql import GraphQLResolveInfo
 
 from emulator import ids
 from emulator.resolvers.connections import connection, list_connection
-from emulator.resolvers.context import store_of
+from emulator.resolvers.context import Info, store_of
 from emulator.store import Project
 from emulator.store.artifacts.records import Artifact, ArtifactCollection, ArtifactType
 
@@ -27,7 +26,7 @@ def resolve_collection_type(*_: Any) -> str:
 
 @project.field("artifactType")
 def resolve_project_artifact_type(
-    obj: Project, info: GraphQLResolveInfo, name: str
+    obj: Project, info: Info, name: str
 ) -> ArtifactType | None:
     found = store_of(info).artifacts.types(obj.id, name)
     return found[0] if found else None
@@ -35,26 +34,26 @@ def resolve_project_artifact_type(
 
 @project.field("artifactTypes")
 def resolve_project_artifact_types(
-    obj: Project, info: GraphQLResolveInfo, after: str | None = None, first: int | None = None
+    obj: Project, info: Info, after: str | None = None, first: int | None = None
 ) -> dict[str, Any]:
     return list_connection(store_of(info).artifacts.types(obj.id), after=after, first=first)
 
 
 @project.field("artifactCollection")
 def resolve_project_collection(
-    obj: Project, info: GraphQLResolveInfo, name: str
+    obj: Project, info: Info, name: str
 ) -> ArtifactCollection | None:
     return store_of(info).artifacts.collection(obj.id, name)
 
 
 @artifact_type.field("id")
-def resolve_type_id(obj: ArtifactType, _: GraphQLResolveInfo) -> str:
+def resolve_type_id(obj: ArtifactType, _: Info) -> str:
     return ids.encode_id("ArtifactType", obj.id)
 
 
 @artifact_type.field("artifactCollection")
 def resolve_type_collection(
-    obj: ArtifactType, info: GraphQLResolveInfo, name: str
+    obj: ArtifactType, info: Info, name: str
 ) -> ArtifactCollection | None:
     found = store_of(info).artifacts.collection(obj.project_id, name)
     return found if found is not None and found.type == obj.name else None
@@ -63,7 +62,7 @@ def resolve_type_collection(
 @artifact_type.field("artifactCollections")
 def resolve_type_collections(
     obj: ArtifactType,
-    info: GraphQLResolveInfo,
+    info: Info,
     after: str | None = None,
     first: int | None = None,
     **_ignored: Any,
@@ -73,36 +72,36 @@ def resolve_type_collections(
 
 
 @sequence.field("id")
-def resolve_collection_id(obj: ArtifactCollection, _: GraphQLResolveInfo) -> str:
+def resolve_collection_id(obj: ArtifactCollection, _: Info) -> str:
     return ids.encode_id("ArtifactCollection", obj.id)
 
 
 @sequence.field("project")
-def resolve_collection_project(obj: ArtifactCollection, info: GraphQLResolveInfo) -> Project:
+def resolve_collection_project(obj: ArtifactCollection, info: Info) -> Project:
     found = store_of(info).projects.project(obj.entity, obj.project)
     assert found is not None
     return found
 
 
 @sequence.field("updatedAt")
-def resolve_updated_at(obj: ArtifactCollection, info: GraphQLResolveInfo) -> str:
+def resolve_updated_at(obj: ArtifactCollection, info: Info) -> str:
     latest = store_of(info).artifacts.latest(obj.id)
     return obj.created_at if latest is None else latest.updated_at
 
 
 @sequence.field("tags")
-def resolve_collection_tags(*_: Any) -> dict[str, list]:
+def resolve_collection_tags(*_: Any) -> dict[str, list[Any]]:
     return {"edges": []}
 
 
 @sequence.field("defaultArtifactType")
-def resolve_default_type(obj: ArtifactCollection, info: GraphQLResolveInfo) -> ArtifactType:
+def resolve_default_type(obj: ArtifactCollection, info: Info) -> ArtifactType:
     (found,) = store_of(info).artifacts.types(obj.project_id, obj.type)
     return found
 
 
 @sequence.field("aliases")
-def resolve_collection_aliases(obj: ArtifactCollection, info: GraphQLResolveInfo) -> dict:
+def resolve_collection_aliases(obj: ArtifactCollection, info: Info) -> dict[str, Any]:
     store = store_of(info).artifacts
     edges = [
         {
@@ -121,7 +120,7 @@ def resolve_collection_aliases(obj: ArtifactCollection, info: GraphQLResolveInfo
 
 @sequence.field("artifactMembership")
 def resolve_membership(
-    obj: ArtifactCollection, info: GraphQLResolveInfo, alias_name: str
+    obj: ArtifactCollection, info: Info, alias_name: str
 ) -> Artifact | None:
     """The committed version named ``vN``, by an alias or by its digest, else ``null``."""
     return store_of(info).artifacts.resolve(obj.id, alias_name)
@@ -130,7 +129,7 @@ def resolve_membership(
 @sequence.field("artifacts")
 def resolve_versions(
     obj: ArtifactCollection,
-    info: GraphQLResolveInfo,
+    info: Info,
     after: str | None = None,
     first: int | None = None,
     **_ignored: Any,
@@ -143,7 +142,7 @@ def resolve_versions(
 
 
 @sequence.field("latestArtifact")
-def resolve_latest(obj: ArtifactCollection, info: GraphQLResolveInfo) -> Artifact | None:
+def resolve_latest(obj: ArtifactCollection, info: Info) -> Artifact | None:
     return store_of(info).artifacts.latest(obj.id)
 
 

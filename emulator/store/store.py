@@ -14,6 +14,7 @@ from emulator.store import (
     history,
     lifecycle,
     migrations,
+    ownership,
     projects,
     runs,
 )
@@ -193,7 +194,9 @@ class Store:
 def _open_database(path: Path | None) -> Database:
     """The store's database at ``path`` (in memory for ``None``), schema and upgrades applied."""
     db = Database(
-        path, schema=[module.SCHEMA for module in _MODULES], setup=[register_sql_functions]
+        path,
+        schema=[module.SCHEMA for module in _MODULES],
+        setup=[ownership.claim, register_sql_functions],
     )
     migrations.upgrade(db)
     return db

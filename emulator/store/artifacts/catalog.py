@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from typing import Any
 
 from emulator.store.artifacts.manifests import ArtifactError
 from emulator.store.artifacts.records import ArtifactCollection, ArtifactType
-from emulator.store.database import Database
+from emulator.store.database import Database, inserted_id
 from emulator.store.timestamps import utc_now
 
 _COLLECTION_NAME = re.compile(r"[A-Za-z0-9_.\-]{1,128}")
@@ -30,7 +31,8 @@ class ArtifactCatalog:
 
     def types(self, project_id: int, name: str | None = None) -> list[ArtifactType]:
         """The artifact types used in a project (only ``name`` if given), oldest first."""
-        where, params = "t.project_id = ?", [project_id]
+        where = "t.project_id = ?"
+        params: list[Any] = [project_id]
         if name is not None:
             where += " AND t.name = ?"
             params.append(name)
@@ -58,7 +60,8 @@ class ArtifactCatalog:
         self, project_id: int, type_name: str | None = None
     ) -> list[ArtifactCollection]:
         """The collections of a project (of one type if given), oldest first."""
-        where, params = "c.project_id = ?", [project_id]
+        where = "c.project_id = ?"
+        params: list[Any] = [project_id]
         if type_name is not None:
             where += " AND t.name = ?"
             params.append(type_name)
@@ -97,4 +100,4 @@ class ArtifactCatalog:
             " VALUES (?, ?, ?, ?)",
             (project_id, type_id, name, now),
         )
-        return int(cursor.lastrowid)
+        return inserted_id(cursor)

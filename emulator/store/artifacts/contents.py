@@ -66,11 +66,13 @@ class ArtifactContents:
         for artifact_id in artifact_ids:
             self._blobs.delete(manifest_key(artifact_id))
 
-    def committable_entries(self, artifact: Artifact) -> list[ManifestEntry]:
+    def committable_entries(
+        self, artifact: Artifact, *, require_contents: bool = True
+    ) -> list[ManifestEntry]:
         """The manifest entries of a version that may be committed.
 
-        Raises ArtifactError when the manifest or a file it lists never arrived, or when
-        the manifest does not hash to the version's digest.
+        Raises ArtifactError when the manifest or (with ``require_contents``) a file it
+        lists never arrived, or when the manifest does not hash to the version's digest.
         """
         document = self.manifest(artifact.id)
         if document is None:
@@ -84,7 +86,11 @@ class ArtifactContents:
                 f"cannot commit artifact {artifact.collection}: manifest digest {digest}"
                 f" does not match the artifact digest {artifact.digest}"
             )
-        missing = sorted(entry.path for entry in entries if not self.has_file(entry.digest))
+        missing = sorted(
+            entry.path
+            for entry in entries
+            if require_contents and not self.has_file(entry.digest)
+        )
         if missing:
             raise ArtifactError(
                 f"cannot commit artifact {artifact.collection}: files never uploaded:"
