@@ -331,10 +331,6 @@ class FaultRules:
         """Every rule, in order (expired ones too, with their counts)."""
         return list(self._rules)
 
-    def get(self, rule_id: str) -> Rule | None:
-        """The rule with this id."""
-        return next((rule for rule in self._rules if rule.id == rule_id), None)
-
     def remove(self, rule_id: str) -> bool:
         """Remove one rule; whether it existed."""
         with self._lock:
