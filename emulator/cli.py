@@ -110,6 +110,9 @@ def _add_seed_options(parser: argparse.ArgumentParser) -> None:
         "--artifacts", action="store_true",
         help="also log versioned datasets and model checkpoints, used by eval runs",
     )
+    parser.add_argument(
+        "--sweeps", type=int, default=0, help="make this many groups of the runs sweeps"
+    )
 
 
 def _open_store(data_dir: Path | None) -> Store:
@@ -125,6 +128,7 @@ def _seed(store: Store, args: argparse.Namespace) -> list[Run]:
     request = {
         "seed": args.seed, "entity": args.entity, "project": args.project,
         "runs": args.runs, "steps": args.steps, "artifacts": args.artifacts,
+        "sweeps": args.sweeps,
     }
     try:
         return default_seeder()(store, request)

@@ -20,6 +20,8 @@ from emulator.resolvers import (
     query,
     run,
     run_mutation,
+    sweep,
+    sweep_mutation,
     user,
 )
 
@@ -36,4 +38,6 @@ BINDABLES = (
     *artifact_collection.BINDABLES,
     *artifact_mutation.BINDABLES,
     *lifecycle.BINDABLES,
+    *sweep.BINDABLES,
+    *sweep_mutation.BINDABLES,
 )

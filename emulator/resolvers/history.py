@@ -80,7 +80,11 @@ class Spec:
         if not isinstance(spec, dict):
             raise GraphQLError(f"sampledHistory spec must be a JSON object, got {spec!r}")
         keys = spec.get("keys")
-        if (
+        if keys is None:
+            # The sweep agent and `wandb sweep --stop` send "{}": they want the runs, not
+            # their history. Such a spec selects nothing.
+            keys = []
+        elif (
             not isinstance(keys, list)
             or not keys
             or not all(isinstance(key, str) for key in keys)
@@ -128,8 +132,11 @@ def resolve_sampled_history(
 ) -> list[list[dict[str, Any]]]:
     """Per spec: the rows holding every key (in ``[minStep, maxStep]``), projected, sampled."""
     history = store_of(info).history
-    answers = []
+    answers: list[list[dict[str, Any]]] = []
     for spec in map(Spec.parse, specs):
+        if not spec.keys:
+            answers.append([])
+            continue
         selection = history.select(
             obj.id, HISTORY, keys=spec.keys, min_step=spec.min_step, max_step=spec.max_step
         )

@@ -17,6 +17,7 @@ from emulator.store import (
     ownership,
     projects,
     runs,
+    sweeps,
 )
 from emulator.store.artifacts import ArtifactStore
 from emulator.store.artifacts import schema as artifact_schema
@@ -32,8 +33,9 @@ from emulator.store.runs import RunStore
 from emulator.store.snapshot_blobs import BLOBS_KEY, decode_blobs, encode_blobs, replacing_blobs
 from emulator.store.store_image import StoreImage
 from emulator.store.stream_batches import StreamStore
+from emulator.store.sweeps import SweepStore
 
-_MODULES = (projects, runs, history, files, artifact_schema, console, lifecycle)
+_MODULES = (projects, runs, history, files, artifact_schema, console, lifecycle, sweeps)
 DB_FILENAME = "emulator.sqlite3"
 
 
@@ -64,6 +66,7 @@ class Store:
         self.artifacts = ArtifactStore(self.db, self.blobs)
         self.console = ConsoleStore(self.db)
         self.lifecycle = LifecycleStore(self.db)
+        self.sweeps = SweepStore(self.db)
         self.stream = StreamStore(
             self.db,
             runs=self.runs,

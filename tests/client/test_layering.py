@@ -28,7 +28,7 @@ LAYERS: dict[str, int] = {
     "history": 5, "artifacts": 5, "run_writes": 5,
     "_artifact_upload": 6,
     "run": 7,
-    "runs": 8, "projects": 8,
+    "runs": 8, "projects": 8, "sweeps": 8,
     "api": 9,
     "__init__": 10,
 }

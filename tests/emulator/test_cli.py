@@ -83,6 +83,14 @@ def test_seed_with_artifacts(tmp_path: Path) -> None:
         assert store.artifacts.collections(project.id, "dataset")
 
 
+def test_seed_with_sweeps(tmp_path: Path) -> None:
+    main(["seed", "--data-dir", str(tmp_path), "--runs", "20", "--steps", "2", "--sweeps", "2"])
+    with Store(tmp_path) as store:
+        project = store.projects.project(DEFAULT_ENTITY, DEFAULT_PROJECT)
+        assert project is not None
+        assert [sweep.state for sweep in store.sweeps.of_project(project.id)] == ["FINISHED"] * 2
+
+
 def test_serve_refuses_another_applications_database(tmp_path: Path) -> None:
     foreign = sqlite3.connect(tmp_path / "emulator.sqlite3")
     foreign.execute("CREATE TABLE notes (body TEXT)")
