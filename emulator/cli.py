@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import json
 import sqlite3
 import sys
@@ -11,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from emulator import cli_identity
+from emulator.fault_rules import FaultSpec, parse_rules
 from emulator.mirror import command as mirror_command
 from emulator.settings import AUTH_MODES, DEFAULT_API_KEY, DEFAULT_ENTITY, Settings
 from emulator.store import Run, Store
@@ -29,6 +31,13 @@ def _positive(text: str) -> float:
     if not value > 0:
         raise argparse.ArgumentTypeError(f"must be positive, got {text}")
     return value
+
+
+def _count(text: str) -> int:
+    """A whole number, 0 or more."""
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"must be a whole number, 0 or more, got {text!r}")
+    return int(text)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -53,6 +62,19 @@ def _parser() -> argparse.ArgumentParser:
         "--auth", choices=AUTH_MODES, default="open",
         help="open: any key works (default); strict: unknown keys get 401 and users write"
         " only to their own entity and their teams",
+    )
+    serve.add_argument(
+        "--faults", type=Path, default=None, metavar="RULES.json",
+        help="fault rules to apply from the start (a JSON list; reset brings them back)",
+    )
+    serve.add_argument(
+        "--journal-size", type=_count, default=Settings.journal_size, metavar="N",
+        help="requests the journal keeps, newest last (default %(default)s; 0: none)",
+    )
+    serve.add_argument(
+        "--allowed-host", action="append", default=[], metavar="NAME",
+        help="a host name clients may reach the server by, besides its address and "
+        "localhost (repeatable; '*' for any: turns off the DNS-rebinding check)",
     )
     serve.add_argument("--seed", type=int, default=None, help="seed a project with fake runs")
     serve.add_argument(
@@ -121,6 +143,15 @@ def _seed(store: Store, args: argparse.Namespace) -> list[Run]:
         raise SystemExit(f"wandb-emulator: cannot seed: {error}") from None
 
 
+def _fault_rules(path: Path | None) -> tuple[FaultSpec, ...]:
+    if path is None:
+        return ()
+    try:
+        return tuple(parse_rules(json.loads(path.read_text())))
+    except (OSError, ValueError) as error:
+        raise SystemExit(f"wandb-emulator: cannot use fault rules {path}: {error}") from None
+
+
 def _load(store: Store, snapshot: Path) -> None:
     """Replace the store's contents with ``snapshot``; ``SystemExit`` naming the problem."""
     try:
@@ -136,7 +167,31 @@ def serve_settings(args: argparse.Namespace) -> Settings:
         max_upload_bytes=int(args.max_upload_mb * _MB),
         heartbeat_timeout_s=args.heartbeat_timeout,
         auth=args.auth,
+        faults=_fault_rules(args.faults),
+        journal_size=args.journal_size,
+        allowed_hosts=tuple(name.lower() for name in args.allowed_host),
     )
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` (a name or an address to bind) is reachable only from this machine."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _warn_if_exposed(host: str) -> None:
+    if not is_loopback(host):
+        print(
+            f"wandb-emulator: WARNING: listening on {host}, not only on loopback: anyone who "
+            "can reach this machine can read and change its data (the emulator accepts any "
+            "API key). Clients must name the server by its address, or by a name given "
+            "with --allowed-host.",
+            file=sys.stderr,
+        )
 
 
 def _serve(args: argparse.Namespace) -> None:
@@ -151,6 +206,7 @@ def _serve(args: argparse.Namespace) -> None:
         runs = _seed(store, args)
         print(f"Seeded {len(runs)} runs into {args.entity}/{args.project} (seed {args.seed}).")
     app = create_app(store, settings=serve_settings(args))
+    _warn_if_exposed(args.host)
     try:
         server = EmulatorServer(app, host=args.host, port=args.port)
     except OSError as error:

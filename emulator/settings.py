@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from emulator.fault_rules import FaultSpec
+from emulator.request_journal import DEFAULT_SIZE
+
 #: Default entity (and viewer username) of a fresh emulator.
 DEFAULT_ENTITY = "emulator"
 #: An API key the SDK accepts (40+ characters, no "-"-separated prefix). It always
@@ -31,6 +34,10 @@ class Settings:
     live queries.
     ``auth`` is ``"open"`` (any key works; unregistered ones act as the default user) or
     ``"strict"`` (unknown keys get 401, users write only where W&B would let them).
+    ``faults`` are fault rules installed from the start (and again on each reset);
+    ``journal_size`` bounds the request journal (0 turns it off).
+    ``allowed_hosts`` are host names clients may use besides the loopback names and
+    the address the server is bound to (see ``emulator.middleware.guards``).
     """
 
     entity: str = DEFAULT_ENTITY
@@ -40,6 +47,9 @@ class Settings:
     max_file_stream_bytes: int = 64 * 1024 * 1024
     parquet_history: bool = True
     auth: AuthMode = "open"
+    faults: tuple[FaultSpec, ...] = ()
+    journal_size: int = DEFAULT_SIZE
+    allowed_hosts: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.auth not in AUTH_MODES:

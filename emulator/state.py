@@ -6,10 +6,13 @@ import secrets
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from emulator.fault_rules import FaultRules
+from emulator.request_journal import Journal
 from emulator.seeders import Seeder
 from emulator.settings import Settings
 from emulator.store import Store
 from emulator.ui.series_cache import SeriesCache
+from emulator.unsupported import UnsupportedOperations
 
 if TYPE_CHECKING:
     from emulator.query_cache import QueryCache
@@ -21,6 +24,10 @@ class EmulatorState:
 
     Several apps may live in one process (the pytest plugin's server and a test's own
     ``TestClient`` app, say); nothing here is shared between them.
+
+    Besides the store, an app keeps what tests use to watch and disturb it: the
+    ``faults`` rules, the request ``journal`` and the ``unsupported`` GraphQL clients
+    met; :meth:`reset_harness` clears them.
     """
 
     store: Store
@@ -30,7 +37,23 @@ class EmulatorState:
     ui_series: SeriesCache = field(default_factory=SeriesCache, repr=False)
     #: Signs the file URLs handed out in strict mode (see :mod:`emulator.url_signing`).
     url_secret: bytes = field(default_factory=lambda: secrets.token_bytes(32), repr=False)
+    faults: FaultRules = field(init=False, repr=False)
+    journal: Journal = field(init=False, repr=False)
+    unsupported: UnsupportedOperations = field(init=False, repr=False)
     _query_cache: QueryCache | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        self.faults = FaultRules(self.settings.faults)
+        self.journal = Journal(self.settings.journal_size)
+        self.unsupported = UnsupportedOperations()
+
+    def reset_harness(self) -> None:
+        """Forget the fault rules (those the server started with come back), the
+        journal and the recorded unsupported operations: what ``/_emulator/reset`` and
+        the pytest plugin do with the store, for every test."""
+        self.faults.reset()
+        self.journal.clear()
+        self.unsupported.clear()
 
     @property
     def query_cache(self) -> QueryCache:

@@ -13,7 +13,17 @@ from importlib import import_module
 
 from starlette.routing import BaseRoute, Route
 
-from emulator.endpoints import admin, artifacts, file_stream, identity, misc, parquet, run_files
+from emulator.endpoints import (
+    admin,
+    artifacts,
+    faults,
+    file_stream,
+    identity,
+    journal,
+    misc,
+    parquet,
+    run_files,
+)
 from emulator.endpoints.lazy import imported_on_first_request
 from emulator.ui.urls import routes as ui_routes
 
@@ -35,6 +45,8 @@ def routes() -> list[BaseRoute]:
         *file_stream.ROUTES,
         *admin.ROUTES,
         *identity.ROUTES,
+        *faults.ROUTES,
+        *journal.ROUTES,
         *misc.ROUTES,
         *run_files.ROUTES,
         *parquet.ROUTES,
