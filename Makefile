@@ -9,6 +9,11 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	# The optional sweeps engine (bayes, hyperband) for its tests. Its numpy<2 pin cannot
+	# resolve beside pandas 3, which the dev extra has; it runs on numpy 2, so it goes in
+	# without its pins, with the rest of what it needs.
+	$(BIN)/python -m pip install --quiet --no-deps 'sweeps>=0.3'
+	$(BIN)/python -m pip install --quiet scipy scikit-learn jsonschema jsonref
 	touch $(STAMP)
 
 ## Start the emulator on 127.0.0.1:8080 (in memory) with a seeded demo project.
