@@ -80,7 +80,11 @@ def resolve_upsert_bucket(
     else:
         user = settings_of(info).entity
         inserted = store.runs.upsert(entity, project, name, changes, username=user)
-    return {"bucket": store.runs.get(entity, project, name), "inserted": inserted}
+    return {
+        "bucket": store.runs.get(entity, project, name),
+        "inserted": inserted,
+        "server_settings": {"server_messages": []},
+    }
 
 
 BINDABLES = (mutation,)

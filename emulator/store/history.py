@@ -55,6 +55,18 @@ HISTORY = "history"
 EVENTS = "events"
 STREAMS = (HISTORY, EVENTS)
 
+_ABSENT = object()
+
+
+def _lookup(row: Mapping[str, Any], key: str) -> Any:
+    """``row[key]``, or the nested value a dotted key names (``_ABSENT`` when neither)."""
+    if key in row:
+        return row[key]
+    head, dot, rest = key.partition(".")
+    value = row.get(head, _ABSENT) if dot else _ABSENT
+    return _lookup(value, rest) if isinstance(value, dict) else _ABSENT
+
+
 @dataclass
 class StreamInfo:
     """What is known about one stream of one run without reading its rows."""
@@ -360,6 +372,27 @@ class HistoryStore:
                     break
         return found[-count:] if count > 0 else []
 
+    def _latest_values(self, run_id: int, keys: set[str]) -> dict[str, Any]:
+        """The last value logged for each of ``keys`` (``wandb verify`` reads them), reading
+        chunks from the newest back only until every key is found."""
+        found: dict[str, Any] = {}
+        with self._db.transaction() as conn:
+            chunks = conn.execute(
+                "SELECT steps, shapes, data FROM history WHERE run_id = ? AND stream = ?"
+                " ORDER BY chunk DESC",
+                (run_id, HISTORY),
+            )
+            for columns in chunks:
+                chunk = Chunk.from_columns(*columns)
+                for row in reversed(list(chunk.rows(chunk.slots()))):
+                    for key in keys.difference(found):
+                        value = _lookup(row, key)
+                        if value is not _ABSENT:
+                            found[key] = value
+                if len(found) == len(keys):
+                    break
+        return found
+
     def history_rows(self, run_id: int) -> list[dict[str, Any]]:
         """Every history row of a run, in line order."""
         return list(self.select(run_id, HISTORY).rows())
@@ -371,8 +404,12 @@ class HistoryStore:
     def history_keys(self, run_id: int) -> dict[str, Any]:
         """W&B's ``historyKeys``: the last step and, per key, how often each type was logged."""
         info = self.info(run_id, HISTORY)
+        latest = self._latest_values(run_id, set(info.types))
         keys = {
-            key: {"typeCounts": [{"type": name, "count": n} for name, n in sorted(counts.items())]}
+            key: {
+                "typeCounts": [{"type": name, "count": n} for name, n in sorted(counts.items())],
+                "previousValue": latest.get(key),
+            }
             for key, counts in sorted(info.types.items())
         }
         # -1 for a run without steps: the SDK's own "no history" value (it adds 1 to it).

@@ -1,0 +1,42 @@
+"""The wandb releases the compatibility matrix runs, and what each venv installs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Media (wandb.Image from arrays, wandb.Histogram) needs numpy and pillow. Each release gets
+# the versions of its own time: releases before 0.18 predate numpy 2.
+_NUMPY_1 = ("numpy==1.26.4", "pillow==10.4.0")
+_NUMPY_2 = ("numpy==2.2.6", "pillow==11.3.0")
+
+
+@dataclass(frozen=True)
+class Release:
+    """One ``wandb`` release: the newest patch of a minor line."""
+
+    version: str
+    media: tuple[str, ...] = _NUMPY_2
+
+    @property
+    def requirements(self) -> tuple[str, ...]:
+        """What its virtual environment installs: wandb and media dependencies, never us."""
+        return (f"wandb=={self.version}", *self.media)
+
+
+RELEASES: tuple[Release, ...] = (
+    Release("0.17.9", _NUMPY_1),
+    Release("0.19.11"),
+    Release("0.22.3"),
+    Release("0.25.1"),
+    Release("0.28.2"),
+    Release("0.31.0"),
+)
+
+
+def release(version: str) -> Release:
+    """The matrix entry for ``version`` (``LookupError`` naming the known ones if absent)."""
+    for candidate in RELEASES:
+        if candidate.version == version:
+            return candidate
+    known = ", ".join(r.version for r in RELEASES)
+    raise LookupError(f"wandb {version} is not in the matrix ({known})")

@@ -1,0 +1,70 @@
+"""``docs/compatibility.md``: the releases x capabilities table of the last matrix run."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+Result = Mapping[str, Any]
+
+_HEADER = """# Compatibility with wandb releases
+
+Users pin old `wandb` releases for years, so every change to the emulator runs a matrix:
+for each release below, `make test-compat` builds a virtual environment with that release
+(and the numpy/pillow its media need, never the emulator), starts `wandb-emulator serve`
+from the clone, and runs a compact real-SDK scenario suite against it
+(`compat/scenarios.py`). The table is written by that run; do not edit it by hand.
+
+**Minimum supported release: {minimum}.** Older releases are not tested.
+
+"""
+
+_LEGEND = """
+- *init/log/finish*: `wandb.init()` with config, tags, notes, group and job type; `log()`,
+  `summary`, `wandb.save()`, console output; `finish()`.
+- *resume*: `wandb.init(id=..., resume="must")` continues the history.
+- *runs listing*: `Api.runs()` with `order` (`created_at`, `summary_metrics.*`) and
+  `filters` (config, tags).
+- *history*: `run.history()` sampled and in full; *scan_history*: paged `scan_history()`.
+- *files*: `run.files()`, `File.download()`, the console's `output.log`.
+- *media*: `wandb.Image`, `wandb.Table`, `wandb.Histogram` and a `wandb.plot.line` chart,
+  logged and read back from summary, history and their files.
+- *artifacts*: `log_artifact`, `Api.artifact()`, `download()`; *lineage*: `logged_by`,
+  `used_by`, `logged_artifacts`, `used_artifacts`.
+- *updates*: `run.summary.update()`, config and tags, `run.update()`.
+- *wandb verify*: the SDK's own server self-test exits 0 (its https and CORS lines warn).
+"""
+
+
+def minimum(results: Sequence[Result]) -> str:
+    """The oldest release of an unbroken passing tail of the matrix (``none`` if none)."""
+    passing = "none"
+    for result in reversed(results):
+        if not all(outcome["ok"] for outcome in result["results"].values()):
+            break
+        passing = result["version"]
+    return passing
+
+
+def render(results: Sequence[Result], capabilities: Sequence[str]) -> str:
+    """The Markdown page for ``results`` (oldest release first)."""
+    lines = [_HEADER.format(minimum=minimum(results))]
+    lines.append("| release | " + " | ".join(capabilities) + " |")
+    lines.append("|---" * (len(capabilities) + 1) + "|")
+    failures: list[str] = []
+    for result in results:
+        cells = []
+        for capability in capabilities:
+            outcome = result["results"].get(capability)
+            if outcome is None:
+                cells.append("n/a")
+            elif outcome["ok"]:
+                cells.append("yes")
+            else:
+                cells.append("**no**")
+                failures.append(f"- {result['version']}, {capability}: `{outcome['detail']}`")
+        lines.append(f"| {result['version']} | " + " | ".join(cells) + " |")
+    if failures:
+        lines += ["", "## Failures measured", "", *failures]
+    lines.append(_LEGEND)
+    return "\n".join(lines)
