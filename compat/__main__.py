@@ -43,6 +43,8 @@ def _environment(url: str, home: Path) -> dict[str, str]:
         "WANDB_DISABLE_CODE": "true", "WANDB_CONSOLE": "wrap",
     })
     env.pop("PYTHONPATH", None)
+    for name in ("config", "cache", "data"):
+        (home / name).mkdir(parents=True, exist_ok=True)
     return env
 
 

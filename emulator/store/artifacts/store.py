@@ -226,7 +226,9 @@ class ArtifactStore(ArtifactCatalog):
                 " birth_artifact_id, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [
                     (artifact_id, e.path, e.digest, b64_to_hex(e.digest), e.size, artifact_id, now)
+                    # References have no stored contents to list: the manifest keeps them.
                     for e in entries
+                    if e.ref is None
                 ],
             )
             index = conn.execute(
