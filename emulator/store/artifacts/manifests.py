@@ -39,6 +39,17 @@ class ManifestEntry:
     #: contents there itself, so the emulator keeps only the manifest line.
     ref: str | None = None
 
+    @property
+    def md5_hex(self) -> str:
+        """The hex MD5 of the contents; empty for a reference whose digest is no MD5 (an
+        ETag): the SDK fetches references itself, so nothing is served under it."""
+        try:
+            return b64_to_hex(self.digest)
+        except ArtifactError:
+            if self.ref is None:
+                raise
+            return ""
+
 
 def check_file_name(name: Any) -> str:
     """``name`` if it is a safe relative POSIX path inside an artifact; ArtifactError otherwise."""
