@@ -109,7 +109,9 @@ def main(argv: list[str] | None = None) -> int:
         DOC.parent.mkdir(exist_ok=True)
         DOC.write_text(report.render(results, _capabilities(results)))
         print(f"wrote {DOC.relative_to(ROOT)}")
-    return 0 if all(report.passes(result) for result in results) else 1
+    passed = sum(report.passes(result) for result in results)
+    print(f"compat: {passed} passed, {len(results) - passed} failed")
+    return 0 if passed == len(results) else 1
 
 
 if __name__ == "__main__":
