@@ -34,20 +34,20 @@ def _copy(stream: IO[str], log: Path, urls: queue.Queue[str | None]) -> None:
 @contextmanager
 def emulator(log: Path) -> Iterator[str]:
     """Start the emulator on a free loopback port; yield its base URL; stop it after."""
-    process = subprocess.Popen(
+    with subprocess.Popen(
         [sys.executable, "-u", "-m", "emulator", "serve", "--port", "0"],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    assert process.stdout is not None
-    urls: queue.Queue[str | None] = queue.Queue()
-    copier = threading.Thread(target=_copy, args=(process.stdout, log, urls), daemon=True)
-    copier.start()
-    try:
-        url = urls.get(timeout=_START_TIMEOUT_S)
-        if url is None:
-            raise RuntimeError(f"the emulator did not start; see {log}")
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        copier.join(timeout=10)
+    ) as process:
+        assert process.stdout is not None
+        urls: queue.Queue[str | None] = queue.Queue()
+        copier = threading.Thread(target=_copy, args=(process.stdout, log, urls), daemon=True)
+        copier.start()
+        try:
+            url = urls.get(timeout=_START_TIMEOUT_S)
+            if url is None:
+                raise RuntimeError(f"the emulator did not start; see {log}")
+            yield url
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+            copier.join(timeout=10)
