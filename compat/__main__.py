@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -90,6 +91,16 @@ def _summary(result: dict[str, Any]) -> str:
     )
 
 
+def _new_work_dir(runs: Path, keep: int = 3) -> Path:
+    """A fresh directory for this run's logs; only the newest ``keep`` runs are kept."""
+    runs.mkdir(parents=True, exist_ok=True)
+    for old in sorted(runs.iterdir())[: -keep + 1]:
+        shutil.rmtree(old, ignore_errors=True)
+    work = runs / time.strftime("%Y%m%dT%H%M%S")
+    work.mkdir()
+    return work
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the matrix (or ``--release`` ones); print a summary; write the doc if complete."""
     parser = argparse.ArgumentParser(prog="python -m compat", description=__doc__)
@@ -97,8 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2, help="releases run at a time")
     args = parser.parse_args(argv)
     entries = [release(v) for v in args.release] if args.release else list(RELEASES)
-    work = cache_root() / "runs" / time.strftime("%Y%m%dT%H%M%S")
-    work.mkdir(parents=True)
+    work = _new_work_dir(cache_root() / "runs")
     started = time.monotonic()
     with emulator(work / "emulator.log") as url, ThreadPoolExecutor(args.jobs) as pool:
         results = list(pool.map(lambda entry: _run_release(entry, url, work), entries))

@@ -9,13 +9,19 @@ Result = Mapping[str, Any]
 
 _HEADER = """# Compatibility with wandb releases
 
-Users pin old `wandb` releases for years, so every change to the emulator runs a matrix:
-for each release below, `make test-compat` builds a virtual environment with that release
-(and the numpy/pillow its media need, never the emulator), starts `wandb-emulator serve`
-from the clone, and runs a compact real-SDK scenario suite against it
-(`compat/scenarios.py`). The table is written by that run; do not edit it by hand.
+Users pin old `wandb` releases for years, so every change to the emulator runs a matrix
+(`make test-compat`, also run by CI after `make test`): for each release below, a virtual
+environment with that release (and the numpy/pillow its media need, never the emulator)
+runs a compact real-SDK scenario suite (`compat/scenarios.py`) against one
+`wandb-emulator serve` started from the clone. The environments are cached by version in
+`${{XDG_CACHE_HOME:-~/.cache}}/wandb-emulator/compat`, so only the first run installs
+anything; `python -m compat --release 0.25.1` runs one release.
 
-**Minimum supported release: {minimum}.** Older releases are not tested.
+This page is written by the last full run; do not edit it by hand.
+
+**Minimum supported release: {minimum}** (the oldest release of the matrix that passes
+everything; older releases are not run in CI). *pending* marks a check that waits on a
+feature the emulator does not have yet, not a failure of that release.
 
 """
 
@@ -25,7 +31,10 @@ _LEGEND = """
 - *resume*: `wandb.init(id=..., resume="must")` continues the history.
 - *runs listing*: `Api.runs()` with `order` (`created_at`, `summary_metrics.*`) and
   `filters` (config, tags).
-- *history*: `run.history()` sampled and in full; *scan_history*: paged `scan_history()`.
+- *history*: `run.history()` sampled and in full; *scan_history*: paged `scan_history()`
+  and a keyed one. (Releases before wandb-core page a keyed scan with an exclusive
+  `maxStep` where W&B reads it inclusive, so with a `page_size` smaller than the run their
+  pages overlap by a row; they do on W&B too.)
 - *files*: `run.files()`, `File.download()`, the console's `output.log`.
 - *media*: `wandb.Image`, `wandb.Table`, `wandb.Histogram` and a `wandb.plot.line` chart,
   logged and read back from summary, history and their files.

@@ -164,7 +164,8 @@ def test_same_digest_returns_committed_version_and_moves_alias(
     assert again["id"] == first
     assert again["state"] == "COMMITTED"
     assert again["artifactSequence"]["latestArtifact"]["versionIndex"] == 1
-    assert [a["alias"] for a in gql.data(BY_ID, {"id": first})["artifact"]["aliases"]] == ["best", "v0"]
+    aliases = gql.data(BY_ID, {"id": first})["artifact"]["aliases"]
+    assert [a["alias"] for a in aliases] == ["best", "v0"]
     fresh = _create(gql, _digest(FILES_CONTENT), enableDigestDeduplication=False)
     assert fresh["data"]["createArtifact"]["artifact"]["state"] == "PENDING"
 
