@@ -45,10 +45,12 @@ def ensure_venv(release: Release, root: Path | None = None) -> Path:
     shutil.rmtree(venv, ignore_errors=True)
     venv.parent.mkdir(parents=True, exist_ok=True)
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    subprocess.run(
+    install = subprocess.run(
         [str(python_of(venv)), "-m", "pip", "install", "--quiet",
          "--disable-pip-version-check", *release.requirements],
-        check=True,
+        capture_output=True, text=True,
     )
+    if install.returncode != 0:
+        raise RuntimeError(f"cannot install {release.requirements}:\n{install.stderr}")
     stamp.write_text(wanted)
     return venv
