@@ -355,10 +355,9 @@ class HistoryStore:
                 parts.append((chunk, slots))
         return Selection(parts)
 
-    def tail(self, run_id: int, stream: str = HISTORY, count: int = 10) -> list[dict[str, Any]]:
-        """The last ``count`` lines of a stream (what a resuming SDK reads), decoding only
-        the chunks they are in."""
-        found: list[dict[str, Any]] = []
+    def _newest_chunks(self, run_id: int, stream: str) -> Iterator[Chunk]:
+        """The chunks of a stream from the newest back, each decoded only when reached
+        (a caller that stops early never decodes the older ones)."""
         with self._db.transaction() as conn:
             chunks = conn.execute(
                 "SELECT steps, shapes, data FROM history WHERE run_id = ? AND stream = ?"
@@ -366,31 +365,30 @@ class HistoryStore:
                 (run_id, stream),
             )
             for columns in chunks:
-                chunk = Chunk.from_columns(*columns)
-                found[:0] = chunk.rows(chunk.slots())
-                if len(found) >= count:
-                    break
+                yield Chunk.from_columns(*columns)
+
+    def tail(self, run_id: int, stream: str = HISTORY, count: int = 10) -> list[dict[str, Any]]:
+        """The last ``count`` lines of a stream (what a resuming SDK reads), decoding only
+        the chunks they are in."""
+        found: list[dict[str, Any]] = []
+        for chunk in self._newest_chunks(run_id, stream):
+            found[:0] = chunk.rows(chunk.slots())
+            if len(found) >= count:
+                break
         return found[-count:] if count > 0 else []
 
     def _latest_values(self, run_id: int, keys: set[str]) -> dict[str, Any]:
         """The last value logged for each of ``keys`` (``wandb verify`` reads them), reading
         chunks from the newest back only until every key is found."""
         found: dict[str, Any] = {}
-        with self._db.transaction() as conn:
-            chunks = conn.execute(
-                "SELECT steps, shapes, data FROM history WHERE run_id = ? AND stream = ?"
-                " ORDER BY chunk DESC",
-                (run_id, HISTORY),
-            )
-            for columns in chunks:
-                chunk = Chunk.from_columns(*columns)
-                for row in reversed(list(chunk.rows(chunk.slots()))):
-                    for key in keys.difference(found):
-                        value = _lookup(row, key)
-                        if value is not _ABSENT:
-                            found[key] = value
-                if len(found) == len(keys):
-                    break
+        for chunk in self._newest_chunks(run_id, HISTORY):
+            for row in reversed(list(chunk.rows(chunk.slots()))):
+                for key in keys.difference(found):
+                    value = _lookup(row, key)
+                    if value is not _ABSENT:
+                        found[key] = value
+            if len(found) == len(keys):
+                break
         return found
 
     def history_rows(self, run_id: int) -> list[dict[str, Any]]:
