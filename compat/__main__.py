@@ -104,7 +104,10 @@ def _new_work_dir(runs: Path, keep: int = 3) -> Path:
 def main(argv: list[str] | None = None) -> int:
     """Run the matrix (or ``--release`` ones); print a summary; write the doc if complete."""
     parser = argparse.ArgumentParser(prog="python -m compat", description=__doc__)
-    parser.add_argument("--release", action="append", default=[], help="only this version")
+    parser.add_argument(
+        "--release", action="append", default=[],
+        help="run only this version (repeatable; releases outside the matrix work too)",
+    )
     parser.add_argument("--jobs", type=int, default=2, help="releases run at a time")
     args = parser.parse_args(argv)
     entries = [release(v) for v in args.release] if args.release else list(RELEASES)

@@ -34,9 +34,13 @@ RELEASES: tuple[Release, ...] = (
 
 
 def release(version: str) -> Release:
-    """The matrix entry for ``version`` (``LookupError`` naming the known ones if absent)."""
+    """The matrix entry for ``version``, or an ad-hoc one for a release outside the matrix
+    (with the media pins of its time)."""
     for candidate in RELEASES:
         if candidate.version == version:
             return candidate
-    known = ", ".join(r.version for r in RELEASES)
-    raise LookupError(f"wandb {version} is not in the matrix ({known})")
+    parts = version.split(".")
+    if len(parts) != 3 or not all(part.isdigit() for part in parts):
+        raise ValueError(f"not a wandb release version: {version!r}")
+    major_minor = (int(parts[0]), int(parts[1]))
+    return Release(version, _NUMPY_1 if major_minor < (0, 18) else _NUMPY_2)

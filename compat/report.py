@@ -20,7 +20,8 @@ anything; `python -m compat --release 0.25.1` runs one release.
 This page is written by the last full run; do not edit it by hand.
 
 **Minimum supported release: {minimum}** (the oldest release of the matrix that passes
-everything; older releases are not run in CI). *pending* marks a check that waits on a
+everything; older releases are not run in CI: try one with `python -m compat --release
+0.16.6`). *pending* marks a check that waits on a
 feature the emulator does not have yet, not a failure of that release.
 
 """
