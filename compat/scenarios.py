@@ -21,7 +21,7 @@ import tempfile
 import time
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -114,7 +114,6 @@ class Suite:
     entity: str
     train_id: str = "compattrain"
     consume_id: str = "compateval"
-    writer_errors: dict[str, str] = field(default_factory=dict)
 
     def path(self, run_id: str) -> str:
         return f"{self.entity}/{self.project}/{run_id}"
@@ -134,7 +133,9 @@ class Suite:
             timeout=CHILD_TIMEOUT_S,
         )
         if done.returncode != 0:
-            raise AssertionError(f"{writer} exited {done.returncode}: {_tail(done.stderr)}")
+            # The SDK's own progress lines ("wandb: ...") would hide the traceback's end.
+            own = [line for line in done.stderr.splitlines() if not line.startswith("wandb:")]
+            raise AssertionError(f"{writer} exited {done.returncode}: {_tail(chr(10).join(own))}")
 
     def download(self, file: Any) -> Path:
         """Download a run file into a fresh directory; return its local path."""
