@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import shutil
@@ -38,12 +39,20 @@ def ensure_venv(release: Release, root: Path | None = None) -> Path:
     rebuilt from scratch. Returns the venv directory.
     """
     venv = (root or cache_root()) / release.version
+    venv.parent.mkdir(parents=True, exist_ok=True)
+    # Another matrix run on this machine (a CI clone) may be building the same venv.
+    with open(venv.parent / f"{release.version}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        _build(release, venv)
+    return venv
+
+
+def _build(release: Release, venv: Path) -> None:
     stamp = venv / _STAMP
     wanted = _fingerprint(release)
     if stamp.is_file() and stamp.read_text() == wanted and python_of(venv).is_file():
-        return venv
+        return
     shutil.rmtree(venv, ignore_errors=True)
-    venv.parent.mkdir(parents=True, exist_ok=True)
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     install = subprocess.run(
         [str(python_of(venv)), "-m", "pip", "install", "--quiet",
@@ -53,4 +62,3 @@ def ensure_venv(release: Release, root: Path | None = None) -> Path:
     if install.returncode != 0:
         raise RuntimeError(f"cannot install {release.requirements}:\n{install.stderr}")
     stamp.write_text(wanted)
-    return venv
