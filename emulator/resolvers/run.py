@@ -47,9 +47,4 @@ def resolve_project(obj: Run, info: GraphQLResolveInfo) -> Project | None:
     return store_of(info).projects.project(obj.entity, obj.project)
 
 
-@run.field("historyKeys")
-def resolve_history_keys(obj: Run, info: GraphQLResolveInfo) -> dict[str, Any]:
-    return store_of(info).history.history_keys(obj.id)
-
-
 BINDABLES = (run,)
