@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint docs bench bench-quick soak clean
+.PHONY: run test test-compat lint docs bench bench-quick soak clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,12 @@ test: $(STAMP) docs
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -n 2 -q
+
+## Run the real-SDK scenario suite under each wandb release of the matrix against one
+## emulator; venvs are cached in $${XDG_CACHE_HOME:-~/.cache}/wandb-emulator/compat.
+## Writes docs/compatibility.md.
+test-compat: $(STAMP)
+	$(BIN)/python -m compat
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -6,6 +6,7 @@ import base64
 import hashlib
 import json
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -14,6 +15,8 @@ from client._paginator import ConnectionPaginator
 from client._session import RunLike, Session
 from client.errors import CommError, NotFoundError, UsageError
 from client.files import local_path
+
+_VERSION_ALIAS = re.compile(r"v\d+")
 
 #: Files per request when listing or downloading a version's files.
 FILES_PER_PAGE = 1000
@@ -180,8 +183,10 @@ class Artifact:
 
     @property
     def aliases(self) -> list[str]:
-        """Aliases on the version, ``latest`` included when it is the newest."""
-        return [alias["alias"] for alias in self._attrs.get("aliases") or []]
+        """Aliases on the version, ``latest`` included when it is the newest; the version
+        alias ``vN`` servers also list is left out, as the SDK does."""
+        names = (alias["alias"] for alias in self._attrs.get("aliases") or [])
+        return [name for name in names if not _VERSION_ALIAS.fullmatch(name)]
 
     @property
     def tags(self) -> list[str]:

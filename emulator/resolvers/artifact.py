@@ -58,6 +58,7 @@ def manifest_of(obj: Artifact, info: Info) -> dict[str, Any]:
         "file": {
             "id": manifest_id,
             "name": artifact_urls.MANIFEST_NAME,
+            "display_name": artifact_urls.MANIFEST_NAME,
             "direct_url": url,
             "upload_url": url,
             "upload_headers": [],
@@ -115,15 +116,20 @@ def resolve_collection(obj: Artifact, info: Info) -> ArtifactCollection | None:
 @artifact.field("aliases")
 @membership.field("aliases")
 def resolve_aliases(obj: Artifact, info: Info) -> list[dict[str, Any]]:
+    """The version's aliases and, once committed, its version alias ``vN`` as W&B lists
+    it: releases before 0.18 take the version from it (newer ones filter it out)."""
     store = store_of(info).artifacts
     collection = store.collection_by_id(obj.collection_id)
+    names = store.aliases(obj.id)
+    if obj.version is not None:
+        names = [*names, obj.version]
     return [
         {
             "id": ids.encode_id("ArtifactAlias", obj.id, alias),
             "alias": alias,
             "artifact_collection": collection,
         }
-        for alias in store.aliases(obj.id)
+        for alias in names
     ]
 
 
@@ -171,7 +177,9 @@ def resolve_artifact(_: Any, info: Info, id: str) -> Artifact | None:
 
 @project.field("artifact")
 @project.field("artifactCollectionMembership")
-def resolve_by_name(obj: Project, info: Info, name: str) -> Artifact | None:
+def resolve_by_name(
+    obj: Project, info: Info, name: str, **_ignored: Any
+) -> Artifact | None:
     """The committed version ``collection:alias`` (``vN``, alias or digest; ``collection``
     alone means ``latest``), else ``null``."""
     try:

@@ -123,6 +123,7 @@ def resolve_create_files(
         node = {
             "id": ids.encode_id("File", owner.id, spec["name"]),
             "name": spec["name"],
+            "display_name": spec["name"].rsplit("/", 1)[-1],
             "storage_path": f"wandb_artifacts/{md5_hex}",
             "upload_url": (
                 signed_url(info, artifact_urls.file_url(base_url, md5_hex)) if needed else None

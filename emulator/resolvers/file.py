@@ -80,13 +80,21 @@ def resolve_files(
         raise GraphQLError(f"invalid cursor: {after!r} is not a file cursor")
     page = store_of(info).files.page(
         obj.id,
-        names=[name for name in names or () if name],
+        names=[_stored_name(name) for name in names or () if name],
         pattern=pattern,
         after=after_name,
         first=check_first(first),
     )
     edges = [{"node": f, "cursor": Cursor(f.name, f.id).encode()} for f in page.files]
     return connection(edges, has_next_page=page.has_next_page, after=after)
+
+
+def _stored_name(name: str) -> str:
+    """Run files are stored by path relative to the run's directory; a name asked for as
+    ``./notes.txt`` (``wandb verify`` does) is that same file."""
+    while name.startswith("./"):
+        name = name[2:]
+    return name
 
 
 def _run_of(info: Info, fields: dict[str, Any]) -> Run:

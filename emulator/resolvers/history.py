@@ -123,6 +123,12 @@ def _json_safe(value: Any) -> Any:
     return value
 
 
+@run.field("historyKeys")
+def resolve_history_keys(obj: Run, info: Info) -> dict[str, Any]:
+    """Per key its type counts and last value (NaN and infinities as W&B's strings)."""
+    return _json_safe(store_of(info).history.history_keys(obj.id))  # type: ignore[no-any-return]
+
+
 def _projected(selection: Selection, keys: Sequence[str]) -> list[dict[str, Any]]:
     return [{key: _json_safe(row[key]) for key in keys} for row in selection.rows()]
 

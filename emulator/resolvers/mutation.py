@@ -82,7 +82,11 @@ def resolve_upsert_bucket(
     else:
         user = viewer_of(info).username
         inserted = store.runs.upsert(entity, project, name, changes, username=user)
-    return {"bucket": store.runs.get(entity, project, name), "inserted": inserted}
+    return {
+        "bucket": store.runs.get(entity, project, name),
+        "inserted": inserted,
+        "server_settings": {"server_messages": []},
+    }
 
 
 BINDABLES = (mutation,)

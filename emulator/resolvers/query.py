@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+from importlib import metadata
 from typing import Any
 
 from ariadne import QueryType
@@ -22,10 +24,35 @@ def resolve_viewer(_: Any, info: Info) -> User:
     return viewer_of(info)
 
 
+#: The SDK window advertised in ``serverInfo.cliVersionInfo``: ``wandb verify`` warns when
+#: the SDK is newer than max_cli_version (the newest release the compatibility matrix
+#: runs) and fails below min_cli_version (absent here: every release may try).
+CLI_VERSION_INFO = {"max_cli_version": "0.31.0"}
+
+
 @query.field("serverInfo")
 def resolve_server_info(_: Any, info: Info) -> dict[str, Any]:
+    """Feature flags, the SDK window, and this emulator as the up-to-date local release."""
     features = [{"name": name, "is_enabled": True} for name in settings_of(info).features]
-    return {"features": features}
+    version = _emulator_version()
+    local = {
+        "out_of_date": False,
+        "latest_version_string": version,
+        "version_on_this_instance_string": version,
+    }
+    return {
+        "features": features,
+        "cli_version_info": CLI_VERSION_INFO,
+        "latest_local_version_info": local,
+    }
+
+
+@cache
+def _emulator_version() -> str:
+    try:
+        return metadata.version("wandb-emulator")
+    except metadata.PackageNotFoundError:  # run from a source tree that is not installed
+        return "0.0.0"
 
 
 @query.field("project")

@@ -46,9 +46,4 @@ def resolve_project(obj: Run, info: Info) -> Project | None:
     return store_of(info).projects.project(obj.entity, obj.project)
 
 
-@run.field("historyKeys")
-def resolve_history_keys(obj: Run, info: Info) -> dict[str, Any]:
-    return store_of(info).history.history_keys(obj.id)
-
-
 BINDABLES = (run,)

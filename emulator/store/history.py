@@ -55,6 +55,18 @@ HISTORY = "history"
 EVENTS = "events"
 STREAMS = (HISTORY, EVENTS)
 
+_ABSENT = object()
+
+
+def _lookup(row: Mapping[str, Any], key: str) -> Any:
+    """``row[key]``, or the nested value a dotted key names (``_ABSENT`` when neither)."""
+    if key in row:
+        return row[key]
+    head, dot, rest = key.partition(".")
+    value = row.get(head, _ABSENT) if dot else _ABSENT
+    return _lookup(value, rest) if isinstance(value, dict) else _ABSENT
+
+
 @dataclass
 class StreamInfo:
     """What is known about one stream of one run without reading its rows."""
@@ -344,10 +356,9 @@ class HistoryStore:
                 parts.append((chunk, slots))
         return Selection(parts)
 
-    def tail(self, run_id: int, stream: str = HISTORY, count: int = 10) -> list[dict[str, Any]]:
-        """The last ``count`` lines of a stream (what a resuming SDK reads), decoding only
-        the chunks they are in."""
-        found: list[dict[str, Any]] = []
+    def _newest_chunks(self, run_id: int, stream: str) -> Iterator[Chunk]:
+        """The chunks of a stream from the newest back, each decoded only when reached
+        (a caller that stops early never decodes the older ones)."""
         with self._db.transaction() as conn:
             chunks = conn.execute(
                 "SELECT steps, shapes, data FROM history WHERE run_id = ? AND stream = ?"
@@ -355,11 +366,31 @@ class HistoryStore:
                 (run_id, stream),
             )
             for columns in chunks:
-                chunk = Chunk.from_columns(*columns)
-                found[:0] = chunk.rows(chunk.slots())
-                if len(found) >= count:
-                    break
+                yield Chunk.from_columns(*columns)
+
+    def tail(self, run_id: int, stream: str = HISTORY, count: int = 10) -> list[dict[str, Any]]:
+        """The last ``count`` lines of a stream (what a resuming SDK reads), decoding only
+        the chunks they are in."""
+        found: list[dict[str, Any]] = []
+        for chunk in self._newest_chunks(run_id, stream):
+            found[:0] = chunk.rows(chunk.slots())
+            if len(found) >= count:
+                break
         return found[-count:] if count > 0 else []
+
+    def _latest_values(self, run_id: int, keys: set[str]) -> dict[str, Any]:
+        """The last value logged for each of ``keys`` (``wandb verify`` reads them), reading
+        chunks from the newest back only until every key is found."""
+        found: dict[str, Any] = {}
+        for chunk in self._newest_chunks(run_id, HISTORY):
+            for row in reversed(list(chunk.rows(chunk.slots()))):
+                for key in keys.difference(found):
+                    value = _lookup(row, key)
+                    if value is not _ABSENT:
+                        found[key] = value
+            if len(found) == len(keys):
+                break
+        return found
 
     def history_rows(self, run_id: int) -> list[dict[str, Any]]:
         """Every history row of a run, in line order."""
@@ -372,8 +403,12 @@ class HistoryStore:
     def history_keys(self, run_id: int) -> dict[str, Any]:
         """W&B's ``historyKeys``: the last step and, per key, how often each type was logged."""
         info = self.info(run_id, HISTORY)
+        latest = self._latest_values(run_id, set(info.types))
         keys = {
-            key: {"typeCounts": [{"type": name, "count": n} for name, n in sorted(counts.items())]}
+            key: {
+                "typeCounts": [{"type": name, "count": n} for name, n in sorted(counts.items())],
+                "previousValue": latest.get(key),
+            }
             for key, counts in sorted(info.types.items())
         }
         # -1 for a run without steps: the SDK's own "no history" value (it adds 1 to it).

@@ -89,6 +89,18 @@ def _value_types(key: str, values: Iterable[Any]) -> TypeCounts:
     return counts
 
 
+def _nested_types(key: str, values: Iterable[Any]) -> TypeCounts:
+    """Plain (non-media) dicts also count their leaves under dotted keys (``dict.val1``),
+    as W&B's ``historyKeys`` lists them."""
+    counts: TypeCounts = Counter()
+    for value in values:
+        if isinstance(value, dict) and "_type" not in value:
+            for sub, leaf in value.items():
+                counts.update(_value_types(f"{key}.{sub}", (leaf,)))
+                counts.update(_nested_types(f"{key}.{sub}", (leaf,)))
+    return counts
+
+
 def _media_types(key: str, values: Iterable[Any]) -> TypeCounts:
     """Media values (tables, images...) count as their ``_type`` instead of "map"."""
     counts: TypeCounts = Counter()
@@ -177,6 +189,7 @@ class Group:
             else:
                 counts.update(_value_types(key, values))
                 counts.update(_media_types(key, values))
+                counts.update(_nested_types(key, values))
         return counts
 
 

@@ -143,7 +143,7 @@ def test_full_logging_sequence_and_strict_fields(gql: GraphQLClient, run: None) 
     assert (node["ttlDurationSeconds"], node["ttlIsInherited"], node["tags"]) == (-1, True, [])
     assert node["artifactSequence"]["__typename"] == "ArtifactSequence"
     assert isinstance(node["artifactSequence"]["project"]["internalId"], str)
-    assert [a["alias"] for a in node["aliases"]] == ["latest", "best"]
+    assert [a["alias"] for a in node["aliases"]] == ["latest", "best", "v0"]
     assert {a["__typename"] for a in node["aliases"]} == {"ArtifactAlias"}
     assert node["aliases"][0]["artifactCollection"]["__typename"] == "ArtifactSequence"
 
@@ -164,7 +164,8 @@ def test_same_digest_returns_committed_version_and_moves_alias(
     assert again["id"] == first
     assert again["state"] == "COMMITTED"
     assert again["artifactSequence"]["latestArtifact"]["versionIndex"] == 1
-    assert [a["alias"] for a in gql.data(BY_ID, {"id": first})["artifact"]["aliases"]] == ["best"]
+    aliases = gql.data(BY_ID, {"id": first})["artifact"]["aliases"]
+    assert [a["alias"] for a in aliases] == ["best", "v0"]
     fresh = _create(gql, _digest(FILES_CONTENT), enableDigestDeduplication=False)
     assert fresh["data"]["createArtifact"]["artifact"]["state"] == "PENDING"
 

@@ -91,9 +91,14 @@ def test_history_keys_report_types_and_media(store: Store, run_id: int) -> None:
     assert counts["loss"] == [{"type": "number", "count": 2}]
     assert counts["img"] == [{"type": "table-file", "count": 1}]
     assert counts["cfg"] == [{"type": "map", "count": 1}]
+    assert counts["cfg.depth"] == [{"type": "number", "count": 1}]
     assert counts["note"] == [{"type": "nil", "count": 1}]
     assert counts["tags"] == [{"type": "list", "count": 1}]
     assert counts["ok"] == [{"type": "boolean", "count": 1}]
+    latest = {key: info["previousValue"] for key, info in keys["keys"].items()}
+    assert latest["loss"] == 0.5
+    assert latest["cfg.depth"] == 2
+    assert latest["img"] == table
 
 
 def test_empty_run_has_no_last_step(store: Store, run_id: int) -> None:

@@ -89,7 +89,7 @@ class ArtifactContents:
         missing = sorted(
             entry.path
             for entry in entries
-            if require_contents and not self.has_file(entry.digest)
+            if require_contents and entry.ref is None and not self.has_file(entry.digest)
         )
         if missing:
             raise ArtifactError(

@@ -35,6 +35,20 @@ class ManifestEntry:
     digest: str
     size: int
     birth_artifact_id: str | None = None
+    #: A reference entry's URI (``file://...``, ``s3://...``): the SDK reads and writes its
+    #: contents there itself, so the emulator keeps only the manifest line.
+    ref: str | None = None
+
+    @property
+    def md5_hex(self) -> str:
+        """The hex MD5 of the contents; empty for a reference whose digest is no MD5 (an
+        ETag): the SDK fetches references itself, so nothing is served under it."""
+        try:
+            return b64_to_hex(self.digest)
+        except ArtifactError:
+            if self.ref is None:
+                raise
+            return ""
 
 
 def check_file_name(name: Any) -> str:
@@ -133,13 +147,27 @@ def _entry(path: Any, value: Any) -> ManifestEntry:
     check_file_name(path)
     if not isinstance(value, dict):
         raise ArtifactError(f"manifest entry {path!r} must be an object")
-    if value.get("ref") is not None:
-        raise ArtifactError(f"manifest entry {path!r} is a reference; references are not supported")
+    ref = value.get("ref")
+    if ref is not None:
+        return _reference(path, value, ref)
     b64_to_hex(value.get("digest"))
     size = value.get("size")
     if isinstance(size, bool) or not isinstance(size, int) or size < 0:
         raise ArtifactError(f"manifest entry {path!r} has an invalid size {size!r}")
     return ManifestEntry(path, value["digest"], size, value.get("birthArtifactID"))
+
+
+def _reference(path: str, value: dict[str, Any], ref: Any) -> ManifestEntry:
+    """A reference entry: its digest is whatever the SDK's storage handler computed (an
+    MD5 for files, an ETag or version for buckets), its size may be unknown."""
+    digest, size = value.get("digest"), value.get("size")
+    if not isinstance(ref, str) or not ref:
+        raise ArtifactError(f"manifest entry {path!r} has an invalid ref {ref!r}")
+    if not isinstance(digest, str) or not digest:
+        raise ArtifactError(f"manifest entry {path!r} has an invalid digest {digest!r}")
+    if size is not None and (isinstance(size, bool) or not isinstance(size, int) or size < 0):
+        raise ArtifactError(f"manifest entry {path!r} has an invalid size {size!r}")
+    return ManifestEntry(path, digest, size or 0, value.get("birthArtifactID"), ref)
 
 
 def parse_manifest(data: bytes) -> list[ManifestEntry]:

@@ -21,7 +21,6 @@ from emulator.store.artifacts.lineage import OUTPUT, ArtifactLineage, link
 from emulator.store.artifacts.manifests import (
     ArtifactError,
     ManifestEntry,
-    b64_to_hex,
     build_manifest,
     check_alias,
     check_file_name,
@@ -230,7 +229,7 @@ class ArtifactStore(ArtifactCatalog):
                 "INSERT INTO artifact_files (artifact_id, name, md5, md5_hex, size_bytes,"
                 " birth_artifact_id, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [
-                    (artifact_id, e.path, e.digest, b64_to_hex(e.digest), e.size, artifact_id, now)
+                    (artifact_id, e.path, e.digest, e.md5_hex, e.size, artifact_id, now)
                     for e in entries
                 ],
             )

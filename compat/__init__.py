@@ -1,0 +1,1 @@
+"""The wandb release compatibility matrix (``make test-compat``; ``python -m compat``)."""

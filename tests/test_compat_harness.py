@@ -1,0 +1,52 @@
+"""The compatibility matrix's own logic: which release is the minimum, how the table reads,
+which pins a release gets. (The matrix itself runs under ``make test-compat``.)"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from compat import report
+from compat.releases import RELEASES, release
+
+
+def _result(version: str, **outcomes: dict[str, Any]) -> dict[str, Any]:
+    return {"version": version, "results": outcomes}
+
+
+OK = {"ok": True}
+PENDING = {"ok": False, "pending": True, "detail": "no sweeps"}
+FAILED = {"ok": False, "detail": "CommError: boom"}
+
+
+def test_minimum_is_the_oldest_of_the_passing_newest_releases() -> None:
+    results = [
+        _result("0.1.0", log=OK, verify=OK),
+        _result("0.2.0", log=FAILED, verify=OK),
+        _result("0.3.0", log=OK, verify=PENDING),
+        _result("0.4.0", log=OK, verify=OK),
+    ]
+    # 0.1.0 passes too, but 0.2.0 between them does not: support is the unbroken tail.
+    assert report.minimum(results) == "0.3.0"
+    assert report.minimum(results[:2]) == "none"
+
+
+def test_the_table_marks_failures_and_pending_checks_with_their_reasons() -> None:
+    page = report.render(
+        [_result("0.2.0", log=FAILED, verify=OK), _result("0.3.0", log=OK, verify=PENDING)],
+        ["log", "verify", "media"],
+    )
+    assert "**Minimum supported release: 0.3.0**" in page
+    assert "| 0.2.0 | **no** | yes | n/a |" in page
+    assert "| 0.3.0 | yes | pending | n/a |" in page
+    assert "- 0.2.0, log: `CommError: boom`" in page
+    assert "- 0.3.0, verify (pending): no sweeps" in page
+
+
+def test_releases_get_the_media_pins_of_their_time() -> None:
+    assert release("0.31.0") in RELEASES
+    assert release("0.16.6").requirements == ("wandb==0.16.6", "numpy==1.26.4", "pillow==10.4.0")
+    assert release("0.30.0").requirements[1] == "numpy==2.2.6"
+    with pytest.raises(ValueError, match="not a wandb release version"):
+        release("latest")
