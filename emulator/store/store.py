@@ -12,6 +12,7 @@ from emulator.store import (
     console,
     files,
     history,
+    history_exports,
     lifecycle,
     migrations,
     projects,
@@ -24,7 +25,8 @@ from emulator.store.console import ConsoleStore
 from emulator.store.database import Database
 from emulator.store.files import FileStore
 from emulator.store.filters import register_sql_functions
-from emulator.store.history import HistoryStore, export_blob_key
+from emulator.store.history import HistoryStore
+from emulator.store.history_exports import HistoryExports
 from emulator.store.lifecycle import LifecycleStore
 from emulator.store.projects import ProjectStore
 from emulator.store.runs import RunStore
@@ -32,7 +34,7 @@ from emulator.store.snapshot_blobs import BLOBS_KEY, decode_blobs, encode_blobs,
 from emulator.store.store_image import StoreImage
 from emulator.store.stream_batches import StreamStore
 
-_MODULES = (projects, runs, history, files, artifact_schema, console, lifecycle)
+_MODULES = (projects, runs, history, history_exports, files, artifact_schema, console, lifecycle)
 DB_FILENAME = "emulator.sqlite3"
 
 
@@ -59,6 +61,7 @@ class Store:
         self.projects = ProjectStore(self.db)
         self.runs = RunStore(self.db)
         self.history = HistoryStore(self.db)
+        self.history_exports = HistoryExports(self.db)
         self.files = FileStore(self.db, self.blobs)
         self.artifacts = ArtifactStore(self.db, self.blobs)
         self.console = ConsoleStore(self.db)
@@ -130,10 +133,12 @@ class Store:
         """
         with self.db.transaction():
             blob_keys = self.files.blob_keys_of_run(run_id)
+            exported = self.history_exports.files(run_id)
             artifact_ids = self.artifacts.delete_logged_by(run_id) if delete_artifacts else []
             deleted = self.runs.delete(run_id)
         self.files.delete_blobs(blob_keys)
-        self.blobs.delete(export_blob_key(run_id))
+        for file in exported:
+            self.blobs.delete(file.blob_key)
         self.artifacts.contents.delete_manifests(artifact_ids)
         return deleted
 
