@@ -5,6 +5,7 @@ from __future__ import annotations
 from emulator.resolvers import (
     artifact,
     artifact_collection,
+    artifact_links,
     artifact_mutation,
     file,
     history,
@@ -29,5 +30,6 @@ BINDABLES = (
     *artifact.BINDABLES,
     *artifact_collection.BINDABLES,
     *artifact_mutation.BINDABLES,
+    *artifact_links.BINDABLES,
     *lifecycle.BINDABLES,
 )

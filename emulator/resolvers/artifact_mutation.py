@@ -25,7 +25,7 @@ mutation = MutationType()
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _artifact_errors(resolver: F) -> F:
+def artifact_errors(resolver: F) -> F:
     """Turn the store's ArtifactError into a GraphQL error naming the problem."""
 
     @wraps(resolver)
@@ -53,7 +53,7 @@ def _collection_name(fields: dict[str, Any]) -> str:
 
 
 @mutation.field("createArtifact")
-@_artifact_errors
+@artifact_errors
 def resolve_create_artifact(
     _: Any, info: GraphQLResolveInfo, input: dict[str, Any]
 ) -> dict[str, Any]:
@@ -103,7 +103,7 @@ def resolve_create_manifest(
 
 
 @mutation.field("createArtifactFiles")
-@_artifact_errors
+@artifact_errors
 def resolve_create_files(
     _: Any, info: GraphQLResolveInfo, input: dict[str, Any]
 ) -> dict[str, Any]:
@@ -130,7 +130,7 @@ def resolve_create_files(
 
 
 @mutation.field("commitArtifact")
-@_artifact_errors
+@artifact_errors
 def resolve_commit_artifact(
     _: Any, info: GraphQLResolveInfo, input: dict[str, Any]
 ) -> dict[str, Any]:
@@ -140,7 +140,7 @@ def resolve_commit_artifact(
 
 
 @mutation.field("useArtifact")
-@_artifact_errors
+@artifact_errors
 def resolve_use_artifact(
     _: Any, info: GraphQLResolveInfo, input: dict[str, Any]
 ) -> dict[str, Any]:

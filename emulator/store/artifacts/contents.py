@@ -52,6 +52,10 @@ class ArtifactContents:
         """The stored bytes with this MD5, or ``None``."""
         return self._blobs.get(file_key(md5_hex))
 
+    def delete_file(self, md5_hex: str) -> None:
+        """Remove stored contents (once no version lists them)."""
+        self._blobs.delete(file_key(md5_hex))
+
     def put_manifest(self, artifact_id: int, data: bytes) -> None:
         """Store a version's manifest document after checking that it parses."""
         parse_manifest(data)

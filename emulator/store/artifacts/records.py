@@ -35,6 +35,8 @@ class ArtifactCollection:
     type: str
     created_at: str
     description: str | None = None
+    #: A portfolio holds links to versions of other collections; a sequence, its own.
+    portfolio: bool = False
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,22 @@ class Artifact:
     def version(self) -> str | None:
         """``v<index>`` once committed."""
         return None if self.version_index is None else f"v{self.version_index}"
+
+
+@dataclass(frozen=True)
+class Membership:
+    """A version as a member of a collection: its own sequence, or a portfolio it is
+    linked in, where it has the portfolio's version index."""
+
+    collection: ArtifactCollection
+    artifact: Artifact
+    version_index: int
+    created_at: str
+
+    @property
+    def version(self) -> str:
+        """``v<index>`` in this collection."""
+        return f"v{self.version_index}"
 
 
 @dataclass(frozen=True)

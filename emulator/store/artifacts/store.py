@@ -13,11 +13,15 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Mapping
+from datetime import datetime, timezone
 from typing import Any
 
 from emulator.store.artifacts.catalog import ArtifactCatalog
 from emulator.store.artifacts.contents import ArtifactContents
+from emulator.store.artifacts.deletion import ArtifactDeletion
+from emulator.store.artifacts.editing import ArtifactEditing, expires_at
 from emulator.store.artifacts.lineage import OUTPUT, ArtifactLineage, link
+from emulator.store.artifacts.links import ArtifactLinks, move_aliases
 from emulator.store.artifacts.manifests import (
     ArtifactError,
     ManifestEntry,
@@ -33,7 +37,9 @@ from emulator.store.artifacts.manifests import (
 from emulator.store.artifacts.records import (
     LATEST,
     Artifact,
+    ArtifactCollection,
     ArtifactFile,
+    Membership,
 )
 from emulator.store.artifacts.schema import SELECT, record
 from emulator.store.blobs import BlobStore
@@ -54,6 +60,9 @@ class ArtifactStore(ArtifactCatalog):
         self._projects = ProjectStore(db)
         self.contents = ArtifactContents(blobs)
         self.lineage = ArtifactLineage(db, SELECT, record)
+        self.links = ArtifactLinks(db, self)
+        self.deletion = ArtifactDeletion(db, self.contents)
+        self.editing = ArtifactEditing(db, self)
 
     # -- versions ---------------------------------------------------------------------------
 
@@ -61,6 +70,15 @@ class ArtifactStore(ArtifactCatalog):
         """The version with storage id ``artifact_id`` (any state), or ``None``."""
         row = self._db.one(SELECT + " WHERE a.id = ?", (artifact_id,))
         return None if row is None else record(row)
+
+    def expire_due(self) -> list[int]:
+        """Delete the versions whose TTL has run out, as W&B does; returns their ids."""
+        now = datetime.now(timezone.utc)
+        rows = self._db.execute(SELECT + " WHERE a.ttl_duration_seconds > 0")
+        expired = [a for a in map(record, rows) if (when := expires_at(a)) and when <= now]
+        for artifact in expired:
+            self.deletion.delete_version(artifact, delete_aliases=True)
+        return [artifact.id for artifact in expired]
 
     def latest(self, collection_id: int) -> Artifact | None:
         """The newest committed version of a collection, or ``None``."""
@@ -90,13 +108,39 @@ class ArtifactStore(ArtifactCatalog):
         return None if row is None else record(row)
 
     def by_name(self, project_id: int, name: str) -> Artifact | None:
-        """The committed version ``"coll:alias"`` of a project, or ``None``.
+        """The committed version ``"coll:alias"`` of a project (of a sequence, or linked
+        in a portfolio), or ``None``.
+
+        Raises ArtifactError when ``name`` is not of that form.
+        """
+        found = self.membership_by_name(project_id, name)
+        return None if found is None else found.artifact
+
+    def membership_by_name(self, project_id: int, name: str) -> Membership | None:
+        """The member ``"coll:alias"`` of a project's sequence or portfolio, or ``None``.
 
         Raises ArtifactError when ``name`` is not of that form.
         """
         collection_name, alias = split_name(name)
         collection = self.collection(project_id, collection_name)
-        return None if collection is None else self.resolve(collection.id, alias)
+        return None if collection is None else self.member(collection, alias)
+
+    def member(self, collection: ArtifactCollection, alias: str) -> Membership | None:
+        """The member of a collection named ``vN``, by an alias or by its digest."""
+        if collection.portfolio:
+            return self.links.member(collection, alias)
+        found = self.resolve(collection.id, alias)
+        return None if found is None else self.links.of_sequence(found)
+
+    def members(self, collection: ArtifactCollection) -> list[Membership]:
+        """The members of a collection, newest first."""
+        if collection.portfolio:
+            return self.links.members(collection)
+        return [self.links.of_sequence(version) for version in self.versions(collection.id)]
+
+    def memberships(self, artifact: Artifact) -> list[Membership]:
+        """Every collection a committed version is a member of: its sequence, then links."""
+        return [self.links.of_sequence(artifact), *self.links.links_of(artifact.id)]
 
     def versions(self, collection_id: int) -> list[Artifact]:
         """The committed versions of a collection, newest first."""
@@ -107,14 +151,27 @@ class ArtifactStore(ArtifactCatalog):
         )
         return [record(row) for row in rows]
 
-    def aliases(self, artifact_id: int) -> list[str]:
-        """The aliases on a version (``latest`` first, then by name)."""
+    def aliases(self, artifact_id: int, collection_id: int | None = None) -> list[str]:
+        """The aliases on a version (in one collection if given; ``latest`` first, then
+        by name)."""
+        where, params = "artifact_id = ?", [artifact_id]
+        if collection_id is not None:
+            where += " AND collection_id = ?"
+            params.append(collection_id)
         rows = self._db.execute(
-            "SELECT alias FROM artifact_aliases WHERE artifact_id = ?"
-            " ORDER BY alias != ?, alias",
-            (artifact_id, LATEST),
+            f"SELECT alias FROM artifact_aliases WHERE {where} ORDER BY alias != ?, alias",
+            (*params, LATEST),
         )
         return [row[0] for row in rows]
+
+    def alias_collections(self, artifact_id: int) -> list[tuple[str, int]]:
+        """Each alias on a version with the collection it is in, collection by collection."""
+        rows = self._db.execute(
+            "SELECT alias, collection_id FROM artifact_aliases WHERE artifact_id = ?"
+            " ORDER BY collection_id, alias != ?, alias",
+            (artifact_id, LATEST),
+        )
+        return [(row[0], row[1]) for row in rows]
 
     def create(
         self,
@@ -152,7 +209,7 @@ class ArtifactStore(ArtifactCatalog):
             ).fetchone()
             if existing is not None and deduplicate:
                 artifact_id = existing[0]
-                self._move_aliases(conn, collection_id, artifact_id, alias_list)
+                move_aliases(conn, collection_id, artifact_id, alias_list)
                 self._add_tags(conn, artifact_id, tags)
             else:
                 now = utc_now()
@@ -247,7 +304,7 @@ class ArtifactStore(ArtifactCatalog):
                 " file_count = ?, pending_aliases = '[]', updated_at = ? WHERE id = ?",
                 (index, sum(e.size for e in entries), len(entries), now, artifact_id),
             )
-            self._move_aliases(conn, artifact.collection_id, artifact_id, [LATEST, *pending])
+            move_aliases(conn, artifact.collection_id, artifact_id, [LATEST, *pending])
         committed = self.get(artifact_id)
         assert committed is not None
         return committed
@@ -260,16 +317,6 @@ class ArtifactStore(ArtifactCatalog):
         merged = list(dict.fromkeys([*current, *tags]))
         conn.execute(
             "UPDATE artifacts SET tags = ? WHERE id = ?", (json.dumps(merged), artifact_id)
-        )
-
-    @staticmethod
-    def _move_aliases(
-        conn: sqlite3.Connection, collection_id: int, artifact_id: int, aliases: Iterable[str]
-    ) -> None:
-        conn.executemany(
-            "INSERT INTO artifact_aliases (collection_id, alias, artifact_id) VALUES (?, ?, ?)"
-            " ON CONFLICT (collection_id, alias) DO UPDATE SET artifact_id = excluded.artifact_id",
-            [(collection_id, alias, artifact_id) for alias in aliases],
         )
 
     def log(
@@ -343,5 +390,5 @@ class ArtifactStore(ArtifactCatalog):
             for collection_id in {row[1] for row in rows}:
                 newest = self.latest(collection_id)
                 if newest is not None:
-                    self._move_aliases(conn, collection_id, newest.id, [LATEST])
+                    move_aliases(conn, collection_id, newest.id, [LATEST])
         return [row[0] for row in rows]
