@@ -13,6 +13,7 @@ from ariadne import InterfaceType, ObjectType, QueryType
 from graphql import GraphQLError, GraphQLResolveInfo
 
 from emulator import ids
+from emulator.resolvers.collection_filters import matches
 from emulator.resolvers.connections import list_connection
 from emulator.resolvers.context import store_of
 from emulator.store import Project
@@ -58,6 +59,21 @@ def _ordered(
     if camel not in keys:
         raise GraphQLError(f"cannot order by {order!r}: use one of {', '.join(keys)}")
     return sorted(items, key=keys[camel], reverse=descending)
+
+
+def _listed(
+    info: GraphQLResolveInfo,
+    collections: list[ArtifactCollection],
+    filters: Any,
+    order: str | None,
+) -> list[ArtifactCollection]:
+    """Collections matching ``filters`` (a JSON object), in ``order``."""
+    if filters:
+        editing = store_of(info).artifacts.editing
+        collections = [
+            c for c in collections if matches(c, editing.collection_tags(c.id), filters)
+        ]
+    return _ordered(collections, order, COLLECTION_ORDERS)
 
 
 def order_members(members: list[Membership], order: str | None) -> list[Membership]:
@@ -116,10 +132,11 @@ def resolve_project_collections(
     after: str | None = None,
     first: int | None = None,
     order: str | None = None,
-    **_filters: Any,
+    filters: Any = None,
 ) -> dict[str, Any]:
-    """Every collection of the project (sequences and portfolios), oldest first."""
-    found = _ordered(store_of(info).artifacts.collections(obj.id), order, COLLECTION_ORDERS)
+    """The project's collections (sequences and portfolios) matching ``filters``,
+    oldest first unless ``order`` says otherwise."""
+    found = _listed(info, store_of(info).artifacts.collections(obj.id), filters, order)
     return list_connection(found, after=after, first=first)
 
 
@@ -143,12 +160,10 @@ def resolve_type_collections(
     after: str | None = None,
     first: int | None = None,
     order: str | None = None,
-    **_filters: Any,
+    filters: Any = None,
 ) -> dict[str, Any]:
     collections = store_of(info).artifacts.collections(obj.project_id, obj.name)
-    return list_connection(
-        _ordered(collections, order, COLLECTION_ORDERS), after=after, first=first
-    )
+    return list_connection(_listed(info, collections, filters, order), after=after, first=first)
 
 
 def _both(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -235,13 +250,18 @@ def resolve_versions(
     after: str | None = None,
     first: int | None = None,
     order: str | None = None,
-    **_filters: Any,
+    filters: Any = None,
 ) -> dict[str, Any]:
     """Members (newest first unless ``order`` says otherwise); each edge names its ``vN``
-    in this collection."""
+    in this collection. ``filters`` may only name the ``state`` (the SDK sends
+    ``{"state": "COMMITTED"}``): members are committed versions."""
     store = store_of(info).artifacts
     store.expire_due()
     members = order_members(store.members(obj), order)
+    if filters:
+        if not isinstance(filters, dict) or set(filters) != {"state"}:
+            raise GraphQLError(f"artifact versions can only be filtered by state, got {filters!r}")
+        members = members if filters["state"] == "COMMITTED" else []
     result = list_connection(members, after=after, first=first)
     for edge in result["edges"]:
         member: Membership = edge["node"]
