@@ -10,6 +10,7 @@ Example::
 """
 
 from client.api import Api
+from client.artifact_collections import ArtifactCollection
 from client.artifact_lists import ArtifactType
 from client.artifacts import Artifact, ArtifactFile
 from client.errors import (
@@ -31,6 +32,7 @@ from client.summary import Summary
 __all__ = [
     "Api",
     "Artifact",
+    "ArtifactCollection",
     "ArtifactFile",
     "ArtifactType",
     "CommError",

@@ -6,7 +6,7 @@ import base64
 import hashlib
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
@@ -97,6 +97,7 @@ class Artifact:
         self._attrs: dict[str, Any] = {}
         self._local: dict[str, Path] = {}
         self._requested: str | None = None
+        self._membership: dict[str, Any] = {}
 
     @classmethod
     def from_attrs(
@@ -118,6 +119,58 @@ class Artifact:
         artifact._requested = name
         return artifact
 
+    @classmethod
+    def from_membership(
+        cls, session: Session, membership: Mapping[str, Any], name: str | None = None
+    ) -> Artifact:
+        """A version as read through a collection membership (its sequence, or a
+        portfolio it is linked in), from a ``MembershipFragment``."""
+        artifact = cls.from_attrs(session, membership["artifact"], name)
+        artifact._membership = dict(membership)
+        return artifact
+
+    def _viewed(self) -> dict[str, Any]:
+        """The collection the version was read through (its sequence unless a link)."""
+        found: dict[str, Any] = (
+            self._membership.get("artifactCollection") or self._attrs["artifactSequence"]
+        )
+        return found
+
+    @property
+    def is_link(self) -> bool:
+        """Whether the version was read through a portfolio it is linked in."""
+        collection = self._membership.get("artifactCollection") or {}
+        return collection.get("__typename") == "ArtifactPortfolio"
+
+    def link(self, target_path: str, aliases: Iterable[str] = ()) -> Artifact:
+        """Link the version into portfolio ``[[entity/]project/]name`` (created if
+        missing; entity and project default to the version's); returns the link."""
+        from client.artifact_links import link
+
+        return link(self._server(), self, target_path, list(aliases))
+
+    def unlink(self) -> None:
+        """Remove this link from its portfolio (the source version stays).
+
+        Raises:
+            UsageError: if the version was not read through a portfolio.
+        """
+        from client.artifact_links import unlink
+
+        if not self.is_link:
+            raise UsageError(f"artifact {self.qualified_name!r} is not a linked artifact")
+        unlink(self._server(), self)
+
+    def delete(self, delete_aliases: bool = False) -> None:
+        """Delete the version (a link: only unlink it). The server refuses a version with
+        aliases other than ``latest`` unless ``delete_aliases``."""
+        from client.artifact_links import delete
+
+        if self.is_link:
+            self.unlink()
+        else:
+            delete(self._server(), self, delete_aliases)
+
     def _server(self) -> Session:
         if self._session is None:
             raise UsageError(f"artifact {self._collection!r} has not been logged yet")
@@ -137,28 +190,29 @@ class Artifact:
     @property
     def entity(self) -> str | None:
         """The entity of the version's project."""
-        return self._attrs["artifactSequence"]["project"]["entity"]["name"] if self._attrs else None
+        return self._viewed()["project"]["entity"]["name"] if self._attrs else None
 
     @property
     def project(self) -> str | None:
         """The project the version belongs to."""
-        return self._attrs["artifactSequence"]["project"]["name"] if self._attrs else None
+        return self._viewed()["project"]["name"] if self._attrs else None
 
     @property
     def collection_name(self) -> str:
-        """The artifact's name without version."""
-        return self._collection
+        """The artifact's name without version (the portfolio's, for a link)."""
+        return str(self._viewed()["name"]) if self._attrs else self._collection
 
     @property
     def version(self) -> str | None:
-        """``v<N>`` once committed."""
-        index = self._attrs.get("versionIndex")
+        """``v<N>`` once committed (in the portfolio, for a link)."""
+        index = self._membership.get("versionIndex", self._attrs.get("versionIndex"))
         return None if index is None else f"v{index}"
 
     @property
     def source_name(self) -> str:
-        """``name:vN`` for a committed version, the bare name for a draft."""
-        return self._collection if self.version is None else f"{self._collection}:{self.version}"
+        """``name:vN`` of the version in its own sequence, the bare name for a draft."""
+        index = self._attrs.get("versionIndex")
+        return self._collection if index is None else f"{self._collection}:v{index}"
 
     @property
     def name(self) -> str:
@@ -182,8 +236,15 @@ class Artifact:
 
     @property
     def aliases(self) -> list[str]:
-        """Aliases on the version, ``latest`` included when it is the newest."""
-        return [alias["alias"] for alias in self._attrs.get("aliases") or []]
+        """Aliases on the version in the collection it was read through, ``latest``
+        included when it is the newest there."""
+        viewed = self._viewed() if self._attrs else {}
+        return [
+            alias["alias"]
+            for alias in self._attrs.get("aliases") or []
+            if alias.get("artifactCollection") is None
+            or _same_collection(alias["artifactCollection"], viewed)
+        ]
 
     @property
     def tags(self) -> list[str]:
@@ -322,6 +383,15 @@ class Artifact:
 
     def __repr__(self) -> str:
         return f"<Artifact {self.name} ({self.type})>"
+
+
+def _same_collection(one: Mapping[str, Any], other: Mapping[str, Any]) -> bool:
+    def key(collection: Mapping[str, Any]) -> tuple[Any, ...]:
+        project = collection.get("project") or {}
+        entity = (project.get("entity") or {}).get("name")
+        return (collection.get("name"), project.get("name"), entity)
+
+    return key(one) == key(other)
 
 
 def _run(session: Session, node: Mapping[str, Any] | None) -> Run | None:

@@ -10,6 +10,7 @@ import pytest
 import wandb
 from wandb.errors import CommError
 
+from client import Api, NotFoundError
 from fixtures.handle import EmulatorHandle
 
 
@@ -114,3 +115,26 @@ def _md5(data: bytes) -> str:
     import hashlib
 
     return hashlib.md5(data).hexdigest()
+
+
+def test_our_client_reads_edits_and_deletes_collections(
+    path: str, sdk: wandb.Api, wandb_api: Api
+) -> None:
+    ours = wandb_api.artifact_collection("dataset", f"{path}/mnist")
+    theirs = sdk.artifact_collection("dataset", f"{path}/mnist")
+    assert (ours.name, ours.type, ours.is_sequence()) == ("mnist", "dataset", True)
+    assert sorted(ours.aliases) == sorted(theirs.aliases)
+    assert [a.version for a in ours.artifacts()] == ["v2", "v1", "v0"]
+    assert [a.version for a in ours.artifacts(order="+versionIndex")] == ["v0", "v1", "v2"]
+
+    ours.description, ours.tags, ours.name = "digits", ["vision"], "digits"
+    ours.save()
+    again = sdk.artifact_collection("dataset", f"{path}/digits")
+    assert (again.description, again.tags) == ("digits", ["vision"])
+    ours.tags = []
+    ours.save()
+    assert sdk.artifact_collection("dataset", f"{path}/digits").tags == []
+
+    ours.delete()
+    with pytest.raises(NotFoundError):
+        wandb_api.artifact_collection("dataset", f"{path}/digits")

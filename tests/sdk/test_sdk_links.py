@@ -126,3 +126,34 @@ def store_id(graphql_id: str) -> int:
 
     (number,) = ids.decode_id(graphql_id, "Artifact")
     return int(number)
+
+
+def test_our_client_links_unlinks_and_deletes_like_the_sdk(
+    promoted: None, wandb_env: EmulatorHandle, sdk: wandb.Api, wandb_api: Api
+) -> None:
+    entity = wandb_env.entity
+    registry = f"{entity}/model-registry/digits-classifier"
+    ours = wandb_api.artifact(f"{registry}:v0")
+    theirs = sdk.artifact(f"{registry}:v0")
+    assert (ours.is_link, ours.version, ours.aliases) == (True, "v0", theirs.aliases)
+    assert (ours.source_name, ours.qualified_name) == (theirs.source_name, theirs.qualified_name)
+    source = wandb_api.artifact(f"{entity}/zoo/digits:v0")
+    assert (source.is_link, source.aliases) == (False, ["candidate"])
+
+    linked = source.link("showcase/favourites", aliases=["pick"])
+    assert (linked.qualified_name, linked.aliases) == (
+        f"{entity}/showcase/favourites:v0", ["latest", "pick"]
+    )
+    assert sdk.artifact(f"{entity}/showcase/favourites:pick").source_name == "digits:v0"
+    wandb_api.artifact(f"{entity}/showcase/favourites:v0").unlink()
+    with pytest.raises(CommError):
+        sdk.artifact(f"{entity}/showcase/favourites:v0")
+
+    second = wandb_api.artifact(f"{entity}/zoo/digits:v1")
+    with pytest.raises(Exception, match=r"because it has aliases \(production\)"):
+        second.delete()
+    second.delete(delete_aliases=True)
+    with pytest.raises(CommError):
+        sdk.artifact(f"{entity}/zoo/digits:v1")
+    wandb_api.artifact(f"{registry}:v0").delete()  # a link: unlinked
+    assert sdk.artifact(f"{entity}/zoo/digits:v0").version == "v0"
