@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
+from client._references import is_reference, read_reference
 from client._session import Session
 from client.artifact_lists import ConnectionPaginator
 from client.errors import CommError, NotFoundError, UsageError
@@ -50,17 +51,25 @@ class ArtifactFile:
         self.size: int = attrs["sizeBytes"]
         self.md5: str = attrs["md5"]
         self.url: str = attrs["directUrl"]
+        #: Where a reference entry's bytes live (``add_reference``), else ``None``.
+        self.ref: str | None = (
+            attrs["directUrl"] if is_reference(attrs.get("storagePath")) else None
+        )
 
     def download(self, root: str | os.PathLike[str] = ".") -> Path:
         """Write the file under ``root`` (keeping its relative path) and return its path.
 
         Raises:
-            CommError: if the download fails or its bytes do not match the file's MD5.
+            CommError: if the download fails or its bytes do not match the file's MD5,
+                or the file is a cloud reference (see :mod:`client._references`).
             UsageError: if the name would put the file outside ``root``.
         """
         target = local_path(root, self.name)
-        data = self._session.graphql.transfer("GET", self.url)
-        if md5_b64(data) != self.md5:
+        if self.ref is not None:
+            data = read_reference(self.ref)
+        else:
+            data = self._session.graphql.transfer("GET", self.url)
+        if self.ref is None and md5_b64(data) != self.md5:
             raise CommError(f"downloaded {self.name!r} does not match its md5 {self.md5}")
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)

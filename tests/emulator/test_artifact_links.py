@@ -149,3 +149,34 @@ def test_collection_errors(gql: GraphQLClient, versions: list[Artifact]) -> None
     )
     found = gql.data(COLLECTIONS, {"filters": '{"name": {"$regex": "^n"}}', "order": "-name"})
     assert found["project"]["artifactCollections"]["edges"] == [{"node": {"name": "net"}}]
+
+
+@pytest.mark.parametrize(
+    ("ref", "message"),
+    [
+        ("ftp://host/file", "unsupported scheme 'ftp'"),
+        ("s3:///no-bucket", "no host"),
+        ("file://", "no path"),
+        (42, "invalid reference 42"),
+    ],
+)
+def test_malformed_references_are_refused(gql: GraphQLClient, ref: Any, message: str) -> None:
+    store = gql.store.artifacts
+    draft = store.create("team", "proj", collection="refs", type_name="dataset", digest="d")
+    document = (
+        '{"version": 1, "contents": {"x": {"digest": "abc", "size": 1, "ref": %s}}}'
+        % (f'"{ref}"' if isinstance(ref, str) else ref)
+    )
+    response = gql.http.put(f"/artifacts/manifests/{draft.id}", content=document.encode())
+    assert response.status_code == 400
+    assert message in response.text
+    assert store.contents.manifest(draft.id) is None
+
+
+def test_storage_paths_have_the_wandb_artifacts_form(
+    gql: GraphQLClient, versions: list[Artifact]
+) -> None:
+    document = '{ artifact(id: "%s") { files { edges { node { storagePath } } } } }'
+    found = gql.data(document % _id(versions[0]))["artifact"]["files"]["edges"]
+    (entry,) = gql.store.artifacts.files(versions[0].id)
+    assert found == [{"node": {"storagePath": f"wandb_artifacts/{entry.md5_hex}"}}]

@@ -88,7 +88,9 @@ class ArtifactContents:
                 f"cannot commit artifact {artifact.collection}: manifest digest {digest}"
                 f" does not match the artifact digest {artifact.digest}"
             )
-        missing = sorted(entry.path for entry in entries if not self.has_file(entry.digest))
+        missing = sorted(
+            entry.path for entry in entries if entry.ref is None and not self.has_file(entry.digest)
+        )
         if missing:
             raise ArtifactError(
                 f"cannot commit artifact {artifact.collection}: files never uploaded:"

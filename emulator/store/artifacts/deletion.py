@@ -95,7 +95,8 @@ def _file_md5s(conn: sqlite3.Connection, artifact_ids: list[int]) -> set[str]:
     if not artifact_ids:
         return set()
     rows = conn.execute(
-        f"SELECT DISTINCT md5_hex FROM artifact_files WHERE artifact_id IN ({marks})",
+        f"SELECT DISTINCT md5_hex FROM artifact_files WHERE artifact_id IN ({marks})"
+        " AND md5_hex != ''",  # reference entries store no bytes
         artifact_ids,
     )
     return {row[0] for row in rows}

@@ -16,11 +16,14 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 _MANIFEST_HEADER = b"wandb-artifact-manifest-v1\n"
 _HEX_MD5 = re.compile(r"[0-9a-f]{32}")
 _VERSION = re.compile(r"v(\d+)")
 _ALIAS = re.compile(r"[^:/\s]{1,128}")
+#: Schemes of reference entries: local files, web servers and the cloud stores.
+REFERENCE_SCHEMES = ("file", "http", "https", "s3", "gs")
 
 
 class ArtifactError(ValueError):
@@ -35,6 +38,8 @@ class ManifestEntry:
     digest: str
     size: int
     birth_artifact_id: str | None = None
+    #: Where the bytes live for a reference entry (``add_reference``); ``None`` when stored.
+    ref: str | None = None
 
 
 def check_file_name(name: Any) -> str:
@@ -117,6 +122,7 @@ def build_manifest(entries: list[ManifestEntry]) -> bytes:
             "digest": entry.digest,
             "size": entry.size,
             **({"birthArtifactID": entry.birth_artifact_id} if entry.birth_artifact_id else {}),
+            **({"ref": entry.ref} if entry.ref else {}),
         }
         for entry in entries
     }
@@ -133,13 +139,37 @@ def _entry(path: Any, value: Any) -> ManifestEntry:
     check_file_name(path)
     if not isinstance(value, dict):
         raise ArtifactError(f"manifest entry {path!r} must be an object")
-    if value.get("ref") is not None:
-        raise ArtifactError(f"manifest entry {path!r} is a reference; references are not supported")
-    b64_to_hex(value.get("digest"))
+    ref = value.get("ref")
+    if ref is not None:
+        check_reference(path, ref)
+        if not isinstance(value.get("digest"), str) or not value["digest"]:
+            raise ArtifactError(f"manifest entry {path!r} has no digest")
+    else:
+        b64_to_hex(value.get("digest"))
     size = value.get("size")
+    if ref is not None and size is None:  # add_reference(..., checksum=False) sends none
+        size = 0
     if isinstance(size, bool) or not isinstance(size, int) or size < 0:
         raise ArtifactError(f"manifest entry {path!r} has an invalid size {size!r}")
-    return ManifestEntry(path, value["digest"], size, value.get("birthArtifactID"))
+    return ManifestEntry(path, value["digest"], size, value.get("birthArtifactID"), ref)
+
+
+def check_reference(path: str, ref: Any) -> str:
+    """A reference URI of a scheme W&B's SDK stores references for; ArtifactError
+    naming the entry otherwise."""
+    parsed = urlsplit(ref) if isinstance(ref, str) else None
+    if parsed is None or parsed.scheme not in REFERENCE_SCHEMES:
+        scheme = parsed.scheme if parsed is not None else None
+        raise ArtifactError(
+            f"manifest entry {path!r} has an invalid reference {ref!r}"
+            + (f": unsupported scheme {scheme!r}" if scheme else "")
+            + f" (use one of {', '.join(REFERENCE_SCHEMES)})"
+        )
+    if parsed.scheme != "file" and not parsed.netloc:
+        raise ArtifactError(f"manifest entry {path!r} has an invalid reference {ref!r}: no host")
+    if parsed.scheme == "file" and not parsed.path:
+        raise ArtifactError(f"manifest entry {path!r} has an invalid reference {ref!r}: no path")
+    return ref
 
 
 def parse_manifest(data: bytes) -> list[ManifestEntry]:

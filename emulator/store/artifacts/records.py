@@ -98,6 +98,8 @@ class ArtifactFile:
     birth_artifact_id: int
     updated_at: str
     mimetype: str | None = None
+    #: A reference entry's URI (its bytes are not stored); ``None`` for stored files.
+    ref: str | None = None
 
     @property
     def id(self) -> str:
@@ -108,3 +110,9 @@ class ArtifactFile:
     def blob_key(self) -> str:
         """Where the contents are stored (shared by every version holding them)."""
         return f"artifacts/files/{self.md5_hex}"
+
+    @property
+    def storage_path(self) -> str:
+        """W&B's form of where the file is kept: ``wandb_artifacts/<md5>``, or the
+        reference URI."""
+        return self.ref or f"wandb_artifacts/{self.md5_hex}"

@@ -88,6 +88,13 @@ CREATE TABLE IF NOT EXISTS artifact_links (
     UNIQUE (collection_id, version_index)
 );
 CREATE INDEX IF NOT EXISTS links_by_artifact ON artifact_links (artifact_id);
+-- Reference entries of committed versions: the bytes live at ``ref``, not in storage.
+CREATE TABLE IF NOT EXISTS artifact_file_refs (
+    artifact_id INTEGER NOT NULL REFERENCES artifacts(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    ref TEXT NOT NULL,
+    PRIMARY KEY (artifact_id, name)
+);
 CREATE TABLE IF NOT EXISTS artifact_collection_tags (
     collection_id INTEGER NOT NULL REFERENCES artifact_collections(id) ON DELETE CASCADE,
     tag TEXT NOT NULL,
@@ -104,6 +111,7 @@ TABLES = (
     "artifact_portfolios",
     "artifact_links",
     "artifact_collection_tags",
+    "artifact_file_refs",
 )
 
 #: Versions with their collection, type, project and entity; the table is aliased ``a``.

@@ -282,9 +282,15 @@ class ArtifactStore(ArtifactCatalog):
                 "INSERT INTO artifact_files (artifact_id, name, md5, md5_hex, size_bytes,"
                 " birth_artifact_id, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [
-                    (artifact_id, e.path, e.digest, b64_to_hex(e.digest), e.size, artifact_id, now)
+                    # A reference's digest is an ETag or its URI, not an MD5 of stored bytes.
+                    (artifact_id, e.path, e.digest, "" if e.ref else b64_to_hex(e.digest),
+                     e.size, artifact_id, now)
                     for e in entries
                 ],
+            )
+            conn.executemany(
+                "INSERT INTO artifact_file_refs (artifact_id, name, ref) VALUES (?, ?, ?)",
+                [(artifact_id, e.path, e.ref) for e in entries if e.ref],
             )
             index = conn.execute(
                 "SELECT next_version FROM artifact_collections WHERE id = ?",
@@ -362,16 +368,18 @@ class ArtifactStore(ArtifactCatalog):
         limit: int = 50,
     ) -> list[ArtifactFile]:
         """Files of a version by name: those after name ``after``, at most ``limit``."""
-        where, params = ["artifact_id = ?"], [artifact_id]
+        where, params = ["f.artifact_id = ?"], [artifact_id]
         if names is not None:
             wanted = list(names)
-            where.append(f"name IN ({', '.join('?' * len(wanted))})")
+            where.append(f"f.name IN ({', '.join('?' * len(wanted))})")
             params.extend(wanted)
         if after is not None:
-            where.append("name > ?")
+            where.append("f.name > ?")
             params.append(after)
         rows = self._db.execute(
-            f"SELECT * FROM artifact_files WHERE {' AND '.join(where)} ORDER BY name LIMIT ?",
+            "SELECT f.*, r.ref FROM artifact_files f LEFT JOIN artifact_file_refs r"
+            " ON r.artifact_id = f.artifact_id AND r.name = f.name"
+            f" WHERE {' AND '.join(where)} ORDER BY f.name LIMIT ?",
             (*params, limit),
         )
         return [ArtifactFile(**dict(row)) for row in rows]
