@@ -169,7 +169,7 @@ def check_reference(path: str, ref: Any) -> str:
         raise ArtifactError(f"manifest entry {path!r} has an invalid reference {ref!r}: no host")
     if parsed.scheme == "file" and not parsed.path:
         raise ArtifactError(f"manifest entry {path!r} has an invalid reference {ref!r}: no path")
-    return ref
+    return str(ref)
 
 
 def parse_manifest(data: bytes) -> list[ManifestEntry]:
