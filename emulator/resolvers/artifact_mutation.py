@@ -98,8 +98,32 @@ def resolve_create_manifest(
     found = artifact_or_error(info, input["artifact_id"])
     if found.state != "PENDING":
         raise GraphQLError(f"artifact {input['artifact_id']} is {found.state}, not PENDING")
+    manifest_type = input.get("type") or "FULL"
+    if manifest_type == "INCREMENTAL" and input.get("base_artifact_id"):
+        base = artifact_id_of(input["base_artifact_id"])
+        store_of(info).artifacts.set_manifest_base(found.id, base)
     manifest = manifest_of(found, info)
-    return {"artifact_manifest": {**manifest, "type": input.get("type") or "FULL"}}
+    return {"artifact_manifest": {**manifest, "type": manifest_type}}
+
+
+@mutation.field("updateArtifactManifest")
+@artifact_errors
+def resolve_update_manifest(
+    _: Any, info: GraphQLResolveInfo, input: dict[str, Any]
+) -> dict[str, Any]:
+    """The manifest of a PENDING version, named by its id; records the base version an
+    incremental manifest adds to."""
+    try:
+        (number,) = ids.decode_id(input["artifact_manifest_id"], "ArtifactManifest")
+    except ids.InvalidIdError as error:
+        raise GraphQLError(str(error)) from None
+    found = artifact_or_error(info, ids.encode_id("Artifact", number))
+    if found.state != "PENDING":
+        raise GraphQLError(f"artifact {found.id} is {found.state}, not PENDING")
+    if input.get("base_artifact_id"):
+        base = artifact_id_of(input["base_artifact_id"])
+        store_of(info).artifacts.set_manifest_base(found.id, base)
+    return {"artifact_manifest": {**manifest_of(found, info), "type": "INCREMENTAL"}}
 
 
 @mutation.field("createArtifactFiles")

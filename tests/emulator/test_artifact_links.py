@@ -180,3 +180,16 @@ def test_storage_paths_have_the_wandb_artifacts_form(
     found = gql.data(document % _id(versions[0]))["artifact"]["files"]["edges"]
     (entry,) = gql.store.artifacts.files(versions[0].id)
     assert found == [{"node": {"storagePath": f"wandb_artifacts/{entry.md5_hex}"}}]
+
+
+def test_update_manifest_errors(gql: GraphQLClient, versions: list[Artifact]) -> None:
+    document = """mutation($input: UpdateArtifactManifestInput!) {
+      updateArtifactManifest(input: $input) { artifactManifest { id } }
+    }"""
+    assert "not a ArtifactManifest id" in _error(
+        gql, document, {"input": {"artifactManifestID": _id(versions[0])}}
+    )
+    committed = ids.encode_id("ArtifactManifest", versions[0].id)
+    assert "is COMMITTED, not PENDING" in _error(
+        gql, document, {"input": {"artifactManifestID": committed}}
+    )

@@ -95,6 +95,11 @@ CREATE TABLE IF NOT EXISTS artifact_file_refs (
     ref TEXT NOT NULL,
     PRIMARY KEY (artifact_id, name)
 );
+-- The version an incremental manifest adds to: its files are merged in at commit.
+CREATE TABLE IF NOT EXISTS artifact_manifest_bases (
+    artifact_id INTEGER PRIMARY KEY REFERENCES artifacts(id) ON DELETE CASCADE,
+    base_artifact_id INTEGER NOT NULL REFERENCES artifacts(id) ON DELETE CASCADE
+);
 CREATE TABLE IF NOT EXISTS artifact_collection_tags (
     collection_id INTEGER NOT NULL REFERENCES artifact_collections(id) ON DELETE CASCADE,
     tag TEXT NOT NULL,
@@ -112,6 +117,7 @@ TABLES = (
     "artifact_links",
     "artifact_collection_tags",
     "artifact_file_refs",
+    "artifact_manifest_bases",
 )
 
 #: Versions with their collection, type, project and entity; the table is aliased ``a``.

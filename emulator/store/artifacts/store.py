@@ -31,6 +31,7 @@ from emulator.store.artifacts.manifests import (
     check_file_name,
     manifest_digest,
     md5_b64,
+    parse_manifest,
     split_name,
     version_index,
 )
@@ -259,9 +260,42 @@ class ArtifactStore(ArtifactCatalog):
         check_file_name(name)
         return not self.contents.has_file(md5)
 
-    def put_manifest(self, artifact_id: int, data: bytes) -> None:
-        """Store the manifest of a PENDING version after checking it."""
+    def set_manifest_base(self, artifact_id: int, base_artifact_id: int) -> None:
+        """Record that a PENDING version's manifest only adds to a committed version's."""
         self._pending(artifact_id)
+        base = self.committed(base_artifact_id)
+        self._db.execute(
+            "INSERT OR REPLACE INTO artifact_manifest_bases (artifact_id, base_artifact_id)"
+            " VALUES (?, ?)",
+            (artifact_id, base.id),
+        )
+
+    def _manifest_base(self, artifact_id: int) -> int | None:
+        row = self._db.one(
+            "SELECT base_artifact_id FROM artifact_manifest_bases WHERE artifact_id = ?",
+            (artifact_id,),
+        )
+        return None if row is None else int(row[0])
+
+    def put_manifest(self, artifact_id: int, data: bytes) -> None:
+        """Store the manifest of a PENDING version after checking it; an incremental
+        manifest is stored merged with its base version's files (its entries win)."""
+        artifact = self._pending(artifact_id)
+        base_id = self._manifest_base(artifact_id)
+        if base_id is not None:
+            added = parse_manifest(data)
+            digest = manifest_digest({entry.path: entry.digest for entry in added})
+            if digest != artifact.digest:
+                raise ArtifactError(
+                    f"incremental manifest of {artifact.collection} has digest {digest},"
+                    f" not the artifact digest {artifact.digest}"
+                )
+            merged = {
+                f.name: ManifestEntry(f.name, f.md5, f.size_bytes, str(f.birth_artifact_id), f.ref)
+                for f in self.files(base_id, limit=2**31)
+            }
+            merged.update((entry.path, entry) for entry in added)
+            data = build_manifest(list(merged.values()))
         self.contents.put_manifest(artifact_id, data)
 
     def commit(self, artifact_id: int) -> Artifact:
@@ -276,7 +310,9 @@ class ArtifactStore(ArtifactCatalog):
             if artifact is not None and artifact.state == "COMMITTED":
                 return artifact
             artifact = self._pending(artifact_id)
-            entries = self.contents.committable_entries(artifact)
+            entries = self.contents.committable_entries(
+                artifact, check_digest=self._manifest_base(artifact_id) is None
+            )
             now = utc_now()
             conn.executemany(
                 "INSERT INTO artifact_files (artifact_id, name, md5, md5_hex, size_bytes,"
