@@ -126,18 +126,23 @@ def resolve_project_collection(
 
 
 @project.field("artifactCollections")
-def resolve_project_collections(
-    obj: Project,
+@artifact_type.field("artifactCollections")
+def resolve_collections(
+    obj: Project | ArtifactType,
     info: GraphQLResolveInfo,
     after: str | None = None,
     first: int | None = None,
     order: str | None = None,
     filters: Any = None,
 ) -> dict[str, Any]:
-    """The project's collections (sequences and portfolios) matching ``filters``,
-    oldest first unless ``order`` says otherwise."""
-    found = _listed(info, store_of(info).artifacts.collections(obj.id), filters, order)
-    return list_connection(found, after=after, first=first)
+    """A project's collections (sequences and portfolios; of one type when read through
+    an artifact type) matching ``filters``, oldest first unless ``order`` says otherwise."""
+    store = store_of(info).artifacts
+    if isinstance(obj, ArtifactType):
+        found = store.collections(obj.project_id, obj.name)
+    else:
+        found = store.collections(obj.id)
+    return list_connection(_listed(info, found, filters, order), after=after, first=first)
 
 
 @artifact_type.field("id")
@@ -151,19 +156,6 @@ def resolve_type_collection(
 ) -> ArtifactCollection | None:
     found = store_of(info).artifacts.collection(obj.project_id, name)
     return found if found is not None and found.type == obj.name else None
-
-
-@artifact_type.field("artifactCollections")
-def resolve_type_collections(
-    obj: ArtifactType,
-    info: GraphQLResolveInfo,
-    after: str | None = None,
-    first: int | None = None,
-    order: str | None = None,
-    filters: Any = None,
-) -> dict[str, Any]:
-    collections = store_of(info).artifacts.collections(obj.project_id, obj.name)
-    return list_connection(_listed(info, collections, filters, order), after=after, first=first)
 
 
 def _both(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
