@@ -74,7 +74,7 @@ class ArtifactCollection:
 
     def is_sequence(self) -> bool:
         """Whether this is a sequence (not a portfolio)."""
-        return self._attrs["__typename"] == "ArtifactSequence"
+        return bool(self._attrs["__typename"] == "ArtifactSequence")
 
     def _viewed(self) -> dict[str, Any]:
         return {
