@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench bench-quick clean
+.PHONY: run test lint docs bench bench-quick clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,13 +15,20 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/wandb-emulator serve --host 127.0.0.1 --port 8080 --seed 0 --entity demo --project demo-project --artifacts
 
-## Run the whole test suite.
-test: $(STAMP)
+## Run the whole test suite (the linters and the docs build first).
+test: $(STAMP) docs
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -n 2 -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+
+## Build the docs site into site/; --strict fails on broken links, anchors and pages
+## missing from the nav (not --quiet: it would hide those warnings from --strict).
+## NO_MKDOCS_2_WARNING silences mkdocs-material's banner about its successor.
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
 ## Full benchmark suite (minutes); bench-quick finishes in under a minute.
 ## The packages are byte-compiled first, as an installed package is.
@@ -34,4 +41,4 @@ bench-quick: $(STAMP)
 	$(BIN)/python -m benchmarks --quick
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) build site *.egg-info .pytest_cache .ruff_cache

@@ -1,4 +1,4 @@
-"""The results as one Markdown table (printed, pasted into the README) and as JSON."""
+"""The results as one Markdown table (printed, pasted into benchmarks/README.md) and as JSON."""
 
 from __future__ import annotations
 

@@ -25,9 +25,10 @@ from client.errors import (
 from client.files import File, Files
 from client.history_scan import HistoryScan
 from client.projects import Project, Projects
-from client.run import Run, User
+from client.run import Run
 from client.runs import Runs
 from client.summary import Summary
+from client.users import User
 
 __all__ = [
     "Api",

@@ -64,7 +64,9 @@ def create_version(
             "enableDigestDeduplication": True,
         }
     }
-    return session.graphql.execute("CreateArtifact", variables)["createArtifact"]["artifact"]
+    created = session.graphql.execute("CreateArtifact", variables)
+    node: dict[str, Any] = created["createArtifact"]["artifact"]
+    return node
 
 
 def upload_version(
@@ -112,6 +114,6 @@ def upload_version(
         "PUT", manifest["file"]["uploadUrl"], content=_manifest(contents, created["id"]),
         headers=_headers(manifest["file"]["uploadHeaders"]),
     )
-    return graphql.execute("CommitArtifact", {"artifactID": created["id"]})["commitArtifact"][
-        "artifact"
-    ]
+    committed = graphql.execute("CommitArtifact", {"artifactID": created["id"]})
+    committed_node: dict[str, Any] = committed["commitArtifact"]["artifact"]
+    return committed_node

@@ -20,7 +20,7 @@ from client.errors import CommError
 try:  # Starlette's TestClient is built on httpx2; accept its clients and errors too.
     import httpx2
 except ImportError:  # pragma: no cover - depends on the environment
-    httpx2 = None
+    httpx2 = None  # type: ignore[assignment]  # an optional module: None when absent
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ class HTTPClient(Protocol):
         """Send any request and return an httpx-style response."""
 
 
-@functools.cache
+@functools.cache  # process-wide on purpose: the query files are part of the package
 def load_query(operation: str) -> str:
     """The GraphQL document of ``operation``, read from ``client/queries/<operation>.graphql``.
 
@@ -81,7 +81,8 @@ def _is_retryable(status: int) -> bool:
 
 def _graphql_message(error: Any) -> str:
     if isinstance(error, dict) and isinstance(error.get("message"), str):
-        return error["message"]
+        value: str = error["message"]
+        return value
     return str(error)
 
 
@@ -139,7 +140,9 @@ class GraphQLClient:
             owned = httpx.Client(timeout=timeout)
             self._http: HTTPClient = owned
             # Users of wandb.Api never close it: release the sockets when this object goes away.
-            self._close_http: weakref.finalize | None = weakref.finalize(self, owned.close)
+            self._close_http: weakref.finalize[[], GraphQLClient] | None = weakref.finalize(
+                self, owned.close
+            )
         else:
             self._http = http_client
             self._close_http = None
@@ -185,7 +188,8 @@ class GraphQLClient:
             method, url, content=content, headers=all_headers
         ))
         self._check_status(label, response)
-        return response.content
+        value: bytes = response.content
+        return value
 
     @staticmethod
     def _check_status(operation: str, response: Any) -> None:

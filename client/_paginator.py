@@ -1,12 +1,18 @@
-"""A lazy, page-by-page sequence of objects built from GraphQL connections."""
+"""A lazy, page-by-page sequence of objects built from GraphQL connections.
+
+:class:`Paginator` is the sequence (iteration, indexing, slicing over pages fetched on
+demand); :class:`ConnectionPaginator` fills it from a Relay connection of any query.
+``Runs``, ``Projects`` and ``Files`` are connection paginators with their own variables.
+"""
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, Generic, TypeVar, overload
 
-from client.errors import UsageError
+from client._session import Session
+from client.errors import NotFoundError, UsageError
 
 T = TypeVar("T")
 
@@ -114,3 +120,102 @@ class Paginator(ABC, Generic[T]):
     def _load_until(self, index: int) -> None:
         while index >= len(self.objects) and self._load_page():
             pass
+
+
+class ConnectionPaginator(Paginator[T], Generic[T]):
+    """Pages of a GraphQL connection found at ``path`` in each response.
+
+    Each page continues from ``pageInfo.endCursor`` (from the last edge's ``cursor``
+    when :attr:`cursor_from_edges`); ``len()`` is the connection's ``totalCount`` when
+    the query asks for it, else the number of objects once all are fetched.
+    """
+
+    #: The query's variables for the cursor and the page size.
+    cursor_variable = "cursor"
+    per_page_variable = "perPage"
+    #: Continue from the last edge's ``cursor`` rather than ``pageInfo.endCursor``.
+    cursor_from_edges = False
+
+    def __init__(
+        self,
+        session: Session,
+        operation: str,
+        variables: Mapping[str, Any],
+        path: Sequence[str],
+        convert: Callable[[dict[str, Any]], T],
+        per_page: int,
+    ) -> None:
+        """List ``convert(node)`` for every node of the connection at ``path``."""
+        super().__init__(per_page)
+        self._session = session
+        self._operation = operation
+        self._variables = dict(variables)
+        self._path = tuple(path)
+        self._convert = convert
+
+    def _page_variables(self, cursor: str | None) -> dict[str, Any]:
+        """The variables of the request for the page after ``cursor``."""
+        return {
+            **self._variables, self.cursor_variable: cursor, self.per_page_variable: self.per_page
+        }
+
+    def _fetch(self, cursor: str | None) -> dict[str, Any]:
+        return self._session.graphql.execute(self._operation, self._page_variables(cursor))
+
+    def _connection(self) -> dict[str, Any] | None:
+        value: Any = self.last_response
+        for key in self._path:
+            if value is None:
+                return None
+            value = value.get(key)
+        connection: dict[str, Any] | None = value
+        return connection
+
+    def _edges(self) -> list[dict[str, Any]]:
+        edges: list[dict[str, Any]] = (self._connection() or {}).get("edges") or []
+        return edges
+
+    @property
+    def more(self) -> bool:
+        """Whether another page may be fetched."""
+        if self.last_response is None:
+            return True
+        return bool(((self._connection() or {}).get("pageInfo") or {}).get("hasNextPage"))
+
+    @property
+    def cursor(self) -> str | None:
+        """The cursor of the last page (``None`` before the first)."""
+        if self.cursor_from_edges:
+            edges = self._edges()
+            return edges[-1].get("cursor") if edges else None
+        return ((self._connection() or {}).get("pageInfo") or {}).get("endCursor")
+
+    def _not_found(self) -> NotFoundError:
+        """The error for a response without the connection (something on its way is
+        missing)."""
+        return NotFoundError(f"{self._operation}: not found ({self._variables})")
+
+    def convert_objects(self) -> list[T]:
+        """The objects of the last fetched page.
+
+        Raises:
+            NotFoundError: if an object on the way to the connection does not exist.
+        """
+        if self._connection() is None:
+            raise self._not_found()
+        return [self._convert(edge["node"]) for edge in self._edges()]
+
+    def _total(self) -> int | None:
+        """The number of objects as the server counts them, if it does."""
+        total = (self._connection() or {}).get("totalCount")
+        return None if total is None else int(total)
+
+    def __len__(self) -> int:
+        """The number of objects, as counted by the server."""
+        if self.last_response is None:
+            self._load_page()
+        total = self._total()
+        if total is None:
+            self._load_all()
+            return len(self.objects)
+        return total

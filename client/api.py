@@ -8,12 +8,12 @@ from types import TracebackType
 from typing import Any
 
 from client._graphql import GraphQLClient, HTTPClient
-from client._paginator import check_per_page
+from client._paginator import ConnectionPaginator, check_per_page
 from client._paths import parse_artifact_path, parse_project_path, parse_run_path
 from client._session import Session
 from client._urls import app_url
 from client.artifact_collections import ArtifactCollection
-from client.artifact_lists import ArtifactType, ConnectionPaginator
+from client.artifact_lists import ArtifactType
 from client.artifacts import Artifact
 from client.errors import InvalidPathError, NotFoundError, UsageError
 from client.projects import Project, Projects
@@ -77,7 +77,9 @@ class Api:
             retry_backoff=retry_backoff,
             http_client=http_client,
         )
-        self._session = Session(graphql, os.environ.get("WANDB_APP_URL") or app_url(base_url))
+        self._session = Session(
+            graphql, os.environ.get("WANDB_APP_URL") or app_url(base_url), make_run=Run
+        )
         self._default_entity: str | None = None
         self._runs: dict[tuple[str, str, str], Run] = {}
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from client._paginator import ConnectionPaginator
 from client._session import Session
-from client.artifact_lists import ConnectionPaginator
 from client.artifacts import Artifact
 
 

@@ -8,16 +8,13 @@ import json
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from client._paginator import ConnectionPaginator
 from client._references import is_reference, read_reference
-from client._session import Session
-from client.artifact_lists import ConnectionPaginator
-from client.errors import CommError, NotFoundError, UsageError
+from client._session import RunLike, Session
+from client.errors import CommError, InvalidPathError, NotFoundError, UsageError
 from client.files import local_path
-
-if TYPE_CHECKING:
-    from client.run import Run
 
 #: Files per request when listing or downloading a version's files.
 FILES_PER_PAGE = 1000
@@ -153,10 +150,35 @@ class Artifact:
 
     def link(self, target_path: str, aliases: Iterable[str] = ()) -> Artifact:
         """Link the version into portfolio ``[[entity/]project/]name`` (created if
-        missing; entity and project default to the version's); returns the link."""
-        from client.artifact_links import link
+        missing; entity and project default to the version's); returns the link.
 
-        return link(self._server(), self, target_path, list(aliases))
+        Raises:
+            InvalidPathError: if ``target_path`` is not of that form.
+        """
+        parts = target_path.split("/")
+        if not all(parts) or not 2 <= len(parts) <= 3 or ":" in target_path:
+            raise InvalidPathError(
+                f"invalid link target {target_path!r}: expected [entity/]project/name"
+            )
+        entity, project, name = parts if len(parts) == 3 else [self.entity or "", *parts]
+        session = self._server()
+        data = session.graphql.execute(
+            "LinkArtifact",
+            {
+                "input": {
+                    "artifactID": self.id,
+                    "entityName": entity,
+                    "projectName": project,
+                    "artifactPortfolioName": name,
+                    "aliases": [{"artifactCollectionName": name, "alias": a} for a in aliases],
+                }
+            },
+        )
+        membership = (data.get("linkArtifact") or {}).get("artifactMembership")
+        if membership is None:
+            raise CommError(f"linking {self.qualified_name} to {target_path} returned nothing")
+        version = f"{name}:v{membership['versionIndex']}"
+        return Artifact.from_membership(session, membership, version)
 
     def unlink(self) -> None:
         """Remove this link from its portfolio (the source version stays).
@@ -164,21 +186,22 @@ class Artifact:
         Raises:
             UsageError: if the version was not read through a portfolio.
         """
-        from client.artifact_links import unlink
-
         if not self.is_link:
             raise UsageError(f"artifact {self.qualified_name!r} is not a linked artifact")
-        unlink(self._server(), self)
+        self._server().graphql.execute(
+            "UnlinkArtifact",
+            {"input": {"artifactID": self.id, "artifactPortfolioID": self._viewed()["id"]}},
+        )
 
     def delete(self, delete_aliases: bool = False) -> None:
         """Delete the version (a link: only unlink it). The server refuses a version with
         aliases other than ``latest`` unless ``delete_aliases``."""
-        from client.artifact_links import delete
-
         if self.is_link:
             self.unlink()
-        else:
-            delete(self._server(), self, delete_aliases)
+            return
+        self._server().graphql.execute(
+            "DeleteArtifact", {"input": {"artifactID": self.id, "deleteAliases": delete_aliases}}
+        )
 
     def _server(self) -> Session:
         if self._session is None:
@@ -241,7 +264,8 @@ class Artifact:
     @property
     def state(self) -> str:
         """``PENDING`` (drafts too) or ``COMMITTED``."""
-        return self._attrs.get("state", "PENDING")
+        value: str = self._attrs.get("state", "PENDING")
+        return value
 
     @property
     def aliases(self) -> list[str]:
@@ -291,7 +315,8 @@ class Artifact:
     def digest(self) -> str:
         """The version's content digest: equal contents, equal digests."""
         if self._attrs:
-            return self._attrs["digest"]
+            value: str = self._attrs["digest"]
+            return value
         return manifest_digest(
             {name: md5_b64(path.read_bytes()) for name, path in self._local.items()}
         )
@@ -371,13 +396,13 @@ class Artifact:
             raise NotFoundError(f"artifact {self.name!r} has no file {name!r}")
         return found[0]
 
-    def logged_by(self) -> Run | None:
+    def logged_by(self) -> RunLike | None:
         """The run that logged the version (``None`` if it was deleted)."""
         session = self._server()
         data = session.graphql.execute("ArtifactCreatedBy", {"id": self.id})
         return _run(session, ((data.get("artifact") or {}).get("createdBy")))
 
-    def used_by(self) -> list[Run]:
+    def used_by(self) -> list[RunLike]:
         """The runs that used the version."""
         session = self._server()
         runs = ConnectionPaginator(
@@ -403,10 +428,8 @@ def _same_collection(one: Mapping[str, Any], other: Mapping[str, Any]) -> bool:
     return key(one) == key(other)
 
 
-def _run(session: Session, node: Mapping[str, Any] | None) -> Run | None:
-    from client.run import Run
-
+def _run(session: Session, node: Mapping[str, Any] | None) -> RunLike | None:
     if node is None:
         return None
     project = node["project"]
-    return Run(session, project["entity"]["name"], project["name"], node["name"])
+    return session.make_run(session, project["entity"]["name"], project["name"], node["name"])

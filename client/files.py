@@ -5,14 +5,11 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, Any
 
-from client._paginator import Paginator
-from client._session import Session
+from client._paginator import ConnectionPaginator
+from client._session import RunLike, Session
 from client.errors import NotFoundError, UsageError
-
-if TYPE_CHECKING:
-    from client.run import Run
 
 
 def local_path(root: str | os.PathLike[str], name: str) -> Path:
@@ -27,7 +24,7 @@ def local_path(root: str | os.PathLike[str], name: str) -> Path:
 class File:
     """A file stored with a run: ``name``, ``size``, ``md5``, ``mimetype``, ``url``..."""
 
-    def __init__(self, session: Session, attrs: Mapping[str, Any], run: Run) -> None:
+    def __init__(self, session: Session, attrs: Mapping[str, Any], run: RunLike) -> None:
         self._session = session
         self._attrs = dict(attrs)
         self.run = run
@@ -35,12 +32,14 @@ class File:
     @property
     def id(self) -> str:
         """The server's id of the file."""
-        return self._attrs["id"]
+        value: str = self._attrs["id"]
+        return value
 
     @property
     def name(self) -> str:
         """The file's path inside the run, e.g. ``media/images/x.png``."""
-        return self._attrs["name"]
+        value: str = self._attrs["name"]
+        return value
 
     @property
     def size(self) -> int:
@@ -65,7 +64,8 @@ class File:
     @property
     def url(self) -> str:
         """Where the content downloads from."""
-        return self._attrs["url"]
+        value: str = self._attrs["url"]
+        return value
 
     @property
     def direct_url(self) -> str | None:
@@ -112,16 +112,20 @@ class File:
         return f"<File {self.name} ({self.mimetype}) {self.size} bytes>"
 
 
-class Files(Paginator[File]):
+class Files(ConnectionPaginator[File]):
     """A run's files by name, fetched ``per_page`` at a time; only ``names`` if given.
 
     ``len()`` is the run's file count, or with ``names`` the number of those that exist.
     """
 
+    cursor_variable = "fileCursor"
+    per_page_variable = "fileLimit"
+    cursor_from_edges = True
+
     def __init__(
         self,
         session: Session,
-        run: Run,
+        run: RunLike,
         names: Iterable[str] | None = None,
         per_page: int = 50,
         pattern: str | None = None,
@@ -132,65 +136,28 @@ class Files(Paginator[File]):
             UsageError: if both ``names`` and ``pattern`` are given, or ``per_page``
                 is out of range.
         """
-        super().__init__(per_page)
-        self._session = session
         self.run = run
         self.names = list(names or [])
         if self.names and pattern:
             raise UsageError("Querying for files by both names and pattern is not supported")
         self.pattern = pattern
-
-    def _fetch(self, cursor: str | None) -> dict[str, Any]:
-        return self._session.graphql.execute(
-            "RunFiles",
-            {
-                "project": self.run.project,
-                "entity": self.run.entity,
-                "name": self.run.id,
-                "fileNames": self.names,
-                "pattern": self.pattern,
-                "fileLimit": self.per_page,
-                "fileCursor": cursor,
-            },
+        variables = {
+            "project": run.project, "entity": run.entity, "name": run.id,
+            "fileNames": self.names, "pattern": pattern,
+        }
+        super().__init__(
+            session, "RunFiles", variables, ("project", "run", "files"),
+            lambda node: File(session, node, run), per_page,
         )
 
-    def _run_node(self) -> dict[str, Any]:
-        project = (self.last_response or {}).get("project") or {}
-        return project.get("run") or {}
+    def _not_found(self) -> NotFoundError:
+        return NotFoundError(f"Could not find run {'/'.join(self.run.path)}")
 
-    @property
-    def more(self) -> bool:
-        """Whether another page may be fetched."""
-        if self.last_response is None:
-            return True
-        files = self._run_node().get("files") or {}
-        return bool((files.get("pageInfo") or {}).get("hasNextPage"))
-
-    @property
-    def cursor(self) -> str | None:
-        """The cursor of the last file fetched."""
-        edges = (self._run_node().get("files") or {}).get("edges") or []
-        return edges[-1].get("cursor") if edges else None
-
-    def convert_objects(self) -> list[File]:
-        """The files of the last fetched page.
-
-        Raises:
-            NotFoundError: if the run does not exist.
-        """
-        if not self._run_node():
-            raise NotFoundError(f"Could not find run {'/'.join(self.run.path)}")
-        edges = (self._run_node().get("files") or {}).get("edges") or []
-        return [File(self._session, edge["node"], self.run) for edge in edges]
-
-    def __len__(self) -> int:
-        """How many files this listing holds."""
+    def _total(self) -> int | None:
         if self.names:
-            self._load_all()
-            return len(self.objects)
-        if self.last_response is None:
-            self._load_page()
-        return int(self._run_node().get("fileCount") or 0)
+            return None  # the listed names that exist: counted once all are fetched
+        run = ((self.last_response or {}).get("project") or {}).get("run") or {}
+        return int(run.get("fileCount") or 0)
 
     def __repr__(self) -> str:
         return f"<Files {'/'.join(self.run.path)}>"

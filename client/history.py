@@ -1,6 +1,6 @@
 """Reading a run's metric history and system metrics, as ``wandb.apis.public`` does.
 
-:class:`RunHistory` holds the history methods of :class:`client.Run`;
+:class:`RunHistory` answers the history methods of :class:`client.Run`;
 :func:`histories` is :meth:`client.Runs.histories`. Requests, shapes and column names
 are the W&B SDK's: sampled rows from ``sampledHistory`` (with keys) or ``history`` /
 ``events`` (without), full scans through :class:`~client.history_scan.HistoryScan`.
@@ -10,16 +10,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal, Protocol
 
 from client._lines import decode_rows
 from client._optional import require
-from client.errors import NotFoundError, UsageError
+from client._session import RunLike
+from client.errors import UsageError
 from client.history_scan import HistoryScan
-
-if TYPE_CHECKING:
-    from client._session import Session
-    from client.run import Run
 
 Stream = Literal["default", "system"]
 Format = Literal["default", "pandas", "polars"]
@@ -41,109 +38,70 @@ def _check_positive(value: Any, name: str) -> int:
 
 
 class RunHistory:
-    """The history methods of a run (mixed into :class:`client.Run`)."""
+    """The history of one run; :class:`client.Run` answers its history methods with it."""
 
-    _session: Session
-    entity: str
-    project: str
-    id: str
-    path: list[str]
+    def __init__(self, run: RunLike) -> None:
+        self.run = run
 
-    def _run_field(self, operation: str, **variables: Any) -> dict[str, Any]:
-        """The ``run`` node of ``operation``'s answer.
+    def keys(self) -> dict[str, Any]:
+        """See :attr:`client.Run.history_keys`."""
+        node = self.run._session.run_node(self.run, "RunHistoryKeys")
+        keys: dict[str, Any] = node["historyKeys"] or {"lastStep": -1, "keys": {}}
+        return keys
 
-        Raises:
-            NotFoundError: if the run does not exist.
-        """
-        run = {"project": self.project, "entity": self.entity, "name": self.id}
-        data = self._session.graphql.execute(operation, {**run, **variables})
-        node = (data.get("project") or {}).get("run")
-        if node is None:
-            raise NotFoundError(f"Could not find run {'/'.join(self.path)}")
-        return node
-
-    @property
-    def history_keys(self) -> dict[str, Any]:
-        """``{"lastStep": n, "keys": {key: {"typeCounts": [{"type", "count"}]}}}``: the
-        last step logged and, per history key, how often each value type was logged."""
-        return self._run_field("RunHistoryKeys")["historyKeys"] or {"lastStep": -1, "keys": {}}
-
-    @property
-    def lastHistoryStep(self) -> int:
-        """The last step logged in the run's history (-1 when none was); W&B's camelCase name."""
-        last = self.history_keys.get("lastStep")
+    def last_step(self) -> int:
+        """See :attr:`client.Run.lastHistoryStep`."""
+        last: int | None = self.keys().get("lastStep")
         return -1 if last is None else last
 
-    def history(
-        self,
-        samples: int = 500,
-        keys: list[str] | None = None,
-        x_axis: str = "_step",
-        pandas: bool = True,
-        stream: Stream = "default",
+    def sampled(
+        self, samples: int, keys: list[str] | None, x_axis: str, pandas: bool, stream: Stream
     ) -> Any:
-        """Up to ``samples`` history rows, spread over the run (sampled by the server).
-
-        Args:
-            samples: How many rows at most.
-            keys: Only rows that logged all of these keys, with only these keys and
-                ``x_axis``. Without keys, whole rows.
-            x_axis: The key returned beside ``keys``.
-            pandas: Return a ``pandas.DataFrame`` instead of a list of dicts.
-            stream: ``"default"`` for metrics, ``"system"`` for system metrics
-                (``keys`` only go with ``"default"``).
-
-        Raises:
-            UsageError: for invalid arguments.
-            NotFoundError: if the run does not exist.
-            MissingDependencyError: if ``pandas=True`` and pandas is not installed.
-        """
+        """See :meth:`client.Run.history`."""
         keys = _check_keys(keys)
         _check_positive(samples, "samples")
         if stream not in _STREAM_FIELDS:
             raise UsageError(f"stream must be 'default' or 'system', got {stream!r}")
         if keys and stream != "default":
             raise UsageError("stream must be 'default' when keys are given")
+        session = self.run._session
         if keys:
             spec = json.dumps({"keys": [x_axis, *keys], "samples": samples})
-            rows = self._run_field("RunSampledHistory", specs=[spec])["sampledHistory"][0]
+            node = session.run_node(self.run, "RunSampledHistory", specs=[spec])
+            rows = node["sampledHistory"][0]
         else:
             operation, field = _STREAM_FIELDS[stream]
-            rows = decode_rows(self._run_field(operation, samples=samples)[field] or [])
+            rows = decode_rows(session.run_node(self.run, operation, samples=samples)[field] or [])
         if pandas:
             return require("pandas", "history(pandas=True)").DataFrame.from_records(rows)
         return rows
 
-    def scan_history(
-        self,
-        keys: list[str] | None = None,
-        page_size: int = 1000,
-        min_step: int | None = None,
-        max_step: int | None = None,
+    def scan(
+        self, keys: list[str] | None, page_size: int, min_step: int | None, max_step: int | None
     ) -> HistoryScan:
-        """Every history row, lazily, ``page_size`` steps per request.
-
-        Args:
-            keys: Only ``_step`` and these keys.
-            page_size: Steps fetched per request.
-            min_step: First step (inclusive); 0 by default.
-            max_step: Last step (exclusive); past the run's last step by default.
-
-        Raises:
-            UsageError: for invalid arguments.
-            NotFoundError: if the run does not exist.
-        """
+        """See :meth:`client.Run.scan_history`."""
         keys = _check_keys(keys)
         _check_positive(page_size, "page_size")
-        last = self.lastHistoryStep
+        last = self.last_step()
         stop = last + 1 if max_step is None or max_step > last else max_step
         return HistoryScan(
-            self, keys=keys, page_size=page_size, min_step=min_step or 0, max_step=stop
+            self.run, keys=keys, page_size=page_size, min_step=min_step or 0, max_step=stop
         )
 
 
+class SampledRun(Protocol):
+    """What :func:`histories` reads of each run (a :class:`client.Run`)."""
+
+    @property
+    def id(self) -> str: ...
+
+    def history(
+        self, samples: int, keys: list[str] | None, x_axis: str, pandas: bool, stream: Stream
+    ) -> Any: ...
+
+
 def histories(
-    runs: Iterable[Run],
+    runs: Iterable[SampledRun],
     samples: int = 500,
     keys: list[str] | None = None,
     x_axis: str = "_step",
@@ -153,7 +111,7 @@ def histories(
     """Sampled history of every run, each row tagged with its ``run_id``.
 
     ``format="default"`` gives a list of dicts; ``"pandas"`` and ``"polars"`` one data
-    frame with the columns sorted by name. See :meth:`RunHistory.history`.
+    frame with the columns sorted by name. See :meth:`client.Run.history`.
     """
     if format not in ("default", "pandas", "polars"):
         raise UsageError(f"format must be 'default', 'pandas' or 'polars', got {format!r}")

@@ -11,14 +11,12 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from client._lines import decode_rows
 from client._optional import available
 from client._parquet import ParquetRows
-
-if TYPE_CHECKING:
-    from client.history import RunHistory
+from client._session import RunLike
 
 Row = dict[str, Any]
 
@@ -26,10 +24,11 @@ Row = dict[str, Any]
 class _Pages:
     """Where the rows of one step range come from: parquet files and/or the live queries."""
 
-    def __init__(self, run: RunHistory, keys: Sequence[str] | None) -> None:
+    def __init__(self, run: RunLike, keys: Sequence[str] | None) -> None:
         self._run = run
         self._keys = list(keys) if keys else None
-        exported = run._run_field("RunParquetHistory", liveKeys=["_step"])["parquetHistory"] or {}
+        node = run._session.run_node(run, "RunParquetHistory", liveKeys=["_step"])
+        exported = node["parquetHistory"] or {}
         urls = exported.get("parquetUrls") or []
         self._parquet: ParquetRows | None = None
         #: Pages reaching this step are (also) read live.
@@ -49,8 +48,9 @@ class _Pages:
 
     def _live(self, min_step: int, max_step: int) -> list[Row]:
         if self._keys is None:
-            node = self._run._run_field(
-                "HistoryPage", minStep=min_step, maxStep=max_step, pageSize=max_step - min_step
+            node = self._run._session.run_node(
+                self._run, "HistoryPage",
+                minStep=min_step, maxStep=max_step, pageSize=max_step - min_step,
             )
             return decode_rows(node["history"] or [])
         # The spec's maxStep is inclusive, unlike HistoryPage's.
@@ -60,7 +60,7 @@ class _Pages:
             "maxStep": max_step - 1,
             "samples": max_step - min_step,
         }
-        node = self._run._run_field("SampledHistoryPage", spec=json.dumps(spec))
+        node = self._run._session.run_node(self._run, "SampledHistoryPage", spec=json.dumps(spec))
         return [row for rows in node["sampledHistory"] or [] for row in rows]
 
 
@@ -73,7 +73,7 @@ class HistoryScan(Iterator[Row]):
 
     def __init__(
         self,
-        run: RunHistory,
+        run: RunLike,
         *,
         keys: Sequence[str] | None,
         page_size: int,

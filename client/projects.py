@@ -7,10 +7,10 @@ from typing import Any
 from urllib.parse import quote
 
 from client._html import iframe
-from client._paginator import Paginator
+from client._paginator import ConnectionPaginator
 from client._session import Session
 from client.errors import NotFoundError
-from client.run import User
+from client.users import User
 
 
 class Project:
@@ -62,17 +62,20 @@ class Project:
     @property
     def id(self) -> str:
         """The server's opaque GraphQL id of the project."""
-        return self._get("id")
+        value: str = self._get("id")
+        return value
 
     @property
     def created_at(self) -> str | None:
         """ISO timestamp of the project's creation."""
-        return self._get("createdAt")
+        value: str | None = self._get("createdAt")
+        return value
 
     @property
     def is_benchmark(self) -> bool | None:
         """Whether the project is a benchmark."""
-        return self._get("isBenchmark")
+        value: bool | None = self._get("isBenchmark")
+        return value
 
     @property
     def owner(self) -> User | None:
@@ -101,52 +104,21 @@ class Project:
         return f"<Project {'/'.join(self.path)}>"
 
 
-class Projects(Paginator[Project]):
+class Projects(ConnectionPaginator[Project]):
     """The projects of an entity, fetched ``per_page`` at a time when iterated or indexed."""
 
     def __init__(self, session: Session, entity: str, per_page: int = 200) -> None:
         """Describe the projects to list; see :meth:`client.Api.projects`."""
-        super().__init__(per_page)
-        self._session = session
         self.entity = entity
-
-    def _fetch(self, cursor: str | None) -> dict[str, Any]:
-        return self._session.graphql.execute(
-            "GetProjects", {"entity": self.entity, "cursor": cursor, "perPage": self.per_page}
+        super().__init__(
+            session, "GetProjects", {"entity": entity}, ("models",), self._project, per_page
         )
 
-    def _page_info(self) -> dict[str, Any]:
-        models = (self.last_response or {}).get("models") or {}
-        return models.get("pageInfo") or {}
+    def _project(self, node: dict[str, Any]) -> Project:
+        return Project(self._session, node.get("entityName") or self.entity, node["name"], node)
 
-    @property
-    def more(self) -> bool:
-        """Whether another page may be fetched."""
-        return self.last_response is None or bool(self._page_info().get("hasNextPage"))
-
-    @property
-    def cursor(self) -> str | None:
-        """The ``endCursor`` of the last page (``None`` before the first page)."""
-        return self._page_info().get("endCursor")
-
-    def convert_objects(self) -> list[Project]:
-        """The projects of the last fetched page.
-
-        Raises:
-            NotFoundError: if the server knows no such entity.
-        """
-        models = (self.last_response or {}).get("models")
-        if models is None:
-            raise NotFoundError(f"Could not find entity {self.entity}")
-        return [
-            Project(
-                self._session,
-                edge["node"].get("entityName") or self.entity,
-                edge["node"]["name"],
-                edge["node"],
-            )
-            for edge in models.get("edges") or []
-        ]
+    def _not_found(self) -> NotFoundError:
+        return NotFoundError(f"Could not find entity {self.entity}")
 
     def __repr__(self) -> str:
         return f"<Projects {self.entity}>"

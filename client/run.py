@@ -5,37 +5,24 @@ from __future__ import annotations
 import json
 import warnings
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal, Protocol
 from urllib.parse import quote
 
 from client._artifact_upload import create_version, upload_version
 from client._html import iframe
+from client._paginator import ConnectionPaginator
 from client._session import Session
-from client.artifact_lists import ConnectionPaginator
 from client.artifacts import Artifact
-from client.errors import CommError, NotFoundError, UsageError
-from client.history import RunHistory
-from client.run_writes import RunWrites
+from client.errors import CommError, UsageError
+from client.files import File, Files
+from client.history import RunHistory, Stream
+from client.history_scan import HistoryScan
+from client.run_writes import RunWrites, create_run
 from client.summary import Summary
+from client.users import User
 
 #: Config keys W&B keeps for itself; they appear in ``rawconfig`` but not in ``config``.
 INTERNAL_CONFIG_KEYS = frozenset({"_wandb", "wandb_version"})
-
-
-@dataclass(frozen=True)
-class User:
-    """The user who created a run or owns a project."""
-
-    name: str | None
-    username: str | None
-
-    @classmethod
-    def from_wire(cls, data: Mapping[str, Any] | None) -> User | None:
-        """A user from a GraphQL ``user { name username }`` object; ``None`` stays ``None``."""
-        if data is None:
-            return None
-        return cls(name=data.get("name"), username=data.get("username"))
 
 
 def decode_json_object(value: Any, field: str) -> dict[str, Any]:
@@ -67,14 +54,25 @@ def unwrap_config(wire: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, An
     return config, {**internal, **config}
 
 
-class Run(RunWrites, RunHistory):
+class Creator(Protocol):
+    """What :meth:`Run.create` reads of the :class:`client.Api` it is given."""
+
+    _session: Session
+    settings: dict[str, str | None]
+
+
+class Run:
     """A run of a project, read from the server and changed through it.
 
     Runs come from :meth:`client.Api.run` (fully loaded) or from iterating
     :meth:`client.Api.runs` (light: ``config``, ``summary`` and
     ``system_metrics`` are fetched with one more query on first access).
     Change ``config``, ``tags``, ``name``, ``notes``, ``description``, ``group`` or
-    ``job_type`` locally, then :meth:`update` saves them; see :class:`RunWrites`.
+    ``job_type`` locally, then :meth:`update` saves them.
+
+    A run composes helpers: :class:`~client.run_writes.RunWrites` answers its writes and
+    files, :class:`~client.history.RunHistory` its history (both read the run through
+    :class:`~client._session.RunLike`), :class:`~client.summary.Summary` its summary.
     """
 
     def __init__(
@@ -105,6 +103,15 @@ class Run(RunWrites, RunHistory):
         else:
             self.load()
 
+    @property
+    def _writes(self) -> RunWrites:
+        # Made per use: a helper kept on the run would tie the two in a reference cycle.
+        return RunWrites(self)
+
+    @property
+    def _history(self) -> RunHistory:
+        return RunHistory(self)
+
     def _set_attrs(self, attrs: Mapping[str, Any]) -> None:
         self._attrs = dict(attrs)
         self._full = "config" in attrs
@@ -124,13 +131,7 @@ class Run(RunWrites, RunHistory):
             NotFoundError: if the run no longer exists.
         """
         if force or not self._full:
-            data = self._session.graphql.execute(
-                "Run", {"project": self.project, "entity": self.entity, "name": self.id}
-            )
-            node = (data.get("project") or {}).get("run")
-            if node is None:
-                raise NotFoundError(f"Could not find run {'/'.join(self.path)}")
-            self._set_attrs(node)
+            self._set_attrs(self._session.run_node(self, "Run"))
         return dict(self._attrs)
 
     def _ensure_full(self) -> None:
@@ -147,7 +148,8 @@ class Run(RunWrites, RunHistory):
     @property
     def storage_id(self) -> str:
         """The server's opaque GraphQL id of the run."""
-        return self._attrs["id"]
+        value: str = self._attrs["id"]
+        return value
 
     @property
     def entity(self) -> str:
@@ -202,7 +204,8 @@ class Run(RunWrites, RunHistory):
     @property
     def state(self) -> str:
         """``running``, ``finished``, ``failed``, ``crashed``, ``killed``, ``preempted``, ..."""
-        return self._attrs.get("state", "not found")
+        value: str = self._attrs.get("state", "not found")
+        return value
 
     @property
     def tags(self) -> list[str] | None:
@@ -316,7 +319,7 @@ class Run(RunWrites, RunHistory):
         A mutable mapping: ``run.summary.update({...})`` saves the whole summary.
         """
         self._ensure_full()
-        return Summary(self._summary, self._save_summary)
+        return Summary(self._summary, self._writes.save_summary)
 
     @property
     def summary_metrics(self) -> dict[str, Any]:
@@ -329,6 +332,165 @@ class Run(RunWrites, RunHistory):
         """The latest system metrics recorded for the run."""
         self._ensure_full()
         return self._system_metrics
+
+    # Writes (answered by RunWrites).
+
+    @classmethod
+    def create(
+        cls,
+        api: Creator,
+        run_id: str | None = None,
+        project: str | None = None,
+        entity: str | None = None,
+        state: Literal["running", "pending"] = "running",
+    ) -> Run:
+        """Create a run in ``entity/project`` (defaults: the server's default entity and
+        the ``project`` setting, else ``uncategorized``) and return it.
+
+        Raises:
+            CommError: if the server refuses (for example an unknown state).
+        """
+        session = api._session
+        project = project or api.settings["project"] or "uncategorized"
+        owner, name, run_id, attrs = create_run(session, run_id, project, entity, state)
+        return cls(session, owner, name, run_id, attrs)
+
+    def update(self) -> None:
+        """Save config, tags, display name, notes, description, group, job type and summary.
+
+        Raises:
+            CommError: if the server refuses the update (for example a deleted run).
+        """
+        self._writes.update({
+            "tags": self.tags, "description": self.description, "notes": self.notes,
+            "displayName": self.display_name, "config": self.json_config,
+            "groupName": self.group, "jobType": self.job_type,
+        })
+        self.summary.update()
+
+    def save(self) -> None:
+        """Same as :meth:`update`."""
+        self.update()
+
+    def delete(self, delete_artifacts: bool = False) -> None:
+        """Delete the run with its history and files; ``delete_artifacts`` also deletes the
+        artifacts it logged.
+
+        Raises:
+            CommError: if the run does not exist (any more).
+        """
+        self._writes.delete(delete_artifacts)
+
+    def update_state(self, state: str) -> bool:
+        """Move the run to ``pending`` or ``failed``, if the server allows that transition.
+
+        Raises:
+            CommError: if the transition is not allowed or the server lacks the mutation.
+        """
+        return self._writes.update_state(state)
+
+    def wait_until_finished(
+        self, poll_interval: float = 5.0, timeout: float | None = None
+    ) -> None:
+        """Poll the run's state every ``poll_interval`` seconds until it is finished,
+        crashed or failed.
+
+        Raises:
+            NotFoundError: if the run disappears.
+            WaitTimeoutError: if ``timeout`` seconds pass first.
+        """
+        self._writes.wait_until_finished(poll_interval, timeout)
+
+    # Files.
+
+    def files(
+        self, names: list[str] | None = None, pattern: str | None = None, per_page: int = 50
+    ) -> Files:
+        """The run's files (only ``names``, or names matching a SQL ``LIKE`` ``pattern``)."""
+        return self._writes.files(names, pattern, per_page)
+
+    def file(self, name: str) -> File:
+        """The run's file ``name``.
+
+        Raises:
+            NotFoundError: if the run has no such file.
+        """
+        return self._writes.file(name)
+
+    def upload_file(self, path: str, root: str = ".") -> File:
+        """Upload the local file ``path``, stored under its path relative to ``root``.
+
+        Raises:
+            UsageError: if ``path`` is not inside ``root``.
+            OSError: if the file cannot be read.
+            CommError: if the server refuses the name or the upload.
+        """
+        return self._writes.upload_file(path, root)
+
+    @property
+    def metadata(self) -> dict[str, Any] | None:
+        """The run's ``wandb-metadata.json`` (host, Python, GPUs...), or ``None`` if absent."""
+        return self._writes.metadata()
+
+    # History (answered by RunHistory).
+
+    @property
+    def history_keys(self) -> dict[str, Any]:
+        """``{"lastStep": n, "keys": {key: {"typeCounts": [{"type", "count"}]}}}``: the
+        last step logged and, per history key, how often each value type was logged."""
+        return self._history.keys()
+
+    @property
+    def lastHistoryStep(self) -> int:
+        """The last step logged in the run's history (-1 when none was); W&B's camelCase name."""
+        return self._history.last_step()
+
+    def history(
+        self,
+        samples: int = 500,
+        keys: list[str] | None = None,
+        x_axis: str = "_step",
+        pandas: bool = True,
+        stream: Stream = "default",
+    ) -> Any:
+        """Up to ``samples`` history rows, spread over the run (sampled by the server).
+
+        Args:
+            samples: How many rows at most.
+            keys: Only rows that logged all of these keys, with only these keys and
+                ``x_axis``. Without keys, whole rows.
+            x_axis: The key returned beside ``keys``.
+            pandas: Return a ``pandas.DataFrame`` instead of a list of dicts.
+            stream: ``"default"`` for metrics, ``"system"`` for system metrics
+                (``keys`` only go with ``"default"``).
+
+        Raises:
+            UsageError: for invalid arguments.
+            NotFoundError: if the run does not exist.
+            MissingDependencyError: if ``pandas=True`` and pandas is not installed.
+        """
+        return self._history.sampled(samples, keys, x_axis, pandas, stream)
+
+    def scan_history(
+        self,
+        keys: list[str] | None = None,
+        page_size: int = 1000,
+        min_step: int | None = None,
+        max_step: int | None = None,
+    ) -> HistoryScan:
+        """Every history row, lazily, ``page_size`` steps per request.
+
+        Args:
+            keys: Only ``_step`` and these keys.
+            page_size: Steps fetched per request.
+            min_step: First step (inclusive); 0 by default.
+            max_step: Last step (exclusive); past the run's last step by default.
+
+        Raises:
+            UsageError: for invalid arguments.
+            NotFoundError: if the run does not exist.
+        """
+        return self._history.scan(keys, page_size, min_step, max_step)
 
     # Artifacts.
 

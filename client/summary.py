@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Mapping, MutableMapping
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, MutableMapping
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsKeysAndGetItem
 
 
 class Summary(MutableMapping[str, Any]):
@@ -34,7 +37,12 @@ class Summary(MutableMapping[str, Any]):
     def __len__(self) -> int:
         return len(self._data)
 
-    def update(self, other: Mapping[str, Any] | None = None, /, **values: Any) -> None:
+    def update(
+        self,
+        other: SupportsKeysAndGetItem[str, Any] | Iterable[tuple[str, Any]] | None = None,
+        /,
+        **values: Any,
+    ) -> None:
         """Set the given keys (if any), then persist the whole summary on the server.
 
         Raises:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 from starlette.applications import Starlette
 
 from emulator.endpoints import routes
+from emulator.endpoints.errors import storage_full
 from emulator.middleware import middleware_stack
 from emulator.seeders import Seeder
 from emulator.settings import Settings
@@ -20,7 +23,11 @@ def create_app(
     Nothing is module-level: each app carries its own :class:`EmulatorState`, so
     several emulators can live in one process.
     """
-    app = Starlette(routes=routes(), middleware=middleware_stack())
+    app = Starlette(
+        routes=routes(),
+        middleware=middleware_stack(),
+        exception_handlers={OSError: storage_full, sqlite3.OperationalError: storage_full},
+    )
     app.state.emulator = EmulatorState(
         store=store if store is not None else Store(),
         settings=settings or Settings(),

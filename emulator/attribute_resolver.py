@@ -27,7 +27,7 @@ class AttributeResolver:
     def __init__(self, attribute: str) -> None:
         self.attribute = attribute
 
-    def __call__(self, parent: Any, info: GraphQLResolveInfo, **args: Any) -> Any:
+    def __call__(self, parent: Any, info: GraphQLResolveInfo[Any], **args: Any) -> Any:
         if isinstance(parent, Mapping):
             value = parent.get(self.attribute)
         else:

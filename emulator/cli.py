@@ -1,4 +1,4 @@
-"""``wandb-emulator serve|seed|export|import``."""
+"""``wandb-emulator serve|seed|export|import|mirror``."""
 
 from __future__ import annotations
 
@@ -10,8 +10,10 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
+from emulator.mirror import command as mirror_command
 from emulator.settings import DEFAULT_API_KEY, DEFAULT_ENTITY, Settings
 from emulator.store import Run, Store
+from emulator.store.ownership import ForeignDatabaseError
 
 DEFAULT_PROJECT = "demo"
 _MB = 1024 * 1024
@@ -47,6 +49,10 @@ def _parser() -> argparse.ArgumentParser:
         help="a running run silent for this long reads as crashed (default: never)",
     )
     serve.add_argument("--seed", type=int, default=None, help="seed a project with fake runs")
+    serve.add_argument(
+        "--load", type=Path, default=None, metavar="SNAPSHOT",
+        help="start from a snapshot (made by export or mirror) instead of an empty store",
+    )
     _add_seed_options(serve)
 
     seed = commands.add_parser("seed", help="add seeded fake runs to a --data-dir store")
@@ -61,6 +67,8 @@ def _parser() -> argparse.ArgumentParser:
     import_ = commands.add_parser("import", help="replace a --data-dir store with a snapshot")
     _add_store_options(import_, required=True)
     import_.add_argument("snapshot", type=Path, help="snapshot file made by export")
+
+    mirror_command.add_parser(commands)
     return parser
 
 
@@ -85,7 +93,7 @@ def _add_seed_options(parser: argparse.ArgumentParser) -> None:
 def _open_store(data_dir: Path | None) -> Store:
     try:
         return Store(data_dir)
-    except (OSError, sqlite3.Error) as error:
+    except (OSError, sqlite3.Error, ForeignDatabaseError) as error:
         raise SystemExit(f"wandb-emulator: cannot use data dir {data_dir}: {error}") from None
 
 
@@ -100,6 +108,14 @@ def _seed(store: Store, args: argparse.Namespace) -> list[Run]:
         return default_seeder()(store, request)
     except (LookupError, ValueError) as error:
         raise SystemExit(f"wandb-emulator: cannot seed: {error}") from None
+
+
+def _load(store: Store, snapshot: Path) -> None:
+    """Replace the store's contents with ``snapshot``; ``SystemExit`` naming the problem."""
+    try:
+        store.load(json.loads(snapshot.read_text()))
+    except (OSError, ValueError) as error:
+        raise SystemExit(f"wandb-emulator: cannot import {snapshot}: {error}") from None
 
 
 def serve_settings(args: argparse.Namespace) -> Settings:
@@ -117,6 +133,8 @@ def _serve(args: argparse.Namespace) -> None:
     from emulator.server import EmulatorServer
 
     store = _open_store(args.data_dir)
+    if args.load is not None:
+        _load(store, args.load)
     if args.seed is not None:
         runs = _seed(store, args)
         print(f"Seeded {len(runs)} runs into {args.entity}/{args.project} (seed {args.seed}).")
@@ -154,10 +172,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             print(snapshot)
         else:
             args.output.write_text(snapshot)
+    elif args.command == "mirror":
+        mirror_command.run(args)
     else:
         with _open_store(args.data_dir) as store:
-            try:
-                store.load(json.loads(args.snapshot.read_text()))
-            except (OSError, ValueError) as error:
-                message = f"wandb-emulator: cannot import {args.snapshot}: {error}"
-                raise SystemExit(message) from None
+            _load(store, args.snapshot)

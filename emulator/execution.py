@@ -73,7 +73,8 @@ _new = tuple.__new__
 def _kept(unchanged: type | None, value: Any) -> bool:
     """Whether ``value`` completes to itself for a type returning ``unchanged`` values."""
     return type(value) is unchanged and (
-        unchanged is not int or GRAPHQL_MIN_INT <= value <= GRAPHQL_MAX_INT
+        # value is an int here: mypy cannot tell that from ``unchanged is int``
+        unchanged is not int or GRAPHQL_MIN_INT <= value <= GRAPHQL_MAX_INT  # type: ignore[operator]
     )
 
 
@@ -121,7 +122,7 @@ def _complete_leaf_list(leaf: _Leaf, values: Any) -> Any:
 def _unwrap(output_type: GraphQLOutputType) -> tuple[Any, bool]:
     """The type inside a non-null wrapper, and whether there was one."""
     if is_non_null_type(output_type):
-        return output_type.of_type, True  # type: ignore[union-attr]
+        return output_type.of_type, True
     return output_type, False
 
 
@@ -175,7 +176,7 @@ class _ObjectPlan:
         self.steps = [field.step() for field in fields]
 
 
-class PlannedExecutor(Executor):
+class PlannedExecutor(Executor[Any]):
     """graphql-core's executor, completing lists of objects from a plan.
 
     Pass it as Ariadne's ``execution_context_class`` (graphql-core's ``executor_class``).
@@ -184,7 +185,9 @@ class PlannedExecutor(Executor):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         #: ``(type, id(details)) -> (details, plan)``; holding ``details`` keeps its id unique.
-        self._plans: dict[tuple[GraphQLObjectType, int], tuple[FieldDetailsList, Any]] = {}
+        self._plans: dict[
+            tuple[GraphQLObjectType, int], tuple[FieldDetailsList, _ObjectPlan | None]
+        ] = {}
         self._planning = self.is_awaitable is assume_not_awaitable
         #: The resolve info's fields after its path (as ``build_resolve_info`` makes it).
         self._info_tail: tuple[Any, ...] = ()
@@ -193,7 +196,7 @@ class PlannedExecutor(Executor):
         self,
         return_type: GraphQLList[GraphQLOutputType],
         field_details_list: FieldDetailsList,
-        info: GraphQLResolveInfo,
+        info: GraphQLResolveInfo[Any],
         path: Path,
         result: Any,
         position_context: Any,
@@ -226,7 +229,7 @@ class PlannedExecutor(Executor):
         plan: _ObjectPlan,
         item_type: GraphQLOutputType,
         details: FieldDetailsList,
-        info: GraphQLResolveInfo,
+        info: GraphQLResolveInfo[Any],
         path: Path,
         items: Iterable[Any],
         position_context: Any,
@@ -354,7 +357,8 @@ class PlannedExecutor(Executor):
                     continue
                 value = source.get(attribute) if mapping else getattr(source, attribute, None)
                 if type(value) is unchanged and (  # _kept(), inlined: most fields end here
-                    unchanged is not int or GRAPHQL_MIN_INT <= value <= GRAPHQL_MAX_INT
+                    unchanged is not int
+                    or GRAPHQL_MIN_INT <= value <= GRAPHQL_MAX_INT  # type: ignore[operator]  # an int
                 ):
                     results[key] = value
                 elif value is None and nullable:
@@ -385,6 +389,7 @@ class PlannedExecutor(Executor):
         kind = field.kind
         completed: Any = _UNPLANNED
         if kind == _LEAF:
+            # A field planned as _LEAF or _LEAF_LIST has its leaf; _OBJECT its plan.
             completed = _complete_leaf(field.leaf, value)  # type: ignore[arg-type]
         elif kind == _LEAF_LIST:
             completed = _complete_leaf_list(field.leaf, value)  # type: ignore[arg-type]

@@ -13,6 +13,7 @@ from collections.abc import Collection
 from typing import Any
 
 from graphql import DocumentNode, GraphQLError, GraphQLSchema, parse, validate
+from graphql.utilities import TypeInfo
 from graphql.validation import ASTValidationRule
 
 #: Distinct documents remembered before the cache starts over.
@@ -46,16 +47,21 @@ class QueryCache:
     def validate(
         self,
         schema: GraphQLSchema,
-        document: DocumentNode,
+        document_ast: DocumentNode,
         rules: Collection[type[ASTValidationRule]] | None = None,
         max_errors: int | None = None,
+        type_info: TypeInfo | None = None,
         **kwargs: Any,
     ) -> list[GraphQLError]:
-        """The validation errors of ``document``, computed once."""
+        """The validation errors of ``document_ast``, computed once (ariadne's
+        ``QueryValidator``; ``type_info``, which graphql-core 3.3 no longer takes, is
+        passed on only when given, as ariadne's own validator does)."""
+        if type_info is not None:
+            kwargs["type_info"] = type_info
         with self._lock:
-            held, errors = self._errors.get(id(document), (None, None))
-        if held is not document or errors is None:
-            errors = validate(schema, document, rules=rules, max_errors=max_errors, **kwargs)
+            held, errors = self._errors.get(id(document_ast), (None, None))
+        if held is not document_ast or errors is None:
+            errors = validate(schema, document_ast, rules=rules, max_errors=max_errors, **kwargs)
             with self._lock:
-                self._errors[id(document)] = (document, errors)
+                self._errors[id(document_ast)] = (document_ast, errors)
         return errors

@@ -23,12 +23,13 @@ class NoSeederError(LookupError):
     """No seeder is installed."""
 
 
-@cache
+@cache  # process-wide on purpose: the installed entry points are the same for every app
 def default_seeder() -> Seeder:
     """The seeder registered as ``default``."""
     # Imported here: reading package metadata is needed only to seed, not to serve.
     from importlib.metadata import entry_points
 
     for entry_point in entry_points(group=ENTRY_POINT_GROUP, name="default"):
-        return entry_point.load()
+        seeder: Seeder = entry_point.load()
+        return seeder
     raise NoSeederError(f"no seeder registered under entry point group {ENTRY_POINT_GROUP!r}")

@@ -7,7 +7,7 @@ whole with a message naming the problem (HTTP 400; a 5xx would make the SDK retr
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, TypeGuard
 
 from emulator.store.stream_batches import Lines, StreamBatch
 
@@ -21,7 +21,7 @@ class FileStreamError(ValueError):
     """A file_stream body that cannot be stored."""
 
 
-def _is_int(value: Any) -> bool:
+def _is_int(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 

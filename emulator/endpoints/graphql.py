@@ -14,8 +14,10 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from emulator.endpoints.errors import bad_request
 from emulator.execution import PlannedExecutor
 from emulator.graphql_schema import build_schema
+from emulator.resolvers.context import Context
 from emulator.state import EmulatorState, state_of
 
+#: Shared by every app on purpose: the explorer page is static HTML.
 _EXPLORER = ExplorerGraphiQL(title="wandb-emulator")
 
 
@@ -39,7 +41,7 @@ def _payload(body: bytes) -> dict[str, Any]:
 
 def _execute(payload: dict[str, Any], request: Request, state: EmulatorState) -> dict[str, Any]:
     state.crash_stale_runs()
-    context = {"request": request, "store": state.store, "settings": state.settings}
+    context: Context = {"request": request, "store": state.store, "settings": state.settings}
     return graphql_sync(
         build_schema(),
         payload,

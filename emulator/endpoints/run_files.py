@@ -40,7 +40,9 @@ async def download(request: Request) -> Response:
     def find() -> tuple[bytes, str] | None:
         run = store.runs.get(params["entity"], params["project"], params["run"])
         stored = None if run is None else store.files.get(run.id, params["name"])
-        data = None if stored is None else store.files.read(stored)
+        if stored is None:
+            return None
+        data = store.files.read(stored)
         return None if data is None else (data, stored.mimetype)
 
     found = await run_in_threadpool(find)

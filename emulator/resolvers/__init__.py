@@ -1,4 +1,10 @@
-"""Resolvers, one module per GraphQL type; ``BINDABLES`` lists them all."""
+"""Resolvers, one module per feature area; ``BINDABLES`` lists them all.
+
+A module is a feature slice (runs, history, files, artifacts...), not a GraphQL type: several
+modules bind fields of ``Run`` or ``Project``, each its own fields. A field is bound in one
+module only (``tests/emulator/test_resolver_bindings.py`` checks it): ariadne would let the
+later binding win silently.
+"""
 
 from __future__ import annotations
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from ariadne import ObjectType, QueryType
-from graphql import GraphQLError, GraphQLResolveInfo
+from graphql import GraphQLError
 
 from emulator import artifact_urls, ids
 from emulator.resolvers.connections import list_connection
-from emulator.resolvers.context import base_url_of, store_of
+from emulator.resolvers.context import Info, base_url_of, store_of
 from emulator.store import Project, Run
 from emulator.store.artifacts.manifests import ArtifactError
 from emulator.store.artifacts.records import Artifact, ArtifactCollection, Membership
@@ -38,7 +38,7 @@ def artifact_id_of(value: str) -> int:
         raise GraphQLError(f"invalid artifact id {value!r}") from None
 
 
-def artifact_or_error(info: GraphQLResolveInfo, value: str) -> Artifact:
+def artifact_or_error(info: Info, value: str) -> Artifact:
     """The version with GraphQL id ``value``; GraphQLError when there is none."""
     found = store_of(info).artifacts.get(artifact_id_of(value))
     if found is None:
@@ -46,7 +46,7 @@ def artifact_or_error(info: GraphQLResolveInfo, value: str) -> Artifact:
     return found
 
 
-def manifest_of(obj: Artifact, info: GraphQLResolveInfo) -> dict[str, Any]:
+def manifest_of(obj: Artifact, info: Info) -> dict[str, Any]:
     """The version's manifest; its URL both receives (PUT) and serves (GET) the document."""
     manifest_id = ids.encode_id("ArtifactManifest", obj.id)
     url = artifact_urls.manifest_url(base_url_of(info), obj.id)
@@ -66,33 +66,33 @@ def manifest_of(obj: Artifact, info: GraphQLResolveInfo) -> dict[str, Any]:
 
 
 @artifact.field("id")
-def resolve_id(obj: Artifact, _: GraphQLResolveInfo) -> str:
+def resolve_id(obj: Artifact, _: Info) -> str:
     return ids.encode_id("Artifact", obj.id)
 
 
 @membership.field("artifact")
-def resolve_membership_artifact(obj: Membership, _: GraphQLResolveInfo) -> Artifact:
+def resolve_membership_artifact(obj: Membership, _: Info) -> Artifact:
     return obj.artifact
 
 
 @membership.field("id")
-def resolve_membership_id(obj: Membership, _: GraphQLResolveInfo) -> str:
+def resolve_membership_id(obj: Membership, _: Info) -> str:
     return ids.encode_id("ArtifactCollectionMembership", obj.collection.id, obj.artifact.id)
 
 
 @membership.field("artifactCollection")
-def resolve_membership_collection(obj: Membership, _: GraphQLResolveInfo) -> ArtifactCollection:
+def resolve_membership_collection(obj: Membership, _: Info) -> ArtifactCollection:
     return obj.collection
 
 
 @membership.field("aliases")
-def resolve_membership_aliases(obj: Membership, info: GraphQLResolveInfo) -> list[dict[str, Any]]:
+def resolve_membership_aliases(obj: Membership, info: Info) -> list[dict[str, Any]]:
     names = store_of(info).artifacts.aliases(obj.artifact.id, obj.collection.id)
     return [_alias(obj.artifact.id, name, obj.collection) for name in names]
 
 
 @membership.field("files")
-def resolve_membership_files(obj: Membership, info: GraphQLResolveInfo, **kwargs: Any) -> Any:
+def resolve_membership_files(obj: Membership, info: Info, **kwargs: Any) -> Any:
     return resolve_files(obj.artifact, info, **kwargs)
 
 
@@ -105,7 +105,7 @@ def _alias(artifact_id: int, name: str, collection: ArtifactCollection | None) -
 
 
 @artifact.field("commitHash")
-def resolve_commit_hash(obj: Artifact, _: GraphQLResolveInfo) -> str | None:
+def resolve_commit_hash(obj: Artifact, _: Info) -> str | None:
     return obj.digest if obj.state == "COMMITTED" else None
 
 
@@ -115,28 +115,28 @@ def resolve_digest_algorithm(*_: Any) -> str:
 
 
 @artifact.field("ttlIsInherited")
-def resolve_ttl_is_inherited(obj: Artifact, _: GraphQLResolveInfo) -> bool:
+def resolve_ttl_is_inherited(obj: Artifact, _: Info) -> bool:
     return obj.ttl_duration_seconds == -1
 
 
 @artifact.field("tags")
-def resolve_tags(obj: Artifact, _: GraphQLResolveInfo) -> list[dict[str, str]]:
+def resolve_tags(obj: Artifact, _: Info) -> list[dict[str, str]]:
     return [{"id": ids.encode_id("Tag", name), "name": name} for name in obj.tags]
 
 
 @artifact.field("artifactType")
-def resolve_artifact_type(obj: Artifact, info: GraphQLResolveInfo) -> Any:
+def resolve_artifact_type(obj: Artifact, info: Info) -> Any:
     (found,) = store_of(info).artifacts.types(obj.project_id, obj.type)
     return found
 
 
 @artifact.field("artifactSequence")
-def resolve_collection(obj: Artifact, info: GraphQLResolveInfo) -> ArtifactCollection | None:
+def resolve_collection(obj: Artifact, info: Info) -> ArtifactCollection | None:
     return store_of(info).artifacts.collection_by_id(obj.collection_id)
 
 
 @artifact.field("aliases")
-def resolve_aliases(obj: Artifact, info: GraphQLResolveInfo) -> list[dict[str, Any]]:
+def resolve_aliases(obj: Artifact, info: Info) -> list[dict[str, Any]]:
     """The version's aliases in every collection it is a member of, each with that
     collection (the SDK keeps those of the collection it reads the version through)."""
     store = store_of(info).artifacts
@@ -148,7 +148,7 @@ def resolve_aliases(obj: Artifact, info: GraphQLResolveInfo) -> list[dict[str, A
 
 @artifact.field("artifactMemberships")
 def resolve_memberships(
-    obj: Artifact, info: GraphQLResolveInfo, after: str | None = None, first: int | None = None
+    obj: Artifact, info: Info, after: str | None = None, first: int | None = None
 ) -> dict[str, Any]:
     """Its sequence, then the portfolios it is linked in (oldest link first)."""
     if obj.state != "COMMITTED":
@@ -158,7 +158,7 @@ def resolve_memberships(
 
 
 @artifact.field("currentManifest")
-def resolve_current_manifest(obj: Artifact, info: GraphQLResolveInfo) -> dict[str, Any] | None:
+def resolve_current_manifest(obj: Artifact, info: Info) -> dict[str, Any] | None:
     if store_of(info).artifacts.contents.manifest(obj.id) is None:
         return None
     return manifest_of(obj, info)
@@ -167,7 +167,7 @@ def resolve_current_manifest(obj: Artifact, info: GraphQLResolveInfo) -> dict[st
 @artifact.field("files")
 def resolve_files(
     obj: Artifact,
-    info: GraphQLResolveInfo,
+    info: Info,
     names: list[str] | None = None,
     after: str | None = None,
     first: int | None = None,
@@ -177,7 +177,7 @@ def resolve_files(
 
 
 @artifact.field("createdBy")
-def resolve_created_by(obj: Artifact, info: GraphQLResolveInfo) -> Run | None:
+def resolve_created_by(obj: Artifact, info: Info) -> Run | None:
     if obj.created_by_run_id is None:
         return None
     return store_of(info).runs.by_id(obj.created_by_run_id)
@@ -185,7 +185,7 @@ def resolve_created_by(obj: Artifact, info: GraphQLResolveInfo) -> Run | None:
 
 @artifact.field("usedBy")
 def resolve_used_by(
-    obj: Artifact, info: GraphQLResolveInfo, after: str | None = None, first: int | None = None
+    obj: Artifact, info: Info, after: str | None = None, first: int | None = None
 ) -> dict[str, Any]:
     store = store_of(info)
     runs = [store.runs.by_id(run_id) for run_id in store.artifacts.lineage.users(obj.id)]
@@ -193,7 +193,7 @@ def resolve_used_by(
 
 
 @query.field("artifact")
-def resolve_artifact(_: Any, info: GraphQLResolveInfo, id: str) -> Artifact | None:
+def resolve_artifact(_: Any, info: Info, id: str) -> Artifact | None:
     """A version by id in any state; a well-formed id of no version (deleted, expired)
     is ``null``."""
     store = store_of(info).artifacts
@@ -203,7 +203,7 @@ def resolve_artifact(_: Any, info: GraphQLResolveInfo, id: str) -> Artifact | No
 
 @project.field("artifactCollectionMembership")
 def resolve_membership_by_name(
-    obj: Project, info: GraphQLResolveInfo, name: str
+    obj: Project, info: Info, name: str
 ) -> Membership | None:
     """The member ``collection:alias`` (``vN``, alias or digest; ``collection`` alone
     means ``latest``) of a sequence or portfolio, else ``null``."""
@@ -216,7 +216,7 @@ def resolve_membership_by_name(
 
 
 @project.field("artifact")
-def resolve_by_name(obj: Project, info: GraphQLResolveInfo, name: str) -> Artifact | None:
+def resolve_by_name(obj: Project, info: Info, name: str) -> Artifact | None:
     """The version the member ``collection:alias`` is, else ``null``."""
     found = resolve_membership_by_name(obj, info, name)
     return None if found is None else found.artifact
@@ -224,7 +224,7 @@ def resolve_by_name(obj: Project, info: GraphQLResolveInfo, name: str) -> Artifa
 
 @run.field("outputArtifacts")
 def resolve_output_artifacts(
-    obj: Run, info: GraphQLResolveInfo, after: str | None = None, first: int | None = None
+    obj: Run, info: Info, after: str | None = None, first: int | None = None
 ) -> dict[str, Any]:
     artifacts = store_of(info).artifacts.lineage.logged_by_run(obj.id)
     return list_connection(artifacts, after=after, first=first)
@@ -232,7 +232,7 @@ def resolve_output_artifacts(
 
 @run.field("inputArtifacts")
 def resolve_input_artifacts(
-    obj: Run, info: GraphQLResolveInfo, after: str | None = None, first: int | None = None
+    obj: Run, info: Info, after: str | None = None, first: int | None = None
 ) -> dict[str, Any]:
     artifacts = store_of(info).artifacts.lineage.used_by_run(obj.id)
     return list_connection(artifacts, after=after, first=first)

@@ -10,12 +10,12 @@ from collections.abc import Callable
 from typing import Any
 
 from ariadne import InterfaceType, ObjectType, QueryType
-from graphql import GraphQLError, GraphQLResolveInfo
+from graphql import GraphQLError
 
 from emulator import ids
 from emulator.resolvers.collection_filters import matches
 from emulator.resolvers.connections import list_connection
-from emulator.resolvers.context import store_of
+from emulator.resolvers.context import Info, store_of
 from emulator.store import Project
 from emulator.store.artifacts.records import (
     Artifact,
@@ -62,7 +62,7 @@ def _ordered(
 
 
 def _listed(
-    info: GraphQLResolveInfo,
+    info: Info,
     collections: list[ArtifactCollection],
     filters: Any,
     order: str | None,
@@ -88,7 +88,7 @@ def resolve_collection_type(obj: ArtifactCollection, *_: Any) -> str:
 
 @query.field("artifactCollection")
 def resolve_collection_by_id(
-    _: Any, info: GraphQLResolveInfo, id: str
+    _: Any, info: Info, id: str
 ) -> ArtifactCollection | None:
     """A collection by id; a malformed id is an error, an unknown one ``null``."""
     return store_of(info).artifacts.collection_by_id(collection_id_of(id))
@@ -105,7 +105,7 @@ def collection_id_of(value: str) -> int:
 
 @project.field("artifactType")
 def resolve_project_artifact_type(
-    obj: Project, info: GraphQLResolveInfo, name: str
+    obj: Project, info: Info, name: str
 ) -> ArtifactType | None:
     found = store_of(info).artifacts.types(obj.id, name)
     return found[0] if found else None
@@ -113,14 +113,14 @@ def resolve_project_artifact_type(
 
 @project.field("artifactTypes")
 def resolve_project_artifact_types(
-    obj: Project, info: GraphQLResolveInfo, after: str | None = None, first: int | None = None
+    obj: Project, info: Info, after: str | None = None, first: int | None = None
 ) -> dict[str, Any]:
     return list_connection(store_of(info).artifacts.types(obj.id), after=after, first=first)
 
 
 @project.field("artifactCollection")
 def resolve_project_collection(
-    obj: Project, info: GraphQLResolveInfo, name: str
+    obj: Project, info: Info, name: str
 ) -> ArtifactCollection | None:
     return store_of(info).artifacts.collection(obj.id, name)
 
@@ -129,7 +129,7 @@ def resolve_project_collection(
 @artifact_type.field("artifactCollections")
 def resolve_collections(
     obj: Project | ArtifactType,
-    info: GraphQLResolveInfo,
+    info: Info,
     after: str | None = None,
     first: int | None = None,
     order: str | None = None,
@@ -146,13 +146,13 @@ def resolve_collections(
 
 
 @artifact_type.field("id")
-def resolve_type_id(obj: ArtifactType, _: GraphQLResolveInfo) -> str:
+def resolve_type_id(obj: ArtifactType, _: Info) -> str:
     return ids.encode_id("ArtifactType", obj.id)
 
 
 @artifact_type.field("artifactCollection")
 def resolve_type_collection(
-    obj: ArtifactType, info: GraphQLResolveInfo, name: str
+    obj: ArtifactType, info: Info, name: str
 ) -> ArtifactCollection | None:
     found = store_of(info).artifacts.collection(obj.project_id, name)
     return found if found is not None and found.type == obj.name else None
@@ -170,7 +170,7 @@ def _both(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
 
 
 @_both("id")
-def resolve_collection_id(obj: ArtifactCollection, _: GraphQLResolveInfo) -> str:
+def resolve_collection_id(obj: ArtifactCollection, _: Info) -> str:
     return ids.encode_id("ArtifactCollection", obj.id)
 
 
@@ -180,26 +180,26 @@ def resolve_collection_state(*_: Any) -> str:
 
 
 @_both("project")
-def resolve_collection_project(obj: ArtifactCollection, info: GraphQLResolveInfo) -> Project:
+def resolve_collection_project(obj: ArtifactCollection, info: Info) -> Project:
     found = store_of(info).projects.project(obj.entity, obj.project)
     assert found is not None
     return found
 
 
 @_both("updatedAt")
-def resolve_updated_at(obj: ArtifactCollection, info: GraphQLResolveInfo) -> str:
+def resolve_updated_at(obj: ArtifactCollection, info: Info) -> str:
     members = store_of(info).artifacts.members(obj)
     return max([obj.created_at, *(m.created_at for m in members)])
 
 
 @_both("tags")
-def resolve_collection_tags(obj: ArtifactCollection, info: GraphQLResolveInfo) -> dict[str, Any]:
+def resolve_collection_tags(obj: ArtifactCollection, info: Info) -> dict[str, Any]:
     tags = store_of(info).artifacts.editing.collection_tags(obj.id)
     return {"edges": [{"node": {"id": ids.encode_id("Tag", tag), "name": tag}} for tag in tags]}
 
 
 @_both("defaultArtifactType")
-def resolve_default_type(obj: ArtifactCollection, info: GraphQLResolveInfo) -> ArtifactType:
+def resolve_default_type(obj: ArtifactCollection, info: Info) -> ArtifactType:
     (found,) = store_of(info).artifacts.types(obj.project_id, obj.type)
     return found
 
@@ -207,7 +207,7 @@ def resolve_default_type(obj: ArtifactCollection, info: GraphQLResolveInfo) -> A
 @_both("aliases")
 def resolve_collection_aliases(
     obj: ArtifactCollection,
-    info: GraphQLResolveInfo,
+    info: Info,
     after: str | None = None,
     first: int | None = None,
 ) -> dict[str, Any]:
@@ -227,7 +227,7 @@ def resolve_collection_aliases(
 
 @_both("artifactMembership")
 def resolve_membership(
-    obj: ArtifactCollection, info: GraphQLResolveInfo, alias_name: str
+    obj: ArtifactCollection, info: Info, alias_name: str
 ) -> Membership | None:
     """The member named ``vN``, by an alias or by its digest, else ``null``."""
     store = store_of(info).artifacts
@@ -238,7 +238,7 @@ def resolve_membership(
 @_both("artifacts")
 def resolve_versions(
     obj: ArtifactCollection,
-    info: GraphQLResolveInfo,
+    info: Info,
     after: str | None = None,
     first: int | None = None,
     order: str | None = None,
@@ -262,7 +262,7 @@ def resolve_versions(
 
 
 @sequence.field("latestArtifact")
-def resolve_latest(obj: ArtifactCollection, info: GraphQLResolveInfo) -> Artifact | None:
+def resolve_latest(obj: ArtifactCollection, info: Info) -> Artifact | None:
     return store_of(info).artifacts.latest(obj.id)
 
 

@@ -10,25 +10,25 @@ from __future__ import annotations
 from typing import Any
 
 from ariadne import MutationType
-from graphql import GraphQLError, GraphQLResolveInfo
+from graphql import GraphQLError
 
 from emulator.resolvers.artifact import artifact_id_of, artifact_or_error
 from emulator.resolvers.artifact_collection import collection_id_of
 from emulator.resolvers.artifact_mutation import artifact_errors
-from emulator.resolvers.context import store_of
+from emulator.resolvers.context import Info, store_of
 from emulator.store.artifacts.records import Artifact, ArtifactCollection
 
 mutation = MutationType()
 
 
-def _collection(info: GraphQLResolveInfo, value: str) -> ArtifactCollection:
+def _collection(info: Info, value: str) -> ArtifactCollection:
     found = store_of(info).artifacts.collection_by_id(collection_id_of(value))
     if found is None:
         raise GraphQLError(f"artifact collection {value!r} not found")
     return found
 
 
-def _named_collection(info: GraphQLResolveInfo, entity: str, project: str, name: str) -> Any:
+def _named_collection(info: Info, entity: str, project: str, name: str) -> Any:
     store = store_of(info)
     found_project = store.projects.project(entity, project)
     found = None if found_project is None else store.artifacts.collection(found_project.id, name)
@@ -37,7 +37,7 @@ def _named_collection(info: GraphQLResolveInfo, entity: str, project: str, name:
     return found
 
 
-def _committed(info: GraphQLResolveInfo, value: str) -> Artifact:
+def _committed(info: Info, value: str) -> Artifact:
     found = artifact_or_error(info, value)
     if found.state != "COMMITTED":
         raise GraphQLError(f"artifact {value!r} is {found.state}, not COMMITTED")
@@ -46,7 +46,7 @@ def _committed(info: GraphQLResolveInfo, value: str) -> Artifact:
 
 @mutation.field("linkArtifact")
 @artifact_errors
-def resolve_link(_: Any, info: GraphQLResolveInfo, input: dict[str, Any]) -> dict[str, Any]:
+def resolve_link(_: Any, info: Info, input: dict[str, Any]) -> dict[str, Any]:
     """Link a version into ``entityName/projectName/artifactPortfolioName`` (or the
     portfolio ``artifactPortfolioID``) with the aliases naming that portfolio."""
     if not input.get("artifact_id"):
@@ -78,7 +78,7 @@ def resolve_link(_: Any, info: GraphQLResolveInfo, input: dict[str, Any]) -> dic
 
 @mutation.field("unlinkArtifact")
 @artifact_errors
-def resolve_unlink(_: Any, info: GraphQLResolveInfo, input: dict[str, Any]) -> dict[str, Any]:
+def resolve_unlink(_: Any, info: Info, input: dict[str, Any]) -> dict[str, Any]:
     """Remove a version from a portfolio; the version itself stays."""
     portfolio = _collection(info, input["artifact_portfolio_id"])
     store_of(info).artifacts.links.unlink(artifact_id_of(input["artifact_id"]), portfolio)
@@ -87,7 +87,7 @@ def resolve_unlink(_: Any, info: GraphQLResolveInfo, input: dict[str, Any]) -> d
 
 @mutation.field("deleteArtifact")
 @artifact_errors
-def resolve_delete(_: Any, info: GraphQLResolveInfo, input: dict[str, Any]) -> dict[str, Any]:
+def resolve_delete(_: Any, info: Info, input: dict[str, Any]) -> dict[str, Any]:
     """Delete a version; refused while it has aliases unless ``deleteAliases``."""
     found = artifact_or_error(info, input["artifact_id"])
     store_of(info).artifacts.deletion.delete_version(
@@ -98,7 +98,7 @@ def resolve_delete(_: Any, info: GraphQLResolveInfo, input: dict[str, Any]) -> d
 
 @mutation.field("updateArtifact")
 @artifact_errors
-def resolve_update(_: Any, info: GraphQLResolveInfo, input: dict[str, Any]) -> dict[str, Any]:
+def resolve_update(_: Any, info: Info, input: dict[str, Any]) -> dict[str, Any]:
     """Change description, metadata, tags or TTL; aliases here name the version's sequence."""
     store = store_of(info).artifacts
     found = _committed(info, input["artifact_id"])
@@ -124,7 +124,7 @@ def resolve_update(_: Any, info: GraphQLResolveInfo, input: dict[str, Any]) -> d
     return {"artifact": store.get(found.id)}
 
 
-def _alias_pairs(info: GraphQLResolveInfo, aliases: list[dict[str, Any]]) -> list[tuple[int, str]]:
+def _alias_pairs(info: Info, aliases: list[dict[str, Any]]) -> list[tuple[int, str]]:
     return [
         (
             _named_collection(
@@ -138,7 +138,7 @@ def _alias_pairs(info: GraphQLResolveInfo, aliases: list[dict[str, Any]]) -> lis
 
 @mutation.field("addAliases")
 @artifact_errors
-def resolve_add_aliases(_: Any, info: GraphQLResolveInfo, input: dict[str, Any]) -> dict[str, Any]:
+def resolve_add_aliases(_: Any, info: Info, input: dict[str, Any]) -> dict[str, Any]:
     """Point aliases of collections the version is a member of at it."""
     found = _committed(info, input["artifact_id"])
     store_of(info).artifacts.editing.add_aliases(found, _alias_pairs(info, input["aliases"]))
@@ -148,7 +148,7 @@ def resolve_add_aliases(_: Any, info: GraphQLResolveInfo, input: dict[str, Any])
 @mutation.field("deleteAliases")
 @artifact_errors
 def resolve_delete_aliases(
-    _: Any, info: GraphQLResolveInfo, input: dict[str, Any]
+    _: Any, info: Info, input: dict[str, Any]
 ) -> dict[str, Any]:
     """Remove aliases from a version."""
     found = _committed(info, input["artifact_id"])
@@ -156,7 +156,7 @@ def resolve_delete_aliases(
     return {"success": True}
 
 
-def _update_collection(info: GraphQLResolveInfo, value: str, fields: dict[str, Any]) -> Any:
+def _update_collection(info: Info, value: str, fields: dict[str, Any]) -> Any:
     store = store_of(info).artifacts
     found = _collection(info, value)
     store.editing.update_collection(
@@ -167,21 +167,21 @@ def _update_collection(info: GraphQLResolveInfo, value: str, fields: dict[str, A
 
 @mutation.field("updateArtifactSequence")
 @artifact_errors
-def resolve_update_sequence(_: Any, info: GraphQLResolveInfo, input: dict[str, Any]) -> Any:
+def resolve_update_sequence(_: Any, info: Info, input: dict[str, Any]) -> Any:
     """Rename a sequence or change its description."""
     return _update_collection(info, input["artifact_sequence_id"], input)
 
 
 @mutation.field("updateArtifactPortfolio")
 @artifact_errors
-def resolve_update_portfolio(_: Any, info: GraphQLResolveInfo, input: dict[str, Any]) -> Any:
+def resolve_update_portfolio(_: Any, info: Info, input: dict[str, Any]) -> Any:
     """Rename a portfolio or change its description."""
     return _update_collection(info, input["artifact_portfolio_id"], input)
 
 
 @mutation.field("moveArtifactSequence")
 @artifact_errors
-def resolve_move_sequence(_: Any, info: GraphQLResolveInfo, input: dict[str, Any]) -> Any:
+def resolve_move_sequence(_: Any, info: Info, input: dict[str, Any]) -> Any:
     """Give a sequence another artifact type."""
     store = store_of(info).artifacts
     found = _collection(info, input["artifact_sequence_id"])
@@ -189,7 +189,7 @@ def resolve_move_sequence(_: Any, info: GraphQLResolveInfo, input: dict[str, Any
     return {"artifact_collection": store.collection_by_id(found.id)}
 
 
-def _delete_collection(info: GraphQLResolveInfo, value: str) -> dict[str, Any]:
+def _delete_collection(info: Info, value: str) -> dict[str, Any]:
     found = _collection(info, value)
     store_of(info).artifacts.deletion.delete_collection(found)
     return {"artifact_collection": found}
@@ -197,14 +197,14 @@ def _delete_collection(info: GraphQLResolveInfo, value: str) -> dict[str, Any]:
 
 @mutation.field("deleteArtifactSequence")
 @artifact_errors
-def resolve_delete_sequence(_: Any, info: GraphQLResolveInfo, input: dict[str, Any]) -> Any:
+def resolve_delete_sequence(_: Any, info: Info, input: dict[str, Any]) -> Any:
     """Delete a sequence with its versions."""
     return _delete_collection(info, input["artifact_sequence_id"])
 
 
 @mutation.field("deleteArtifactPortfolio")
 @artifact_errors
-def resolve_delete_portfolio(_: Any, info: GraphQLResolveInfo, input: dict[str, Any]) -> Any:
+def resolve_delete_portfolio(_: Any, info: Info, input: dict[str, Any]) -> Any:
     """Delete a portfolio (its links; the linked versions stay)."""
     return _delete_collection(info, input["artifact_portfolio_id"])
 
@@ -215,7 +215,7 @@ def _tag_names(input: dict[str, Any]) -> list[str]:
 
 @mutation.field("createArtifactCollectionTagAssignments")
 @artifact_errors
-def resolve_add_collection_tags(_: Any, info: GraphQLResolveInfo, input: dict[str, Any]) -> Any:
+def resolve_add_collection_tags(_: Any, info: Info, input: dict[str, Any]) -> Any:
     """Tag a collection."""
     found = _named_collection(
         info, input["entity_name"], input["project_name"], input["artifact_collection_name"]
@@ -227,7 +227,7 @@ def resolve_add_collection_tags(_: Any, info: GraphQLResolveInfo, input: dict[st
 @mutation.field("deleteArtifactCollectionTagAssignments")
 @artifact_errors
 def resolve_delete_collection_tags(
-    _: Any, info: GraphQLResolveInfo, input: dict[str, Any]
+    _: Any, info: Info, input: dict[str, Any]
 ) -> Any:
     """Remove tags from a collection."""
     found = _named_collection(

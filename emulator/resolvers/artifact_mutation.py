@@ -13,11 +13,11 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from ariadne import MutationType
-from graphql import GraphQLError, GraphQLResolveInfo
+from graphql import GraphQLError
 
 from emulator import artifact_urls, ids
 from emulator.resolvers.artifact import artifact_id_of, artifact_or_error, manifest_of
-from emulator.resolvers.context import base_url_of, store_of
+from emulator.resolvers.context import Info, base_url_of, store_of
 from emulator.store import Run
 from emulator.store.artifacts.manifests import ArtifactError, b64_to_hex
 
@@ -35,10 +35,10 @@ def artifact_errors(resolver: F) -> F:
         except ArtifactError as error:
             raise GraphQLError(str(error)) from None
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper  # type: ignore[return-value]  # same signature as resolver (wraps)
 
 
-def _run(info: GraphQLResolveInfo, entity: str, project: str, name: str) -> Run:
+def _run(info: Info, entity: str, project: str, name: str) -> Run:
     found = store_of(info).runs.get(entity, project, name)
     if found is None:
         raise GraphQLError(f"run {entity}/{project}/{name} not found")
@@ -46,7 +46,9 @@ def _run(info: GraphQLResolveInfo, entity: str, project: str, name: str) -> Run:
 
 
 def _collection_name(fields: dict[str, Any]) -> str:
-    names = fields.get("artifact_collection_names") or [fields.get("artifact_collection_name")]
+    names: list[str | None] = (
+        fields.get("artifact_collection_names") or [fields.get("artifact_collection_name")]
+    )
     if not names[0]:
         raise GraphQLError("createArtifact needs artifactCollectionName(s)")
     return names[0]
@@ -55,7 +57,7 @@ def _collection_name(fields: dict[str, Any]) -> str:
 @mutation.field("createArtifact")
 @artifact_errors
 def resolve_create_artifact(
-    _: Any, info: GraphQLResolveInfo, input: dict[str, Any]
+    _: Any, info: Info, input: dict[str, Any]
 ) -> dict[str, Any]:
     """A new PENDING version, or the COMMITTED one with this digest (aliases applied)."""
     entity, project = input["entity_name"], input["project_name"]
@@ -92,7 +94,7 @@ def resolve_create_artifact(
 
 @mutation.field("createArtifactManifest")
 def resolve_create_manifest(
-    _: Any, info: GraphQLResolveInfo, input: dict[str, Any]
+    _: Any, info: Info, input: dict[str, Any]
 ) -> dict[str, Any]:
     """The version's one manifest: the same id however often it is asked for."""
     found = artifact_or_error(info, input["artifact_id"])
@@ -109,7 +111,7 @@ def resolve_create_manifest(
 @mutation.field("updateArtifactManifest")
 @artifact_errors
 def resolve_update_manifest(
-    _: Any, info: GraphQLResolveInfo, input: dict[str, Any]
+    _: Any, info: Info, input: dict[str, Any]
 ) -> dict[str, Any]:
     """The manifest of a PENDING version, named by its id; records the base version an
     incremental manifest adds to."""
@@ -129,7 +131,7 @@ def resolve_update_manifest(
 @mutation.field("createArtifactFiles")
 @artifact_errors
 def resolve_create_files(
-    _: Any, info: GraphQLResolveInfo, input: dict[str, Any]
+    _: Any, info: Info, input: dict[str, Any]
 ) -> dict[str, Any]:
     """One upload slot per input file, in input order; no URL when the bytes are stored."""
     store = store_of(info).artifacts
@@ -156,7 +158,7 @@ def resolve_create_files(
 @mutation.field("commitArtifact")
 @artifact_errors
 def resolve_commit_artifact(
-    _: Any, info: GraphQLResolveInfo, input: dict[str, Any]
+    _: Any, info: Info, input: dict[str, Any]
 ) -> dict[str, Any]:
     """COMMITTED once the manifest and every file it lists have arrived."""
     committed = store_of(info).artifacts.commit(artifact_id_of(input["artifact_id"]))
@@ -166,7 +168,7 @@ def resolve_commit_artifact(
 @mutation.field("useArtifact")
 @artifact_errors
 def resolve_use_artifact(
-    _: Any, info: GraphQLResolveInfo, input: dict[str, Any]
+    _: Any, info: Info, input: dict[str, Any]
 ) -> dict[str, Any]:
     """Record the version as an input of the run."""
     store = store_of(info).artifacts

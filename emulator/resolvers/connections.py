@@ -23,7 +23,9 @@ def check_first(first: int | None) -> int:
     return first
 
 
-def connection(edges: list[dict[str, Any]], *, has_next_page: bool, after: str | None) -> dict:
+def connection(
+    edges: list[dict[str, Any]], *, has_next_page: bool, after: str | None
+) -> dict[str, Any]:
     """A Relay connection (``edges`` of ``{"node", "cursor"}``) with its ``pageInfo``.
 
     Both W&B pagination styles work with it: legacy SDK paginators continue from the

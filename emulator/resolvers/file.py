@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from ariadne import MutationType, ObjectType
-from graphql import GraphQLError, GraphQLResolveInfo
+from graphql import GraphQLError
 
 from emulator import artifact_urls, ids
 from emulator.file_urls import download_path, upload_path
 from emulator.resolvers.connections import check_first, connection
-from emulator.resolvers.context import base_url_of, settings_of, store_of
+from emulator.resolvers.context import Info, base_url_of, settings_of, store_of
 from emulator.resolvers.run_mutation import require_run
 from emulator.store import Run, RunFile
 from emulator.store.artifacts.records import ArtifactFile
@@ -23,18 +23,18 @@ mutation = MutationType()
 
 
 @file.field("id")
-def resolve_id(obj: RunFile, _: GraphQLResolveInfo) -> str:
+def resolve_id(obj: RunFile, _: Info) -> str:
     return ids.encode_id("File", obj.id)
 
 
 @file.field("displayName")
-def resolve_display_name(obj: RunFile, _: GraphQLResolveInfo) -> str:
+def resolve_display_name(obj: RunFile, _: Info) -> str:
     return obj.name
 
 
 @file.field("url")
 @file.field("directUrl")
-def resolve_url(obj: RunFile | ArtifactFile, info: GraphQLResolveInfo, **_: Any) -> str | None:
+def resolve_url(obj: RunFile | ArtifactFile, info: Info, **_: Any) -> str | None:
     if isinstance(obj, ArtifactFile):
         # A reference's bytes are where it points; the SDK fetches those itself.
         return obj.ref or artifact_urls.file_url(base_url_of(info), obj.md5_hex)
@@ -46,25 +46,25 @@ def resolve_url(obj: RunFile | ArtifactFile, info: GraphQLResolveInfo, **_: Any)
 
 @file.field("md5")
 @file.field("digest")
-def resolve_md5(obj: RunFile, _: GraphQLResolveInfo) -> str:
+def resolve_md5(obj: RunFile, _: Info) -> str:
     return obj.md5
 
 
 @file.field("storagePath")
-def resolve_storage_path(obj: RunFile | ArtifactFile, _: GraphQLResolveInfo) -> str:
+def resolve_storage_path(obj: RunFile | ArtifactFile, _: Info) -> str:
     """An artifact file's path in W&B's ``wandb_artifacts/...`` form (or its reference)."""
     return obj.storage_path if isinstance(obj, ArtifactFile) else obj.blob_key
 
 
 @run.field("fileCount")
-def resolve_file_count(obj: Run, info: GraphQLResolveInfo) -> int:
+def resolve_file_count(obj: Run, info: Info) -> int:
     return store_of(info).files.count(obj.id)
 
 
 @run.field("files")
 def resolve_files(
     obj: Run,
-    info: GraphQLResolveInfo,
+    info: Info,
     names: list[str | None] | None = None,
     pattern: str | None = None,
     after: str | None = None,
@@ -89,13 +89,13 @@ def resolve_files(
     return connection(edges, has_next_page=page.has_next_page, after=after)
 
 
-def _run_of(info: GraphQLResolveInfo, fields: dict[str, Any]) -> Run:
+def _run_of(info: Info, fields: dict[str, Any]) -> Run:
     entity = fields.get("entity_name") or settings_of(info).entity
     return require_run(info, entity, fields["project_name"], fields["run_name"])
 
 
 @mutation.field("createRunFiles")
-def resolve_create_run_files(_: Any, info: GraphQLResolveInfo, input: dict[str, Any]) -> dict:
+def resolve_create_run_files(_: Any, info: Info, input: dict[str, Any]) -> dict[str, Any]:
     """One single-use upload URL per name, served by this emulator."""
     target = _run_of(info, input)
     names = input["files"]
@@ -117,15 +117,15 @@ def resolve_create_run_files(_: Any, info: GraphQLResolveInfo, input: dict[str, 
 
 @mutation.field("markRunFilesUploaded")
 def resolve_mark_run_files_uploaded(
-    _: Any, info: GraphQLResolveInfo, input: dict[str, Any]
-) -> dict:
+    _: Any, info: Info, input: dict[str, Any]
+) -> dict[str, Any]:
     """Files are registered when their PUT arrives, so this only checks the run exists."""
     _run_of(info, input)
     return {"success": True, "client_mutation_id": input.get("client_mutation_id")}
 
 
 @mutation.field("deleteFiles")
-def resolve_delete_files(_: Any, info: GraphQLResolveInfo, input: dict[str, Any]) -> dict:
+def resolve_delete_files(_: Any, info: Info, input: dict[str, Any]) -> dict[str, Any]:
     """Delete files by id; a malformed id is an error and deletes nothing."""
     try:
         file_ids = [int(ids.decode_id(value, "File")[0]) for value in input["files"]]

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from ariadne import ObjectType
-from graphql import GraphQLError, GraphQLResolveInfo
+from graphql import GraphQLError
 
-from emulator.resolvers.context import base_url_of, settings_of, store_of
+from emulator.resolvers.context import Info, base_url_of, settings_of, store_of
 from emulator.store import Run, parquet_export
 from emulator.store.history import EVENTS, HISTORY, Selection
 from emulator.store.history_chunks import NO_STEP
@@ -45,7 +45,7 @@ def _strings(selection: Selection) -> list[str]:
 @run.field("history")
 def resolve_history(
     obj: Run,
-    info: GraphQLResolveInfo,
+    info: Info,
     samples: int | None = None,
     min_step: int | None = None,
     max_step: int | None = None,
@@ -59,7 +59,7 @@ def resolve_history(
 
 
 @run.field("events")
-def resolve_events(obj: Run, info: GraphQLResolveInfo, samples: int | None = None) -> list[str]:
+def resolve_events(obj: Run, info: Info, samples: int | None = None) -> list[str]:
     """System-metric rows, sampled."""
     count = check_samples(samples)
     return _strings(store_of(info).history.select(obj.id, EVENTS).sample(count))
@@ -124,7 +124,7 @@ def _projected(selection: Selection, keys: Sequence[str]) -> list[dict[str, Any]
 
 @run.field("sampledHistory")
 def resolve_sampled_history(
-    obj: Run, info: GraphQLResolveInfo, specs: list[Any]
+    obj: Run, info: Info, specs: list[Any]
 ) -> list[list[dict[str, Any]]]:
     """Per spec: the rows holding every key (in ``[minStep, maxStep]``), projected, sampled."""
     history = store_of(info).history
@@ -139,7 +139,7 @@ def resolve_sampled_history(
 
 @run.field("parquetHistory")
 def resolve_parquet_history(
-    obj: Run, info: GraphQLResolveInfo, live_keys: list[str] | None = None
+    obj: Run, info: Info, live_keys: list[str] | None = None
 ) -> dict[str, list[Any]]:
     """The run's parquet files (one per export, never changed once served), or (when it
     is served live) every row projected to ``liveKeys``: never both, since wandb-core

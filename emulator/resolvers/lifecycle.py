@@ -6,10 +6,10 @@ import json
 from typing import Any
 
 from ariadne import MutationType, ObjectType
-from graphql import GraphQLError, GraphQLResolveInfo
+from graphql import GraphQLError
 
 from emulator import ids
-from emulator.resolvers.context import store_of
+from emulator.resolvers.context import Info, store_of
 from emulator.store import Run
 from emulator.store.history import EVENTS, HISTORY
 
@@ -25,23 +25,23 @@ def _tail(rows: list[dict[str, Any]]) -> list[str]:
 
 
 @run.field("logLineCount")
-def resolve_log_line_count(obj: Run, info: GraphQLResolveInfo) -> int:
+def resolve_log_line_count(obj: Run, info: Info) -> int:
     return store_of(info).console.line_count(obj.id)
 
 
 @run.field("historyTail")
-def resolve_history_tail(obj: Run, info: GraphQLResolveInfo) -> list[str]:
+def resolve_history_tail(obj: Run, info: Info) -> list[str]:
     return _tail(store_of(info).history.tail(obj.id, HISTORY, TAIL_LINES))
 
 
 @run.field("eventsTail")
-def resolve_events_tail(obj: Run, info: GraphQLResolveInfo) -> list[str]:
+def resolve_events_tail(obj: Run, info: Info) -> list[str]:
     return _tail(store_of(info).history.tail(obj.id, EVENTS, TAIL_LINES))
 
 
 @run.field("wandbConfig")
 def resolve_wandb_config(
-    obj: Run, _: GraphQLResolveInfo, keys: list[str] | None = None
+    obj: Run, _: Info, keys: list[str] | None = None
 ) -> dict[str, Any]:
     """The requested keys of ``config._wandb.value`` (all of them without ``keys``)."""
     internal = obj.config.get("_wandb", {})
@@ -52,12 +52,12 @@ def resolve_wandb_config(
 
 
 @run.field("stopped")
-def resolve_stopped(obj: Run, info: GraphQLResolveInfo) -> bool:
+def resolve_stopped(obj: Run, info: Info) -> bool:
     return store_of(info).lifecycle.stop_requested(obj.id)
 
 
 @mutation.field("stopRun")
-def resolve_stop_run(_: Any, info: GraphQLResolveInfo, input: dict[str, Any]) -> dict[str, Any]:
+def resolve_stop_run(_: Any, info: Info, input: dict[str, Any]) -> dict[str, Any]:
     try:
         entity, project, name = ids.decode_run_id(input["id"])
     except ids.InvalidIdError as error:

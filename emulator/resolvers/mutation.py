@@ -7,10 +7,10 @@ import string
 from typing import Any
 
 from ariadne import MutationType
-from graphql import GraphQLError, GraphQLResolveInfo
+from graphql import GraphQLError
 
 from emulator import ids
-from emulator.resolvers.context import settings_of, store_of
+from emulator.resolvers.context import Info, settings_of, store_of
 from emulator.store.records import RUN_STATES
 
 mutation = MutationType()
@@ -50,7 +50,7 @@ def _changes(fields: dict[str, Any]) -> dict[str, Any]:
     return changes
 
 
-def _target(fields: dict[str, Any], info: GraphQLResolveInfo) -> tuple[str, str, str]:
+def _target(fields: dict[str, Any], info: Info) -> tuple[str, str, str]:
     """(entity, project, run name) the mutation is about."""
     if fields.get("id"):
         try:
@@ -65,7 +65,7 @@ def _target(fields: dict[str, Any], info: GraphQLResolveInfo) -> tuple[str, str,
 
 @mutation.field("upsertBucket")
 def resolve_upsert_bucket(
-    _: Any, info: GraphQLResolveInfo, input: dict[str, Any]
+    _: Any, info: Info, input: dict[str, Any]
 ) -> dict[str, Any]:
     """Update the run named by ``id`` (which must exist), or upsert by entity/project/name."""
     changes = _changes(input)

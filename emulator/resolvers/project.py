@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from ariadne import ObjectType
-from graphql import GraphQLError, GraphQLResolveInfo
+from graphql import GraphQLError
 
 from emulator.ids import encode_id
 from emulator.resolvers.connections import check_first, connection
-from emulator.resolvers.context import store_of
+from emulator.resolvers.context import Info, store_of
 from emulator.store import Project, Run, User
 from emulator.store.filters import FilterError
 from emulator.store.pagination import CursorError
@@ -26,22 +26,22 @@ def _check_filters(filters: Any) -> dict[str, Any]:
 
 
 @project.field("id")
-def resolve_id(obj: Project, _: GraphQLResolveInfo) -> str:
+def resolve_id(obj: Project, _: Info) -> str:
     return encode_id("Project", obj.id)
 
 
 @project.field("internalId")
-def resolve_internal_id(obj: Project, _: GraphQLResolveInfo) -> str:
+def resolve_internal_id(obj: Project, _: Info) -> str:
     return str(obj.id)
 
 
 @project.field("entityName")
-def resolve_entity_name(obj: Project, _: GraphQLResolveInfo) -> str:
+def resolve_entity_name(obj: Project, _: Info) -> str:
     return obj.entity
 
 
 @project.field("entity")
-def resolve_entity(obj: Project, _: GraphQLResolveInfo) -> dict[str, Any]:
+def resolve_entity(obj: Project, _: Info) -> dict[str, Any]:
     return {"name": obj.entity, "organization": None}
 
 
@@ -56,13 +56,13 @@ def resolve_read_only(*_: Any) -> bool:
 
 
 @project.field("user")
-def resolve_user(obj: Project, info: GraphQLResolveInfo) -> User | None:
+def resolve_user(obj: Project, info: Info) -> User | None:
     """The owner of a personal entity; team entities have no single user."""
     return store_of(info).projects.user(obj.entity)
 
 
 @project.field("runCount")
-def resolve_run_count(obj: Project, info: GraphQLResolveInfo, filters: Any = None) -> int:
+def resolve_run_count(obj: Project, info: Info, filters: Any = None) -> int:
     try:
         return store_of(info).runs.count(obj.id, _check_filters(filters))
     except FilterError as error:
@@ -72,7 +72,7 @@ def resolve_run_count(obj: Project, info: GraphQLResolveInfo, filters: Any = Non
 @project.field("runs")
 def resolve_runs(
     obj: Project,
-    info: GraphQLResolveInfo,
+    info: Info,
     filters: Any = None,
     order: str | None = None,
     after: str | None = None,
@@ -95,7 +95,7 @@ def resolve_runs(
 
 @project.field("run")
 @project.field("bucket")
-def resolve_run(obj: Project, info: GraphQLResolveInfo, name: str, **_: Any) -> Run | None:
+def resolve_run(obj: Project, info: Info, name: str, **_: Any) -> Run | None:
     """A missing run is ``null``, as on W&B."""
     return store_of(info).runs.get(obj.entity, obj.name, name)
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from ariadne import QueryType
-from graphql import GraphQLResolveInfo
 
 from emulator.resolvers.connections import check_first, connection
-from emulator.resolvers.context import settings_of, store_of
+from emulator.resolvers.context import Info, settings_of, store_of
 from emulator.store import Project, User
 from emulator.store.pagination import Cursor
 
@@ -16,13 +15,13 @@ query = QueryType()
 
 
 @query.field("viewer")
-def resolve_viewer(_: Any, info: GraphQLResolveInfo) -> User:
+def resolve_viewer(_: Any, info: Info) -> User:
     """The user every API key maps to: the settings' entity, created on first use."""
     return store_of(info).projects.ensure_user(settings_of(info).entity)
 
 
 @query.field("serverInfo")
-def resolve_server_info(_: Any, info: GraphQLResolveInfo) -> dict[str, Any]:
+def resolve_server_info(_: Any, info: Info) -> dict[str, Any]:
     features = [{"name": name, "is_enabled": True} for name in settings_of(info).features]
     return {"features": features}
 
@@ -30,7 +29,7 @@ def resolve_server_info(_: Any, info: GraphQLResolveInfo) -> dict[str, Any]:
 @query.field("project")
 @query.field("model")
 def resolve_project(
-    _: Any, info: GraphQLResolveInfo, name: str | None = None, entity_name: str | None = None
+    _: Any, info: Info, name: str | None = None, entity_name: str | None = None
 ) -> Project | None:
     """A missing project is ``null``, as on W&B; the SDK raises its own error."""
     if name is None:
@@ -42,7 +41,7 @@ def resolve_project(
 @query.field("projects")
 def resolve_projects(
     _: Any,
-    info: GraphQLResolveInfo,
+    info: Info,
     entity_name: str | None = None,
     after: str | None = None,
     first: int | None = None,
@@ -58,7 +57,7 @@ def resolve_projects(
 
 
 @query.field("entity")
-def resolve_entity(_: Any, info: GraphQLResolveInfo, name: str | None = None) -> dict | None:
+def resolve_entity(_: Any, info: Info, name: str | None = None) -> dict[str, Any] | None:
     """Entities exist for every user and project owner; organizations are not emulated."""
     if name is None or store_of(info).projects.entity_id(name) is None:
         return None

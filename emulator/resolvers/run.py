@@ -5,17 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from ariadne import ObjectType
-from graphql import GraphQLResolveInfo
 
 from emulator import ids
-from emulator.resolvers.context import store_of
+from emulator.resolvers.context import Info, store_of
 from emulator.store import Project, Run, User
 
 run = ObjectType("Run")
 
 
 @run.field("id")
-def resolve_id(obj: Run, _: GraphQLResolveInfo) -> str:
+def resolve_id(obj: Run, _: Info) -> str:
     return ids.run_id(obj.entity, obj.project, obj.name)
 
 
@@ -25,12 +24,12 @@ def resolve_read_only(*_: Any) -> bool:
 
 
 @run.field("updatedAt")
-def resolve_updated_at(obj: Run, _: GraphQLResolveInfo) -> str | None:
+def resolve_updated_at(obj: Run, _: Info) -> str | None:
     return obj.heartbeat_at or obj.created_at
 
 
 @run.field("user")
-def resolve_user(obj: Run, info: GraphQLResolveInfo) -> User:
+def resolve_user(obj: Run, info: Info) -> User:
     """The SDK needs a user object on every run (null crashes ``Run.__init__``).
 
     Looked up once per username and request: a page of runs mostly shares one user.
@@ -43,12 +42,12 @@ def resolve_user(obj: Run, info: GraphQLResolveInfo) -> User:
 
 
 @run.field("project")
-def resolve_project(obj: Run, info: GraphQLResolveInfo) -> Project | None:
+def resolve_project(obj: Run, info: Info) -> Project | None:
     return store_of(info).projects.project(obj.entity, obj.project)
 
 
 @run.field("historyKeys")
-def resolve_history_keys(obj: Run, info: GraphQLResolveInfo) -> dict[str, Any]:
+def resolve_history_keys(obj: Run, info: Info) -> dict[str, Any]:
     return store_of(info).history.history_keys(obj.id)
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from ariadne import MutationType
-from graphql import GraphQLError, GraphQLResolveInfo
+from graphql import GraphQLError
 
 from emulator import ids
-from emulator.resolvers.context import store_of
+from emulator.resolvers.context import Info, store_of
 from emulator.store import Run
 
 mutation = MutationType()
@@ -20,7 +20,7 @@ STATE_TRANSITIONS = {
 }
 
 
-def require_run(info: GraphQLResolveInfo, entity: str, project: str, name: str) -> Run:
+def require_run(info: Info, entity: str, project: str, name: str) -> Run:
     """Run ``entity/project/name``; a GraphQL error naming it if it does not exist."""
     run = store_of(info).runs.get(entity, project, name)
     if run is None:
@@ -28,7 +28,7 @@ def require_run(info: GraphQLResolveInfo, entity: str, project: str, name: str) 
     return run
 
 
-def run_by_storage_id(info: GraphQLResolveInfo, storage_id: str) -> Run:
+def run_by_storage_id(info: Info, storage_id: str) -> Run:
     """The run a storage id names; a GraphQL error if the id is malformed or the run missing."""
     try:
         return require_run(info, *ids.decode_run_id(storage_id))
@@ -37,7 +37,7 @@ def run_by_storage_id(info: GraphQLResolveInfo, storage_id: str) -> Run:
 
 
 @mutation.field("deleteRun")
-def resolve_delete_run(_: Any, info: GraphQLResolveInfo, input: dict[str, Any]) -> dict:
+def resolve_delete_run(_: Any, info: Info, input: dict[str, Any]) -> dict[str, Any]:
     """Delete the run with its history and files (and its artifacts if ``deleteArtifacts``)."""
     run = run_by_storage_id(info, input["id"])
     store_of(info).delete_run(run.id, delete_artifacts=bool(input.get("delete_artifacts")))
@@ -45,7 +45,7 @@ def resolve_delete_run(_: Any, info: GraphQLResolveInfo, input: dict[str, Any]) 
 
 
 @mutation.field("updateRunState")
-def resolve_update_run_state(_: Any, info: GraphQLResolveInfo, input: dict[str, Any]) -> dict:
+def resolve_update_run_state(_: Any, info: Info, input: dict[str, Any]) -> dict[str, Any]:
     """Apply one of the allowed state transitions; anything else is an error naming it."""
     state = input["state"]
     with store_of(info).db.transaction():

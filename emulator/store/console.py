@@ -54,7 +54,6 @@ class ConsoleStore:
 
     def line_count(self, run_id: int) -> int:
         """One past the highest line index stored: where the SDK continues after a resume."""
-        row = self._db.one(
+        return self._db.integer(
             "SELECT COALESCE(MAX(line) + 1, 0) FROM console WHERE run_id = ?", (run_id,)
         )
-        return row[0]

@@ -41,8 +41,12 @@ class Database:
         schema: Sequence[str] = (),
         setup: Sequence[Callable[[sqlite3.Connection], None]] = (),
     ) -> None:
-        """Open ``path`` (memory when ``None``), run each ``setup`` hook (SQL functions)
-        on the connection, then apply the ``schema`` DDL scripts."""
+        """Open ``path`` (memory when ``None``), run each ``setup`` hook (checks of the
+        file, SQL functions) on the connection, then apply the ``schema`` DDL scripts.
+
+        The hooks run before anything is written, so a hook that raises leaves the file
+        as it was (the connection is closed again).
+        """
         self.path = None if path is None else Path(path)
         target = ":memory:" if self.path is None else str(self.path)
         self._conn = sqlite3.connect(
@@ -51,10 +55,14 @@ class Database:
         self._conn.row_factory = sqlite3.Row
         self._lock = threading.RLock()
         self._conn.execute("PRAGMA foreign_keys = ON")
+        try:
+            for hook in setup:
+                hook(self._conn)
+        except BaseException:
+            self._conn.close()
+            raise
         if self.path is not None:
             self._use_wal()
-        for hook in setup:
-            hook(self._conn)
         for script in schema:
             self._conn.executescript(script)
         self._depth = 0
@@ -140,7 +148,14 @@ class Database:
     def one(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None:
         """Run one statement and return its first row, if any."""
         with self._lock:
-            return self._conn.execute(sql, params).fetchone()
+            row: sqlite3.Row | None = self._conn.execute(sql, params).fetchone()
+            return row
+
+    def integer(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """Run a statement answering one integer (a count, a pragma) and return it."""
+        with self._lock:
+            value: int = self._conn.execute(sql, params).fetchone()[0]
+            return value
 
     @property
     def version(self) -> tuple[int, int]:
@@ -183,3 +198,10 @@ class Database:
     def close(self) -> None:
         with self._lock:
             self._conn.close()
+
+
+def inserted_id(cursor: sqlite3.Cursor) -> int:
+    """The rowid of the row an ``INSERT`` through ``cursor`` just made."""
+    if cursor.lastrowid is None:
+        raise RuntimeError("the statement inserted no row")
+    return cursor.lastrowid

@@ -16,6 +16,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from emulator.store.blobs import BlobStore
 from emulator.store.database import Database
@@ -105,7 +106,8 @@ def check_file_name(name: object) -> str:
 @cache
 def _mime_types() -> mimetypes.MimeTypes:
     """Python's built-in table only, so answers do not depend on the host's mime.types
-    files; built on first use rather than on import (it takes about 10 ms)."""
+    files; built on first use rather than on import (it takes about 10 ms). One per
+    process on purpose: the table is only read, and the same for every store."""
     return mimetypes.MimeTypes()
 
 
@@ -124,7 +126,7 @@ def _describe(run_id: int, name: str, data: bytes) -> tuple[str, int, str, str]:
 
 def _open_grant(conn: sqlite3.Connection, token: str) -> sqlite3.Row:
     """The unused upload grant ``token``; ``UploadError`` if unknown or used."""
-    grant = conn.execute(
+    grant: sqlite3.Row | None = conn.execute(
         "SELECT run_id, name, used_at FROM run_file_uploads WHERE token = ?", (token,)
     ).fetchone()
     if grant is None:
@@ -248,7 +250,7 @@ class FileStore:
 
     def count(self, run_id: int) -> int:
         """How many files the run has."""
-        return self._db.one("SELECT COUNT(*) FROM run_files WHERE run_id = ?", (run_id,))[0]
+        return self._db.integer("SELECT COUNT(*) FROM run_files WHERE run_id = ?", (run_id,))
 
     def page(
         self,
@@ -261,7 +263,8 @@ class FileStore:
     ) -> FilePage:
         """Files by name after name ``after``: only ``names`` if any, else those whose name
         matches the SQL ``LIKE`` ``pattern`` if given."""
-        conditions, params = ["run_id = ?"], [run_id]
+        conditions = ["run_id = ?"]
+        params: list[Any] = [run_id]
         wanted = list(names)
         if wanted:
             conditions.append(f"name IN ({', '.join('?' * len(wanted))})")

@@ -140,7 +140,9 @@ def _bind(value: Any) -> SQL:
 
 def _fragment(*pieces: str | SQL) -> SQL:
     """Concatenate text and SQL pieces, keeping parameters in placeholder order."""
-    texts, params, indexed = [], [], set()
+    texts: list[str] = []
+    params: list[Any] = []
+    indexed: set[JsonKey | str] = set()
     for piece in pieces:
         if isinstance(piece, SQL):
             texts.append(piece.text)
@@ -605,6 +607,7 @@ def compile_order(order: str | None) -> Ordering:
     return Ordering(field.value.text, descending=order[0] == "-", key=field.key)
 
 
+# Process-wide on purpose: a compiled pattern is immutable and the same for every store.
 @lru_cache(maxsize=256)
 def _compiled(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)

@@ -256,10 +256,11 @@ class HistoryStore:
 
     @staticmethod
     def _last_step(conn: sqlite3.Connection, run_id: int, stream: str) -> int | None:
-        return conn.execute(
+        step: int | None = conn.execute(
             "SELECT MAX(max_step) FROM history WHERE run_id = ? AND stream = ?",
             (run_id, stream),
         ).fetchone()[0]
+        return step
 
     @staticmethod
     def _info(conn: sqlite3.Connection, run_id: int, stream: str) -> StreamInfo:

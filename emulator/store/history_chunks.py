@@ -26,7 +26,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import compress, repeat
 from operator import itemgetter
-from typing import Any
+from typing import Any, cast
 
 #: Lines per chunk. Writing into a chunk rewrites it.
 CHUNK_LINES = 1024
@@ -48,6 +48,8 @@ WIRE_TYPES: dict[type, str] = {
 #: ``(key, W&B type name) -> how many values``.
 TypeCounts = Counter[tuple[str, str]]
 Row = dict[str, Any]
+#: A row as callers pass it in (only read).
+RowIn = Mapping[str, Any]
 
 
 def step_of(row: Mapping[str, Any]) -> int:
@@ -59,7 +61,7 @@ def step_of(row: Mapping[str, Any]) -> int:
     return int(step)
 
 
-def steps_of(rows: Sequence[Any]) -> array:
+def steps_of(rows: Sequence[Any]) -> array[int]:
     """The steps of ``rows`` as an ``array('q')``; plain int steps take the fast path."""
     try:
         return array("q", list(map(dict.get, rows, repeat("_step"), repeat(NO_STEP))))
@@ -119,11 +121,11 @@ class Group:
     column per key, each ``(tag, values)`` as made by :func:`_column`."""
 
     keys: tuple[str, ...]
-    slots: array
+    slots: array[int]
     columns: list[tuple[str, Sequence[Any]]]
 
     @classmethod
-    def encode(cls, keys: tuple[str, ...], slots: array, rows: Sequence[Any]) -> Group:
+    def encode(cls, keys: tuple[str, ...], slots: array[int], rows: Sequence[Any]) -> Group:
         """The group of ``rows`` (lines in ``slots``), which all logged exactly ``keys``."""
         columns = [_column(list(map(itemgetter(key), rows))) for key in keys]
         return cls(keys, slots, columns)
@@ -182,8 +184,8 @@ class Group:
 class Chunk:
     """Lines of one chunk: per-line ``steps`` and ``shapes``, values in :class:`Group` s."""
 
-    steps: array
-    shapes: array
+    steps: array[int]
+    shapes: array[int]
     groups: dict[int, Group]
 
     @classmethod
@@ -191,14 +193,15 @@ class Chunk:
         return cls(array("q"), array("I"), {})
 
     @classmethod
-    def encode(cls, rows: Sequence[Row | None], shapes: Sequence[int]) -> Chunk:
+    def encode(cls, rows: Sequence[RowIn | None], shapes: Sequence[int]) -> Chunk:
         """Encode ``rows`` (lines ``0..len(rows)-1``, ``None`` for holes) of shape ``shapes``."""
         slots_of = _slots_by_shape(shapes)
         groups = {}
         for shape, slots in slots_of.items():
             if shape != HOLE:
                 members = rows if len(slots) == len(rows) else [rows[slot] for slot in slots]
-                groups[shape] = Group.encode(tuple(members[0]), array("I", slots), members)
+                first = cast(RowIn, members[0])  # not a hole: shape HOLE has no members
+                groups[shape] = Group.encode(tuple(first), array("I", slots), members)
         if HOLE in slots_of:
             steps = array("q", [NO_STEP if row is None else step_of(row) for row in rows])
         else:
@@ -294,10 +297,10 @@ class Chunk:
             return found
         return [slot for slot in found if low <= steps[slot] < high]
 
-    def spliced(self, start: int, rows: Sequence[Row], shapes: Sequence[int]) -> Chunk:
+    def spliced(self, start: int, rows: Sequence[RowIn], shapes: Sequence[int]) -> Chunk:
         """This chunk with ``rows`` at slots ``start…`` (replacing what was there) and
         holes filling any gap between its end and ``start``."""
-        lines = self.all_rows()
+        lines: list[RowIn | None] = list(self.all_rows())
         line_shapes = list(self.shapes)
         if start > len(lines):
             lines.extend([None] * (start - len(lines)))

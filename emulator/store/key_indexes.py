@@ -101,7 +101,7 @@ class KeyIndexes:
         del self._used[name]
 
     def _current_version(self) -> int:
-        return self._db.one("PRAGMA schema_version")[0]
+        return self._db.integer("PRAGMA schema_version")
 
     def _refresh(self) -> None:
         """Read which indexes exist when the schema changed since this object last looked:

@@ -32,7 +32,7 @@ UPGRADES: tuple[Callable[[sqlite3.Connection], None], ...] = (_fill_run_tags,)
 
 def upgrade(db: Database) -> None:
     """Apply the upgrades ``db`` has not had yet."""
-    version = db.one("PRAGMA user_version")[0]
+    version = db.integer("PRAGMA user_version")
     for number, step in enumerate(UPGRADES[version:], start=version + 1):
         with db.transaction() as conn:
             step(conn)

@@ -29,7 +29,7 @@ from emulator.store.history_exports import ExportedFile
 PARQUET_MEDIA_TYPE = "application/vnd.apache.parquet"
 
 
-@cache
+@cache  # process-wide on purpose: whether a package is installed is the same for every app
 def parquet_available() -> bool:
     """Whether pyarrow (the optional ``parquet`` extra) is installed."""
     return importlib.util.find_spec("pyarrow") is not None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from typing import Any
 
 from emulator.store.database import Database
 from emulator.store.records import Project, User
@@ -97,7 +98,8 @@ class ProjectStore:
 
     def projects(self, entity: str | None, *, after_id: int = 0, limit: int = 50) -> list[Project]:
         """Projects of ``entity`` (all entities when ``None``) with id > ``after_id``, by id."""
-        where, params = "p.id > ?", [after_id]
+        where = "p.id > ?"
+        params: list[Any] = [after_id]
         if entity is not None:
             where += " AND e.name = ?"
             params.append(entity)
@@ -109,4 +111,6 @@ class ProjectStore:
     @staticmethod
     def _ensure_entity(conn: sqlite3.Connection, name: str) -> int:
         conn.execute("INSERT OR IGNORE INTO entities (name) VALUES (?)", (name,))
-        return conn.execute("SELECT id FROM entities WHERE name = ?", (name,)).fetchone()[0]
+        row = conn.execute("SELECT id FROM entities WHERE name = ?", (name,)).fetchone()
+        entity_id: int = row[0]
+        return entity_id

@@ -7,8 +7,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
+from emulator.run_names import generated_name
 from emulator.store import jsontext
-from emulator.store.database import Database
+from emulator.store.database import Database, inserted_id
 from emulator.store.filters import SQL, JsonKey, Ordering, compile_filters, compile_order
 from emulator.store.key_indexes import KeyIndexes
 from emulator.store.pagination import Cursor, encode_cursor, segments
@@ -141,7 +142,7 @@ class RunStore:
 
     def insert(self, project_id: int, runs: Iterable[Run]) -> list[int]:
         """Insert new runs into a project; returns their storage ids."""
-        ids = []
+        ids: list[int] = []
         with self._db.transaction() as conn:
             for run in runs:
                 values = _row_values(run)
@@ -150,7 +151,7 @@ class RunStore:
                 cursor = conn.execute(
                     f"INSERT INTO runs ({columns}) VALUES ({marks})", (project_id, *values.values())
                 )
-                ids.append(cursor.lastrowid)
+                ids.append(inserted_id(cursor))
             self._keep_statistics(conn, len(ids))
         return ids
 
@@ -171,7 +172,8 @@ class RunStore:
 
     @staticmethod
     def _row_count(conn: sqlite3.Connection) -> int:
-        return conn.execute("SELECT COUNT(*) FROM runs").fetchone()[0]
+        count: int = conn.execute("SELECT COUNT(*) FROM runs").fetchone()[0]
+        return count
 
     def update(self, run_id: int, changes: Mapping[str, Any]) -> None:
         """Set the given record attributes of a run; JSON fields are encoded here."""
@@ -204,8 +206,20 @@ class RunStore:
             project_id = self._projects.ensure_project(entity, project).id
             now = utc_now()
             fields = {"state": "running", "heartbeat_at": now, "created_at": now, **changes}
+            if not fields.get("display_name"):
+                fields["display_name"] = self._generated_name(entity, project, project_id)
             self.insert(project_id, [Run(name=name, username=username, **fields)])
             return True
+
+    def _generated_name(self, entity: str, project: str, project_id: int) -> str:
+        """W&B's name for a new run created without one: ``adjective-noun-N``, ``N`` its
+        number in the project, never a display name the project already has."""
+        count = "SELECT COUNT(*) FROM runs WHERE project_id = ?"
+        taken = "SELECT 1 FROM runs WHERE project_id = ? AND display_name = ?"
+        number = self._db.tuples(count, (project_id,))[0][0] + 1
+        while self._db.one(taken, (project_id, generated_name(f"{entity}/{project}", number))):
+            number += 1
+        return generated_name(f"{entity}/{project}", number)
 
     def delete(self, run_id: int) -> bool:
         """Delete a run and everything that belongs to it."""
@@ -228,11 +242,10 @@ class RunStore:
         """How many runs of the project match ``filters``."""
         where = compile_filters(filters or {})
         self.indexes.ensure(where.json_keys)
-        row = self._db.one(
+        return self._db.integer(
             f"SELECT COUNT(*) FROM runs r WHERE r.project_id = ? AND ({where.text})",
             (project_id, *where.params),
         )
-        return row[0]
 
     def page(
         self,
@@ -292,9 +305,9 @@ class RunStore:
         if not others:
             return False  # SQLite has no index to choose but the order's
         enough = _WALK_FACTOR * (first + 1)
-        row = self._db.one(
+        found = self._db.integer(
             "SELECT COUNT(*) FROM (SELECT 1 FROM runs r"
             f" WHERE r.project_id = ? AND ({where.text}) LIMIT ?)",
             (project_id, *where.params, enough),
         )
-        return row[0] >= enough
+        return found >= enough

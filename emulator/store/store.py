@@ -15,6 +15,7 @@ from emulator.store import (
     history_exports,
     lifecycle,
     migrations,
+    ownership,
     projects,
     runs,
 )
@@ -198,7 +199,9 @@ class Store:
 def _open_database(path: Path | None) -> Database:
     """The store's database at ``path`` (in memory for ``None``), schema and upgrades applied."""
     db = Database(
-        path, schema=[module.SCHEMA for module in _MODULES], setup=[register_sql_functions]
+        path,
+        schema=[module.SCHEMA for module in _MODULES],
+        setup=[ownership.claim, register_sql_functions],
     )
     migrations.upgrade(db)
     return db

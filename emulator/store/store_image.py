@@ -23,8 +23,8 @@ class StoreImage:
     @property
     def size(self) -> int:
         """Bytes the image holds in memory: database pages and in-memory blobs."""
-        pages = self.database.execute("PRAGMA page_count").fetchone()[0]
-        page_size = self.database.execute("PRAGMA page_size").fetchone()[0]
+        pages: int = self.database.execute("PRAGMA page_count").fetchone()[0]
+        page_size: int = self.database.execute("PRAGMA page_size").fetchone()[0]
         return pages * page_size + self.blobs.size
 
     def close(self) -> None:

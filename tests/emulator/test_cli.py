@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import socket
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -80,3 +81,15 @@ def test_seed_with_artifacts(tmp_path: Path) -> None:
         project = store.projects.project(DEFAULT_ENTITY, DEFAULT_PROJECT)
         assert project is not None
         assert store.artifacts.collections(project.id, "dataset")
+
+
+def test_serve_refuses_another_applications_database(tmp_path: Path) -> None:
+    foreign = sqlite3.connect(tmp_path / "emulator.sqlite3")
+    foreign.execute("CREATE TABLE notes (body TEXT)")
+    foreign.close()
+    done = subprocess.run(
+        [*CLI, "serve", "--port", "0", "--data-dir", str(tmp_path)],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert done.returncode != 0
+    assert "belongs to another application" in done.stderr

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from emulator.store import Run, Store
+from emulator.store.ownership import APPLICATION_ID, ForeignDatabaseError
 from emulator.store.store import DB_FILENAME
 
 
@@ -90,3 +91,31 @@ def test_bulk_transaction_keeps_the_wal_while_another_connection_has_the_file(
     assert other.execute("SELECT name FROM projects").fetchall() == [("proj",)]
     other.close()
     store.close()
+
+
+def test_another_applications_database_is_refused_untouched(tmp_path: Path) -> None:
+    foreign = sqlite3.connect(tmp_path / DB_FILENAME)
+    foreign.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL)")
+    foreign.execute("INSERT INTO invoices (total) VALUES (9.5)")
+    foreign.commit()
+    foreign.close()
+    before = (tmp_path / DB_FILENAME).read_bytes()
+
+    with pytest.raises(ForeignDatabaseError, match=r"belongs to another application.*invoices"):
+        Store(tmp_path)
+    assert (tmp_path / DB_FILENAME).read_bytes() == before
+
+
+def test_a_corrupt_database_file_is_refused(tmp_path: Path) -> None:
+    (tmp_path / DB_FILENAME).write_bytes(b"not a database at all" * 100)
+    with pytest.raises(ForeignDatabaseError, match="not a SQLite database"):
+        Store(tmp_path)
+
+
+def test_a_file_from_before_the_application_id_is_still_ours(tmp_path: Path) -> None:
+    with Store(tmp_path) as store:
+        store.runs.upsert("e", "p", "r1", {}, username="e")
+        store.db.execute("PRAGMA application_id = 0")  # as older versions wrote it
+    with Store(tmp_path) as store:
+        assert store.runs.get("e", "p", "r1") is not None
+        assert store.db.one("PRAGMA application_id")[0] == APPLICATION_ID

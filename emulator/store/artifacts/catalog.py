@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from typing import Any
 
 from emulator.store.artifacts.manifests import ArtifactError
 from emulator.store.artifacts.records import ArtifactCollection, ArtifactType
-from emulator.store.database import Database
+from emulator.store.database import Database, inserted_id
 from emulator.store.timestamps import utc_now
 
 COLLECTION_NAME = re.compile(r"[A-Za-z0-9_.\-]{1,128}")
@@ -37,7 +38,8 @@ class ArtifactCatalog:
 
     def types(self, project_id: int, name: str | None = None) -> list[ArtifactType]:
         """The artifact types used in a project (only ``name`` if given), oldest first."""
-        where, params = "t.project_id = ?", [project_id]
+        where = "t.project_id = ?"
+        params: list[Any] = [project_id]
         if name is not None:
             where += " AND t.name = ?"
             params.append(name)
@@ -65,7 +67,8 @@ class ArtifactCatalog:
         self, project_id: int, type_name: str | None = None
     ) -> list[ArtifactCollection]:
         """The collections of a project (of one type if given), oldest first."""
-        where, params = "c.project_id = ?", [project_id]
+        where = "c.project_id = ?"
+        params: list[Any] = [project_id]
         if type_name is not None:
             where += " AND t.name = ?"
             params.append(type_name)
@@ -118,7 +121,7 @@ class ArtifactCatalog:
             " VALUES (?, ?, ?, ?)",
             (project_id, type_id, name, now),
         )
-        collection_id = int(cursor.lastrowid)
+        collection_id = inserted_id(cursor)
         if portfolio:
             conn.execute(
                 "INSERT INTO artifact_portfolios (collection_id) VALUES (?)", (collection_id,)

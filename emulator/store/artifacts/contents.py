@@ -71,13 +71,14 @@ class ArtifactContents:
             self._blobs.delete(manifest_key(artifact_id))
 
     def committable_entries(
-        self, artifact: Artifact, *, check_digest: bool = True
+        self, artifact: Artifact, *, check_digest: bool = True, require_contents: bool = True
     ) -> list[ManifestEntry]:
         """The manifest entries of a version that may be committed.
 
-        Raises ArtifactError when the manifest or a file it lists never arrived, or when
-        the manifest does not hash to the version's digest (unless ``check_digest`` is
-        off: an incremental version's digest is its additions', checked on upload).
+        Raises ArtifactError when the manifest or (with ``require_contents``) a stored
+        file it lists never arrived, or when the manifest does not hash to the version's
+        digest (unless ``check_digest`` is off: an incremental version's digest is its
+        additions', checked on upload).
         """
         document = self.manifest(artifact.id)
         if document is None:
@@ -92,7 +93,9 @@ class ArtifactContents:
                 f" does not match the artifact digest {artifact.digest}"
             )
         missing = sorted(
-            entry.path for entry in entries if entry.ref is None and not self.has_file(entry.digest)
+            entry.path
+            for entry in entries
+            if entry.ref is None and require_contents and not self.has_file(entry.digest)
         )
         if missing:
             raise ArtifactError(

@@ -13,7 +13,7 @@ import binascii
 import hashlib
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -115,7 +115,7 @@ def manifest_digest(entries: Mapping[str, str]) -> str:
     return hasher.hexdigest()
 
 
-def build_manifest(entries: list[ManifestEntry]) -> bytes:
+def build_manifest(entries: Sequence[ManifestEntry]) -> bytes:
     """A V2 manifest document listing ``entries``."""
     contents = {
         entry.path: {

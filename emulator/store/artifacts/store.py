@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Any
 
@@ -44,7 +44,7 @@ from emulator.store.artifacts.records import (
 )
 from emulator.store.artifacts.schema import SELECT, record
 from emulator.store.blobs import BlobStore
-from emulator.store.database import Database
+from emulator.store.database import Database, inserted_id
 from emulator.store.projects import ProjectStore
 from emulator.store.timestamps import utc_now
 
@@ -94,7 +94,8 @@ class ArtifactStore(ArtifactCatalog):
         """The committed version named by ``vN``, an alias or a digest, or ``None``."""
         index = version_index(alias)
         if index is not None:
-            where, params = "a.version_index = ?", [index]
+            where = "a.version_index = ?"
+            params: list[Any] = [index]
         else:
             where = (
                 "(a.id = (SELECT artifact_id FROM artifact_aliases"
@@ -226,7 +227,7 @@ class ArtifactStore(ArtifactCatalog):
                         history_step, json.dumps(alias_list), run_id, now, now,
                     ),
                 )
-                artifact_id = int(cursor.lastrowid)
+                artifact_id = inserted_id(cursor)
             if run_id is not None:
                 link(conn, run_id, artifact_id, OUTPUT)
         artifact = self.get(artifact_id)
@@ -298,12 +299,14 @@ class ArtifactStore(ArtifactCatalog):
             data = build_manifest(list(merged.values()))
         self.contents.put_manifest(artifact_id, data)
 
-    def commit(self, artifact_id: int) -> Artifact:
+    def commit(self, artifact_id: int, *, require_contents: bool = True) -> Artifact:
         """Commit a PENDING version: list its files, number it, move ``latest`` and its aliases.
 
         Committing a COMMITTED version again changes nothing. Raises ArtifactError (and
         leaves the version PENDING) when the manifest or a listed file is missing, or
-        when the manifest does not match the version's digest.
+        when the manifest does not match the version's digest. Without
+        ``require_contents`` the files are listed even if their contents never arrived
+        (a mirror that keeps artifacts' metadata only); downloading them answers 404.
         """
         with self._db.transaction() as conn:
             artifact = self.get(artifact_id)
@@ -311,7 +314,9 @@ class ArtifactStore(ArtifactCatalog):
                 return artifact
             artifact = self._pending(artifact_id)
             entries = self.contents.committable_entries(
-                artifact, check_digest=self._manifest_base(artifact_id) is None
+                artifact,
+                check_digest=self._manifest_base(artifact_id) is None,
+                require_contents=require_contents,
             )
             now = utc_now()
             conn.executemany(
@@ -378,20 +383,43 @@ class ArtifactStore(ArtifactCatalog):
         ``fields`` are the optional keyword arguments of :meth:`create`. Logging
         contents identical to a committed version returns that version.
         """
-        digests = {check_file_name(name): md5_b64(data) for name, data in files.items()}
-        artifact = self.create(
-            entity, project, collection=collection, type_name=type_name,
-            digest=manifest_digest(digests), run_id=run_id, aliases=aliases, **fields,
-        )
-        if artifact.state == "COMMITTED":
-            return artifact
         for data in files.values():
             self.contents.put_file(hashlib.md5(data).hexdigest(), data)
         entries = [
-            ManifestEntry(name, digests[name], len(data), None) for name, data in files.items()
+            ManifestEntry(check_file_name(name), md5_b64(data), len(data), None)
+            for name, data in files.items()
         ]
+        return self.log_listing(
+            entity, project, collection=collection, type_name=type_name, entries=entries,
+            run_id=run_id, aliases=aliases, **fields,
+        )
+
+    def log_listing(
+        self,
+        entity: str,
+        project: str,
+        *,
+        collection: str,
+        type_name: str,
+        entries: Sequence[ManifestEntry],
+        run_id: int | None = None,
+        aliases: Iterable[str] = (),
+        **fields: Any,
+    ) -> Artifact:
+        """Create and commit a version listing ``entries``, whatever contents are stored.
+
+        :meth:`log` stores the contents first; a mirror keeping artifacts' metadata only
+        lists files whose contents it never fetched.
+        """
+        digest = manifest_digest({entry.path: entry.digest for entry in entries})
+        artifact = self.create(
+            entity, project, collection=collection, type_name=type_name,
+            digest=digest, run_id=run_id, aliases=aliases, **fields,
+        )
+        if artifact.state == "COMMITTED":
+            return artifact
         self.put_manifest(artifact.id, build_manifest(entries))
-        return self.commit(artifact.id)
+        return self.commit(artifact.id, require_contents=False)
 
     # -- files ------------------------------------------------------------------------------
 
@@ -404,7 +432,8 @@ class ArtifactStore(ArtifactCatalog):
         limit: int = 50,
     ) -> list[ArtifactFile]:
         """Files of a version by name: those after name ``after``, at most ``limit``."""
-        where, params = ["f.artifact_id = ?"], [artifact_id]
+        where = ["f.artifact_id = ?"]
+        params: list[Any] = [artifact_id]
         if names is not None:
             wanted = list(names)
             where.append(f"f.name IN ({', '.join('?' * len(wanted))})")

@@ -26,12 +26,15 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=10)
     parser.add_argument("--val-every", type=int, default=100)
     parser.add_argument("--id")
+    parser.add_argument("--name")
     parser.add_argument("--resume")
     parser.add_argument("--exit-code", type=int, default=0)
     parser.add_argument("--artifact", action="store_true")
     args = parser.parse_args()
 
-    run = wandb.init(project=args.project, id=args.id, resume=args.resume, config=CONFIG)
+    run = wandb.init(
+        project=args.project, id=args.id, name=args.name, resume=args.resume, config=CONFIG
+    )
     start = run.starting_step
     for step in range(start, start + args.steps):
         metrics = {"loss": 1 / (step + 1), "acc": step / (step + 1), "lr": CONFIG["lr"]}
