@@ -193,3 +193,15 @@ def test_update_manifest_errors(gql: GraphQLClient, versions: list[Artifact]) ->
     assert "is COMMITTED, not PENDING" in _error(
         gql, document, {"input": {"artifactManifestID": committed}}
     )
+
+
+def test_file_downloads_carry_w_and_b_storage_headers(
+    gql: GraphQLClient, versions: list[Artifact]
+) -> None:
+    (entry,) = gql.store.artifacts.files(versions[0].id)
+    response = gql.http.get(f"/artifacts/files/{entry.md5_hex}")
+    assert response.status_code == 200
+    assert response.headers["etag"] == f'"{entry.md5_hex}"'
+    assert response.headers["content-md5"] == entry.md5
+    assert response.headers["content-type"] == "application/octet-stream"
+    assert int(response.headers["content-length"]) == entry.size_bytes
