@@ -29,13 +29,19 @@ artifact = ObjectType("Artifact")
 membership = ObjectType("ArtifactCollectionMembership")
 
 
-def artifact_id_of(value: str) -> int:
-    """The storage id in an ``Artifact`` GraphQL id; GraphQLError if it is not one."""
+def storage_id_of(value: str, kind: str, what: str) -> int:
+    """The storage id in a GraphQL id of ``kind``; GraphQLError naming ``what`` if it is
+    not one."""
     try:
-        (number,) = ids.decode_id(value, "Artifact")
+        (number,) = ids.decode_id(value, kind)
         return int(number)
     except (ids.InvalidIdError, ValueError):
-        raise GraphQLError(f"invalid artifact id {value!r}") from None
+        raise GraphQLError(f"invalid {what} id {value!r}") from None
+
+
+def artifact_id_of(value: str) -> int:
+    """The storage id in an ``Artifact`` GraphQL id; GraphQLError if it is not one."""
+    return storage_id_of(value, "Artifact", "artifact")
 
 
 def artifact_or_error(info: Info, value: str) -> Artifact:

@@ -13,6 +13,7 @@ from ariadne import InterfaceType, ObjectType, QueryType
 from graphql import GraphQLError
 
 from emulator import ids
+from emulator.resolvers.artifact import storage_id_of
 from emulator.resolvers.collection_filters import matches
 from emulator.resolvers.connections import list_connection
 from emulator.resolvers.context import Info, store_of
@@ -96,11 +97,7 @@ def resolve_collection_by_id(
 
 def collection_id_of(value: str) -> int:
     """The storage id in an ``ArtifactCollection`` id; GraphQLError if it is not one."""
-    try:
-        (number,) = ids.decode_id(value, "ArtifactCollection")
-        return int(number)
-    except (ids.InvalidIdError, ValueError):
-        raise GraphQLError(f"invalid artifact collection id {value!r}") from None
+    return storage_id_of(value, "ArtifactCollection", "artifact collection")
 
 
 @project.field("artifactType")
