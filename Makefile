@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint docs bench bench-quick clean
+.PHONY: run test lint docs bench bench-quick soak clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,12 @@ lint: $(STAMP)
 ## NO_MKDOCS_2_WARNING silences mkdocs-material's banner about its successor.
 docs: $(STAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+
+## The full soak (32 real SDK loggers x 5,000 steps and 8 readers against one
+## `serve --data-dir`; minutes): prints and writes bench-results/soak-full.json.
+## `make test` runs a short version of it.
+soak: $(STAMP)
+	WANDB_EMULATOR_SOAK=full $(BIN)/python -m pytest -q -p no:xdist tests/reliability/test_soak.py
 
 ## Full benchmark suite (minutes); bench-quick finishes in under a minute.
 ## The packages are byte-compiled first, as an installed package is.

@@ -33,6 +33,7 @@ WORKLOADS: dict[str, tuple[str, str]] = {
     "B7": ("sampling", "sampled history and runs.histories()"),
     "B8": ("sdk_logging", "wandb.init + log + finish, online vs offline"),
     "B9": ("memory", "peak server memory holding the seeded history"),
+    "B10": ("ui_pages", "web UI: runs table of a big project, page of a long run"),
 }
 
 

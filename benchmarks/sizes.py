@@ -35,6 +35,9 @@ class Sizes:
     log_repeat: int = 3
     memory_runs: int = 1000
     memory_steps: int = 1000
+    ui_runs: int = 100_000
+    ui_steps: int = 1_000_000
+    ui_repeat: int = 7
 
     def with_repeat(self, times: int) -> Sizes:
         """The same sizes with every ``*_repeat`` set to ``times``."""
@@ -77,6 +80,9 @@ PRESETS: dict[str, Sizes] = {
         log_steps=1000,
         log_repeat=1,
         memory_runs=20,
+        ui_runs=2000,
+        ui_steps=20_000,
+        ui_repeat=2,
     ),
     "tiny": Sizes(
         startup_repeat=1,
@@ -100,5 +106,8 @@ PRESETS: dict[str, Sizes] = {
         log_repeat=1,
         memory_runs=3,
         memory_steps=20,
+        ui_runs=30,
+        ui_steps=200,
+        ui_repeat=1,
     ),
 }

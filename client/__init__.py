@@ -28,6 +28,7 @@ from client.projects import Project, Projects
 from client.run import Run
 from client.runs import Runs
 from client.summary import Summary
+from client.sweeps import Sweep, Sweeps
 from client.users import User
 
 __all__ = [
@@ -48,6 +49,8 @@ __all__ = [
     "Run",
     "Runs",
     "Summary",
+    "Sweep",
+    "Sweeps",
     "UsageError",
     "User",
     "WaitTimeoutError",

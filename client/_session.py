@@ -31,6 +31,8 @@ class RunLike(Protocol):
 
 #: Makes a :class:`client.Run` from ``(session, entity, project, run id)``.
 RunFactory = Callable[["Session", str, str, str], RunLike]
+#: Makes a :class:`client.Sweep` from ``(session, entity, project, sweep id)``.
+SweepFactory = Callable[["Session", str, str, str], Any]
 
 
 @dataclass(frozen=True)
@@ -39,12 +41,14 @@ class Session:
 
     ``make_run`` builds runs for the objects that return them but sit below
     :class:`client.Run` (an artifact's ``logged_by``): the :class:`client.Api` passes
-    ``Run`` itself, so that no module imports one above it.
+    ``Run`` itself, so that no module imports one above it. ``make_sweep`` likewise
+    builds the sweep of a run (:class:`client.Sweep`, which itself sits above ``Run``).
     """
 
     graphql: GraphQLClient
     app_url: str
     make_run: RunFactory
+    make_sweep: SweepFactory | None = None
 
     def run_node(self, run: RunLike, operation: str, **variables: Any) -> dict[str, Any]:
         """The ``project.run`` node of ``operation``'s answer for ``run``.

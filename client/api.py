@@ -15,10 +15,12 @@ from client._urls import app_url
 from client.artifact_collections import ArtifactCollection
 from client.artifact_lists import ArtifactType
 from client.artifacts import Artifact
-from client.errors import InvalidPathError, NotFoundError, UsageError
+from client.errors import CommError, InvalidPathError, NotFoundError, UsageError
 from client.projects import Project, Projects
 from client.run import Run
 from client.runs import Runs
+from client.sweeps import Sweep
+from client.viewer import Viewer
 
 DEFAULT_BASE_URL = "https://api.wandb.ai"
 _OVERRIDE_KEYS = frozenset({"base_url", "entity", "project"})
@@ -78,9 +80,13 @@ class Api:
             http_client=http_client,
         )
         self._session = Session(
-            graphql, os.environ.get("WANDB_APP_URL") or app_url(base_url), make_run=Run
+            graphql,
+            os.environ.get("WANDB_APP_URL") or app_url(base_url),
+            make_run=Run,
+            make_sweep=Sweep,
         )
         self._default_entity: str | None = None
+        self._viewer: Viewer | None = None
         self._runs: dict[tuple[str, str, str], Run] = {}
 
     @property
@@ -90,6 +96,21 @@ class Api:
             viewer = self._session.graphql.execute("GetDefaultEntity").get("viewer") or {}
             self._default_entity = viewer.get("entity")
         return self._default_entity
+
+    @property
+    def viewer(self) -> Viewer:
+        """The user this API key belongs to, asked from the server once.
+
+        Raises:
+            CommError: if the server answers no viewer (an invalid key).
+        """
+        if self._viewer is None:
+            data = self._session.graphql.execute("Viewer").get("viewer")
+            if not data:
+                raise CommError("the server returned no viewer; check the API key")
+            self._viewer = Viewer.from_wire(data)
+            self._default_entity = self._viewer.entity
+        return self._viewer
 
     def _entity(self, entity: str | None) -> str | None:
         return entity or self.settings["entity"] or self.default_entity
@@ -137,8 +158,8 @@ class Api:
                 ``created_at``, ``heartbeat_at``, ``config.<key>.value`` or
                 ``summary_metrics.<key>``.
             per_page: Runs fetched per request, 1 to 1000.
-            include_sweeps: Accepted for compatibility with wandb; this client
-                does not load sweep objects.
+            include_sweeps: Accepted for compatibility with wandb; a run's
+                :attr:`~client.Run.sweep` is fetched on first access either way.
 
         Raises:
             UsageError: if ``per_page`` is out of range.
@@ -176,6 +197,26 @@ class Api:
         if not resolved:
             raise UsageError("entity must be passed as a parameter, or set in settings")
         return Projects(self._session, resolved, per_page)
+
+    def sweep(self, path: str = "") -> Sweep:
+        """The sweep at ``path``: ``entity/project/sweep_id``, ``entity/project/sweeps/sweep_id``
+        (as in sweep URLs), ``project/sweep_id`` (default entity) or ``sweep_id``
+        (``project`` setting).
+
+        Raises:
+            InvalidPathError: if ``path`` is malformed or lacks a part with no default.
+            NotFoundError: if the sweep does not exist.
+        """
+        parts = [part for part in path.split("/") if part]
+        if len(parts) == 4 and parts[2] == "sweeps":
+            del parts[2]
+        if not 1 <= len(parts) <= 3:
+            raise InvalidPathError(f"Invalid sweep path {path!r}: expected entity/project/id")
+        sweep_id = parts[-1]
+        entity, project = self._project_of(
+            parts[0] if len(parts) == 3 else None, parts[-2] if len(parts) > 1 else None, path
+        )
+        return Sweep(self._session, entity, project, sweep_id)
 
     def _project_of(self, entity: str | None, project: str | None, what: str) -> tuple[str, str]:
         project = project or self.settings["project"]

@@ -10,6 +10,7 @@ from client._html import iframe
 from client._paginator import ConnectionPaginator
 from client._session import Session
 from client.errors import NotFoundError
+from client.sweeps import Sweeps
 from client.users import User
 
 
@@ -92,6 +93,17 @@ class Project:
         """The project's workspace in the W&B app: ``{app_url}/{entity}/{name}/workspace``."""
         entity, name = (quote(part, safe="") for part in self.path)
         return f"{self._session.app_url}/{entity}/{name}/workspace"
+
+    def sweeps(
+        self, per_page: int = 50, filters: Mapping[str, Any] | None = None
+    ) -> Sweeps:
+        """The project's sweeps, oldest first, as a lazy :class:`~client.sweeps.Sweeps`.
+
+        Args:
+            per_page: Sweeps fetched per request, 1 to 1000.
+            filters: Conditions on sweep fields, e.g. ``{"state": "RUNNING"}``.
+        """
+        return Sweeps(self._session, self.entity, self.name, per_page, filters)
 
     def to_html(self, height: int = 420, hidden: bool = False) -> str:
         """HTML of an iframe showing the project's workspace, as wandb renders it."""

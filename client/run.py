@@ -240,6 +240,22 @@ class Run:
         return self._attrs.get("sweepName")
 
     @property
+    def sweep(self) -> Any:
+        """The :class:`client.Sweep` the run belongs to (fetched on first use), or ``None``.
+
+        Raises:
+            UsageError: if the run's session cannot make sweeps (it was not made by an Api).
+        """
+        if not self.sweep_name:
+            return None
+        if getattr(self, "_sweep", None) is None:
+            make_sweep = self._session.make_sweep
+            if make_sweep is None:
+                raise UsageError("this run's session cannot load sweeps")
+            self._sweep = make_sweep(self._session, self.entity, self.project, self.sweep_name)
+        return self._sweep
+
+    @property
     def notes(self) -> str | None:
         """The run's notes."""
         return self._attrs.get("notes")

@@ -1,8 +1,9 @@
-"""``wandb-emulator serve|seed|export|import|mirror``."""
+"""``wandb-emulator serve|seed|export|import|mirror|user|team|org``."""
 
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import json
 import sqlite3
 import sys
@@ -10,8 +11,10 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
+from emulator import cli_identity
+from emulator.fault_rules import FaultSpec, parse_rules
 from emulator.mirror import command as mirror_command
-from emulator.settings import DEFAULT_API_KEY, DEFAULT_ENTITY, Settings
+from emulator.settings import AUTH_MODES, DEFAULT_API_KEY, DEFAULT_ENTITY, Settings
 from emulator.store import Run, Store
 from emulator.store.ownership import ForeignDatabaseError
 
@@ -28,6 +31,13 @@ def _positive(text: str) -> float:
     if not value > 0:
         raise argparse.ArgumentTypeError(f"must be positive, got {text}")
     return value
+
+
+def _count(text: str) -> int:
+    """A whole number, 0 or more."""
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"must be a whole number, 0 or more, got {text!r}")
+    return int(text)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -47,6 +57,24 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--heartbeat-timeout", type=_positive, default=None, metavar="SECONDS",
         help="a running run silent for this long reads as crashed (default: never)",
+    )
+    serve.add_argument(
+        "--auth", choices=AUTH_MODES, default="open",
+        help="open: any key works (default); strict: unknown keys get 401 and users write"
+        " only to their own entity and their teams",
+    )
+    serve.add_argument(
+        "--faults", type=Path, default=None, metavar="RULES.json",
+        help="fault rules to apply from the start (a JSON list; reset brings them back)",
+    )
+    serve.add_argument(
+        "--journal-size", type=_count, default=Settings.journal_size, metavar="N",
+        help="requests the journal keeps, newest last (default %(default)s; 0: none)",
+    )
+    serve.add_argument(
+        "--allowed-host", action="append", default=[], metavar="NAME",
+        help="a host name clients may reach the server by, besides its address and "
+        "localhost (repeatable; '*' for any: turns off the DNS-rebinding check)",
     )
     serve.add_argument("--seed", type=int, default=None, help="seed a project with fake runs")
     serve.add_argument(
@@ -69,6 +97,7 @@ def _parser() -> argparse.ArgumentParser:
     import_.add_argument("snapshot", type=Path, help="snapshot file made by export")
 
     mirror_command.add_parser(commands)
+    cli_identity.add_parsers(commands)
     return parser
 
 
@@ -88,6 +117,9 @@ def _add_seed_options(parser: argparse.ArgumentParser) -> None:
         "--artifacts", action="store_true",
         help="also log versioned datasets and model checkpoints, used by eval runs",
     )
+    parser.add_argument(
+        "--sweeps", type=int, default=0, help="make this many groups of the runs sweeps"
+    )
 
 
 def _open_store(data_dir: Path | None) -> Store:
@@ -103,11 +135,21 @@ def _seed(store: Store, args: argparse.Namespace) -> list[Run]:
     request = {
         "seed": args.seed, "entity": args.entity, "project": args.project,
         "runs": args.runs, "steps": args.steps, "artifacts": args.artifacts,
+        "sweeps": args.sweeps,
     }
     try:
         return default_seeder()(store, request)
     except (LookupError, ValueError) as error:
         raise SystemExit(f"wandb-emulator: cannot seed: {error}") from None
+
+
+def _fault_rules(path: Path | None) -> tuple[FaultSpec, ...]:
+    if path is None:
+        return ()
+    try:
+        return tuple(parse_rules(json.loads(path.read_text())))
+    except (OSError, ValueError) as error:
+        raise SystemExit(f"wandb-emulator: cannot use fault rules {path}: {error}") from None
 
 
 def _load(store: Store, snapshot: Path) -> None:
@@ -124,7 +166,32 @@ def serve_settings(args: argparse.Namespace) -> Settings:
         entity=args.entity,
         max_upload_bytes=int(args.max_upload_mb * _MB),
         heartbeat_timeout_s=args.heartbeat_timeout,
+        auth=args.auth,
+        faults=_fault_rules(args.faults),
+        journal_size=args.journal_size,
+        allowed_hosts=tuple(name.lower() for name in args.allowed_host),
     )
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` (a name or an address to bind) is reachable only from this machine."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _warn_if_exposed(host: str) -> None:
+    if not is_loopback(host):
+        print(
+            f"wandb-emulator: WARNING: listening on {host}, not only on loopback: anyone who "
+            "can reach this machine can read and change its data (the emulator accepts any "
+            "API key). Clients must name the server by its address, or by a name given "
+            "with --allowed-host.",
+            file=sys.stderr,
+        )
 
 
 def _serve(args: argparse.Namespace) -> None:
@@ -139,6 +206,7 @@ def _serve(args: argparse.Namespace) -> None:
         runs = _seed(store, args)
         print(f"Seeded {len(runs)} runs into {args.entity}/{args.project} (seed {args.seed}).")
     app = create_app(store, settings=serve_settings(args))
+    _warn_if_exposed(args.host)
     try:
         server = EmulatorServer(app, host=args.host, port=args.port)
     except OSError as error:
@@ -150,6 +218,7 @@ def _serve(args: argparse.Namespace) -> None:
     print(f"  export WANDB_BASE_URL={server.url}")
     print(f"  export WANDB_API_KEY={DEFAULT_API_KEY}")
     print(f"  export WANDB_ENTITY={args.entity}")
+    print(f"Browse projects and runs at {server.url}/")
     sys.stdout.flush()
     # Load the GraphQL stack while clients connect, rather than on the first query.
     threading.Thread(target=warm_up, name="graphql-warm-up", daemon=True).start()
@@ -165,6 +234,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         with _open_store(args.data_dir) as store:
             runs = _seed(store, args)
         print(f"Seeded {len(runs)} runs into {args.entity}/{args.project}.")
+    elif args.command in cli_identity.COMMANDS:
+        cli_identity.run(args, _open_store)
     elif args.command == "export":
         with _open_store(args.data_dir) as store:
             snapshot = json.dumps(store.export())

@@ -31,7 +31,11 @@ class EmulatorServer:
         # response until the client's delayed ACK, about 40 ms per keep-alive request.
         self._socket = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._socket.bind((host, port))
+        try:
+            self._socket.bind((host, port))
+        except OSError:
+            self._socket.close()
+            raise
         self.port: int = self._socket.getsockname()[1]
         config = uvicorn.Config(self.app, log_level="warning", lifespan="off")
         # Import the HTTP protocol now rather than when serving starts, where a server

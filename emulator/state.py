@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from emulator.fault_rules import FaultRules
+from emulator.request_journal import Journal
 from emulator.seeders import Seeder
 from emulator.settings import Settings
 from emulator.store import Store
+from emulator.ui.series_cache import SeriesCache
+from emulator.unsupported import UnsupportedOperations
 
 if TYPE_CHECKING:
     from emulator.query_cache import QueryCache
@@ -19,12 +24,36 @@ class EmulatorState:
 
     Several apps may live in one process (the pytest plugin's server and a test's own
     ``TestClient`` app, say); nothing here is shared between them.
+
+    Besides the store, an app keeps what tests use to watch and disturb it: the
+    ``faults`` rules, the request ``journal`` and the ``unsupported`` GraphQL clients
+    met; :meth:`reset_harness` clears them.
     """
 
     store: Store
     settings: Settings
     seeder: Seeder | None = None
+    #: Chart series of recently viewed runs (the UI's run and compare pages).
+    ui_series: SeriesCache = field(default_factory=SeriesCache, repr=False)
+    #: Signs the file URLs handed out in strict mode (see :mod:`emulator.url_signing`).
+    url_secret: bytes = field(default_factory=lambda: secrets.token_bytes(32), repr=False)
+    faults: FaultRules = field(init=False, repr=False)
+    journal: Journal = field(init=False, repr=False)
+    unsupported: UnsupportedOperations = field(init=False, repr=False)
     _query_cache: QueryCache | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        self.faults = FaultRules(self.settings.faults)
+        self.journal = Journal(self.settings.journal_size)
+        self.unsupported = UnsupportedOperations()
+
+    def reset_harness(self) -> None:
+        """Forget the fault rules (those the server started with come back), the
+        journal and the recorded unsupported operations: what ``/_emulator/reset`` and
+        the pytest plugin do with the store, for every test."""
+        self.faults.reset()
+        self.journal.clear()
+        self.unsupported.clear()
 
     @property
     def query_cache(self) -> QueryCache:

@@ -1,8 +1,11 @@
-"""Admin routes under ``/_emulator/``: reset, seed, export and import the store."""
+"""Admin routes under ``/_emulator/``: reset, seed, export and import the store.
+
+The fault rules and the request journal have routes of their own (``faults.py``,
+``journal.py``).
+"""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -10,27 +13,26 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from emulator.endpoints.bodies import json_body
 from emulator.endpoints.errors import bad_request, error_response
 from emulator.seeders import NoSeederError, default_seeder
 from emulator.state import state_of
 
 
 async def _json_object(request: Request) -> dict[str, Any]:
-    body = await request.body()
-    if not body.strip():
+    data = await json_body(request)
+    if data is None:
         return {}
-    try:
-        data = json.loads(body)
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise ValueError(f"request body is not valid JSON: {error}") from None
     if not isinstance(data, dict):
         raise ValueError(f"request body must be a JSON object, got {type(data).__name__}")
     return data
 
 
 async def reset(request: Request) -> Response:
-    """Empty the store."""
-    await run_in_threadpool(state_of(request.app).store.clear)
+    """Empty the store, and forget fault rules, the journal and unsupported operations."""
+    state = state_of(request.app)
+    await run_in_threadpool(state.store.clear)
+    state.reset_harness()
     return JSONResponse({"status": "ok"})
 
 

@@ -1,6 +1,9 @@
-"""Reading request bodies under a size limit."""
+"""Reading request bodies: under a size limit, or as JSON."""
 
 from __future__ import annotations
+
+import json
+from typing import Any
 
 from starlette.requests import Request
 
@@ -21,3 +24,18 @@ async def read_body(request: Request, limit: int) -> bytes:
             raise BodyTooLarge
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+async def json_body(request: Request) -> Any:
+    """The body as JSON (``None`` when empty).
+
+    Raises:
+        ValueError: the body is not valid JSON.
+    """
+    body = await request.body()
+    if not body.strip():
+        return None
+    try:
+        return json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise ValueError(f"request body is not valid JSON: {error}") from None

@@ -19,6 +19,7 @@ from starlette.routing import Route
 from emulator.endpoints.bodies import BodyTooLarge, read_body
 from emulator.endpoints.errors import bad_request, error_response
 from emulator.endpoints.file_stream_body import FileStreamError, parse_body
+from emulator.permissions import may_write, write_denied
 from emulator.state import state_of
 from emulator.store import OffsetError, Store
 
@@ -52,6 +53,9 @@ def _handle(request: Request, body: bytes, limit: int) -> Response:
     run = store.runs.get(entity, project, name)
     if run is None:
         return error_response(404, f"run {entity}/{project}/{name} not found")
+    username = request.scope.get("state", {}).get("username", "")
+    if not may_write(store, state_of(request.app).settings, username, entity):
+        return error_response(403, write_denied(username, entity))
     try:
         store.stream.apply(run.id, batch)
     except OffsetError as error:

@@ -8,7 +8,10 @@ Routes stay unaware of these layers. From the outside in:
 4. faults: rules that answer a matching request with an injected failure.
 
 :func:`middleware_stack` lists the layers for :func:`emulator.app.create_app`, outermost
-first.
+first. Helpers they share: ``classify`` (what a request is: route kind, GraphQL operation
+and variables, entity/project/run; made once per request), ``bodies`` (summaries of
+file_stream and upload bodies for the journal) and ``connection`` (dropping a
+connection, for the reset and truncate faults).
 """
 
 from __future__ import annotations
@@ -18,4 +21,14 @@ from starlette.middleware import Middleware
 
 def middleware_stack() -> list[Middleware]:
     """The middleware of an emulator app, outermost first."""
-    return []
+    from emulator.middleware.auth import AuthMiddleware
+    from emulator.middleware.faults import FaultMiddleware
+    from emulator.middleware.guards import GuardMiddleware
+    from emulator.middleware.journal import JournalMiddleware
+
+    return [
+        Middleware(GuardMiddleware),
+        Middleware(AuthMiddleware),
+        Middleware(JournalMiddleware),
+        Middleware(FaultMiddleware),
+    ]

@@ -17,10 +17,14 @@ from emulator.resolvers import (
     history,
     lifecycle,
     mutation,
+    organization,
     project,
     query,
     run,
     run_mutation,
+    sweep,
+    sweep_mutation,
+    team,
     user,
 )
 
@@ -28,6 +32,8 @@ BINDABLES = (
     *query.BINDABLES,
     *mutation.BINDABLES,
     *user.BINDABLES,
+    *team.BINDABLES,
+    *organization.BINDABLES,
     *project.BINDABLES,
     *run.BINDABLES,
     *run_mutation.BINDABLES,
@@ -38,4 +44,6 @@ BINDABLES = (
     *artifact_mutation.BINDABLES,
     *artifact_links.BINDABLES,
     *lifecycle.BINDABLES,
+    *sweep.BINDABLES,
+    *sweep_mutation.BINDABLES,
 )

@@ -15,6 +15,7 @@ from graphql import GraphQLError
 from emulator import artifact_urls, ids
 from emulator.resolvers.connections import list_connection
 from emulator.resolvers.context import Info, base_url_of, store_of
+from emulator.resolvers.viewer import signed_url
 from emulator.store import Project, Run
 from emulator.store.artifacts.manifests import ArtifactError
 from emulator.store.artifacts.records import Artifact, ArtifactCollection, Membership
@@ -55,7 +56,7 @@ def artifact_or_error(info: Info, value: str) -> Artifact:
 def manifest_of(obj: Artifact, info: Info) -> dict[str, Any]:
     """The version's manifest; its URL both receives (PUT) and serves (GET) the document."""
     manifest_id = ids.encode_id("ArtifactManifest", obj.id)
-    url = artifact_urls.manifest_url(base_url_of(info), obj.id)
+    url = signed_url(info, artifact_urls.manifest_url(base_url_of(info), obj.id))
     return {
         "id": manifest_id,
         "type": "FULL",

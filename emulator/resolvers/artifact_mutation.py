@@ -18,6 +18,7 @@ from graphql import GraphQLError
 from emulator import artifact_urls, ids
 from emulator.resolvers.artifact import artifact_id_of, artifact_or_error, manifest_of
 from emulator.resolvers.context import Info, base_url_of, store_of
+from emulator.resolvers.viewer import require_write, signed_url
 from emulator.store import Run
 from emulator.store.artifacts.manifests import ArtifactError, b64_to_hex
 
@@ -61,6 +62,7 @@ def resolve_create_artifact(
 ) -> dict[str, Any]:
     """A new PENDING version, or the COMMITTED one with this digest (aliases applied)."""
     entity, project = input["entity_name"], input["project_name"]
+    require_write(info, entity)
     collection = _collection_name(input)
     metadata = input.get("metadata")
     if metadata is not None and not isinstance(metadata, dict):
@@ -146,7 +148,9 @@ def resolve_create_files(
             "id": ids.encode_id("File", owner.id, spec["name"]),
             "name": spec["name"],
             "storage_path": f"wandb_artifacts/{md5_hex}",
-            "upload_url": artifact_urls.file_url(base_url, md5_hex) if needed else None,
+            "upload_url": (
+                signed_url(info, artifact_urls.file_url(base_url, md5_hex)) if needed else None
+            ),
             "upload_headers": [],
             "upload_multipart_urls": None,
             "artifact": owner,

@@ -16,6 +16,7 @@ class _Cached(TypedDict, total=False):
     """What resolvers remember for the rest of one request."""
 
     users_by_name: dict[str, User | None]
+    viewer: User
 
 
 class Context(_Cached):

@@ -12,6 +12,7 @@ from emulator.file_urls import download_path, upload_path
 from emulator.resolvers.connections import check_first, connection
 from emulator.resolvers.context import Info, base_url_of, settings_of, store_of
 from emulator.resolvers.run_mutation import require_run
+from emulator.resolvers.viewer import require_write, signed_url
 from emulator.store import Run, RunFile
 from emulator.store.artifacts.records import ArtifactFile
 from emulator.store.files import FileNameError
@@ -37,11 +38,12 @@ def resolve_display_name(obj: RunFile, _: Info) -> str:
 def resolve_url(obj: RunFile | ArtifactFile, info: Info, **_: Any) -> str | None:
     if isinstance(obj, ArtifactFile):
         # A reference's bytes are where it points; the SDK fetches those itself.
-        return obj.ref or artifact_urls.file_url(base_url_of(info), obj.md5_hex)
+        return obj.ref or signed_url(info, artifact_urls.file_url(base_url_of(info), obj.md5_hex))
     owner = store_of(info).runs.by_id(obj.run_id)
     if owner is None:
         return None
-    return base_url_of(info) + download_path(owner.entity, owner.project, owner.name, obj.name)
+    path = download_path(owner.entity, owner.project, owner.name, obj.name)
+    return signed_url(info, base_url_of(info) + path)
 
 
 @file.field("md5")
@@ -98,6 +100,7 @@ def _run_of(info: Info, fields: dict[str, Any]) -> Run:
 def resolve_create_run_files(_: Any, info: Info, input: dict[str, Any]) -> dict[str, Any]:
     """One single-use upload URL per name, served by this emulator."""
     target = _run_of(info, input)
+    require_write(info, target.entity)
     names = input["files"]
     try:
         tokens = store_of(info).files.grant_uploads(target.id, names)
@@ -108,7 +111,7 @@ def resolve_create_run_files(_: Any, info: Info, input: dict[str, Any]) -> dict[
         "run_id": ids.run_id(target.entity, target.project, target.name),
         "upload_headers": [],
         "files": [
-            {"name": name, "upload_url": base + upload_path(token)}
+            {"name": name, "upload_url": signed_url(info, base + upload_path(token))}
             for name, token in zip(names, tokens, strict=True)
         ],
         "client_mutation_id": input.get("client_mutation_id"),

@@ -17,6 +17,7 @@ from ariadne import ObjectType
 from graphql import GraphQLError
 
 from emulator.resolvers.context import Info, base_url_of, settings_of, store_of
+from emulator.resolvers.viewer import signed_url
 from emulator.store import Run, parquet_export
 from emulator.store.history import EVENTS, HISTORY, Selection
 from emulator.store.history_chunks import NO_STEP
@@ -80,7 +81,11 @@ class Spec:
         if not isinstance(spec, dict):
             raise GraphQLError(f"sampledHistory spec must be a JSON object, got {spec!r}")
         keys = spec.get("keys")
-        if (
+        if keys is None:
+            # The sweep agent and `wandb sweep --stop` send "{}": they want the runs, not
+            # their history. Such a spec selects nothing.
+            keys = []
+        elif (
             not isinstance(keys, list)
             or not keys
             or not all(isinstance(key, str) for key in keys)
@@ -128,8 +133,11 @@ def resolve_sampled_history(
 ) -> list[list[dict[str, Any]]]:
     """Per spec: the rows holding every key (in ``[minStep, maxStep]``), projected, sampled."""
     history = store_of(info).history
-    answers = []
+    answers: list[list[dict[str, Any]]] = []
     for spec in map(Spec.parse, specs):
+        if not spec.keys:
+            answers.append([])
+            continue
         selection = history.select(
             obj.id, HISTORY, keys=spec.keys, min_step=spec.min_step, max_step=spec.max_step
         )
@@ -149,7 +157,10 @@ def resolve_parquet_history(
         files = parquet_export.exported_files(store, obj.id)
         if files is not None:
             base = base_url_of(info)
-            urls = [f"{base}/_history/{obj.id}/{file.position}.parquet" for file in files]
+            urls = [
+                signed_url(info, f"{base}/_history/{obj.id}/{file.position}.parquet")
+                for file in files
+            ]
             return {"parquet_urls": urls, "live_data": []}
     keys = tuple(dict.fromkeys(live_keys or ["_step"]))
     selection = store.history.select(obj.id, HISTORY, keys=keys)

@@ -10,7 +10,8 @@ from ariadne import MutationType
 from graphql import GraphQLError
 
 from emulator import ids
-from emulator.resolvers.context import Info, settings_of, store_of
+from emulator.resolvers.context import Info, store_of
+from emulator.resolvers.viewer import default_entity_of, require_write, viewer_of
 from emulator.store.records import RUN_STATES
 
 mutation = MutationType()
@@ -57,7 +58,7 @@ def _target(fields: dict[str, Any], info: Info) -> tuple[str, str, str]:
             return ids.decode_run_id(fields["id"])
         except ids.InvalidIdError as error:
             raise GraphQLError(str(error)) from None
-    entity = fields.get("entity_name") or settings_of(info).entity
+    entity = fields.get("entity_name") or default_entity_of(info)
     project = fields.get("model_name") or DEFAULT_PROJECT
     name = fields.get("name") or "".join(secrets.choice(_RUN_ID_ALPHABET) for _ in range(8))
     return entity, project, name
@@ -70,6 +71,7 @@ def resolve_upsert_bucket(
     """Update the run named by ``id`` (which must exist), or upsert by entity/project/name."""
     changes = _changes(input)
     entity, project, name = _target(input, info)
+    require_write(info, entity)
     store = store_of(info)
     if input.get("id"):
         run = store.runs.get(entity, project, name)
@@ -78,7 +80,7 @@ def resolve_upsert_bucket(
         store.runs.update(run.id, changes)
         inserted = False
     else:
-        user = settings_of(info).entity
+        user = viewer_of(info).username
         inserted = store.runs.upsert(entity, project, name, changes, username=user)
     return {"bucket": store.runs.get(entity, project, name), "inserted": inserted}
 

@@ -10,9 +10,11 @@ from graphql import GraphQLError
 from emulator.ids import encode_id
 from emulator.resolvers.connections import check_first, connection
 from emulator.resolvers.context import Info, store_of
+from emulator.resolvers.team import entity_named
 from emulator.store import Project, Run, User
 from emulator.store.filters import FilterError
 from emulator.store.pagination import CursorError
+from emulator.store.records import Entity
 
 project = ObjectType("Project")
 
@@ -41,8 +43,8 @@ def resolve_entity_name(obj: Project, _: Info) -> str:
 
 
 @project.field("entity")
-def resolve_entity(obj: Project, _: Info) -> dict[str, Any]:
-    return {"name": obj.entity, "organization": None}
+def resolve_entity(obj: Project, info: Info) -> Entity:
+    return entity_named(info, obj.entity)
 
 
 @project.field("isBenchmark")

@@ -8,16 +8,18 @@ from ariadne import QueryType
 
 from emulator.resolvers.connections import check_first, connection
 from emulator.resolvers.context import Info, settings_of, store_of
+from emulator.resolvers.viewer import can_read, default_entity_of, viewer_of
 from emulator.store import Project, User
 from emulator.store.pagination import Cursor
+from emulator.store.records import Entity
 
 query = QueryType()
 
 
 @query.field("viewer")
 def resolve_viewer(_: Any, info: Info) -> User:
-    """The user every API key maps to: the settings' entity, created on first use."""
-    return store_of(info).projects.ensure_user(settings_of(info).entity)
+    """The user the request's API key belongs to (see :mod:`emulator.middleware.auth`)."""
+    return viewer_of(info)
 
 
 @query.field("serverInfo")
@@ -31,10 +33,14 @@ def resolve_server_info(_: Any, info: Info) -> dict[str, Any]:
 def resolve_project(
     _: Any, info: Info, name: str | None = None, entity_name: str | None = None
 ) -> Project | None:
-    """A missing project is ``null``, as on W&B; the SDK raises its own error."""
+    """A missing project is ``null``, as on W&B; the SDK raises its own error. So is one
+    the viewer may not see (strict mode; see :mod:`emulator.resolvers.viewer`)."""
     if name is None:
         return None
-    return store_of(info).projects.project(entity_name or settings_of(info).entity, name)
+    entity = entity_name or default_entity_of(info)
+    if not can_read(info, entity):
+        return None
+    return store_of(info).projects.project(entity, name)
 
 
 @query.field("models")
@@ -47,21 +53,27 @@ def resolve_projects(
     first: int | None = None,
     **_ignored: Any,
 ) -> dict[str, Any]:
-    """Projects by creation (id) order; cursors are the shared opaque keyset cursors."""
+    """Projects by creation (id) order; cursors are the shared opaque keyset cursors.
+
+    In strict mode, projects the viewer may not see are left out of a page (which may
+    then hold fewer than ``first``)."""
     limit = check_first(first)
     after_id = Cursor.decode(after).id if after else 0
     rows = store_of(info).projects.projects(entity_name, after_id=after_id, limit=limit + 1)
     page = rows[:limit]
-    edges = [{"node": project, "cursor": Cursor(None, project.id).encode()} for project in page]
+    readable = {entity: can_read(info, entity) for entity in {project.entity for project in page}}
+    edges = [
+        {"node": project, "cursor": Cursor(None, project.id).encode()}
+        for project in page
+        if readable[project.entity]
+    ]
     return connection(edges, has_next_page=len(rows) > limit, after=after)
 
 
 @query.field("entity")
-def resolve_entity(_: Any, info: Info, name: str | None = None) -> dict[str, Any] | None:
-    """Entities exist for every user and project owner; organizations are not emulated."""
-    if name is None or store_of(info).projects.entity_id(name) is None:
-        return None
-    return {"name": name, "organization": None}
+def resolve_entity(_: Any, info: Info, name: str | None = None) -> Entity | None:
+    """Users', teams' and organizations' entities; ``null`` for a name nobody has."""
+    return None if name is None else store_of(info).teams.entity(name)
 
 
 BINDABLES = (query,)

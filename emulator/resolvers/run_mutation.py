@@ -9,6 +9,7 @@ from graphql import GraphQLError
 
 from emulator import ids
 from emulator.resolvers.context import Info, store_of
+from emulator.resolvers.viewer import require_write
 from emulator.store import Run
 
 mutation = MutationType()
@@ -40,6 +41,7 @@ def run_by_storage_id(info: Info, storage_id: str) -> Run:
 def resolve_delete_run(_: Any, info: Info, input: dict[str, Any]) -> dict[str, Any]:
     """Delete the run with its history and files (and its artifacts if ``deleteArtifacts``)."""
     run = run_by_storage_id(info, input["id"])
+    require_write(info, run.entity)
     store_of(info).delete_run(run.id, delete_artifacts=bool(input.get("delete_artifacts")))
     return {"client_mutation_id": input.get("client_mutation_id")}
 

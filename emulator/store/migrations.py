@@ -26,8 +26,34 @@ def _fill_run_tags(conn: sqlite3.Connection) -> None:
     )
 
 
+#: Columns of the identity model on tables older files already have: (table, column DDL).
+_IDENTITY_COLUMNS = (
+    # One of records.ENTITY_TYPES; an entity made before teams existed was a user's.
+    ("entities", "type TEXT NOT NULL DEFAULT 'USER'"),
+    # The organization a team belongs to. Not a foreign key: organizations refer to their
+    # own entity, and a cycle of keys would make snapshots impossible to load in order.
+    ("entities", "organization_id INTEGER"),
+    ("users", "admin INTEGER NOT NULL DEFAULT 0"),
+    ("users", "account_type TEXT NOT NULL DEFAULT 'USER'"),
+    ("users", "created_at TEXT"),
+)
+
+
+def _add_identity_columns(conn: sqlite3.Connection) -> None:
+    """Version 2: entities have a type and an organization; users an admin flag, an
+    account type and a creation time. New files get the columns here too (the schema
+    scripts hold only what version 0 had), so there is one definition of each."""
+    for table, column in _IDENTITY_COLUMNS:
+        existing = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+        if column.split()[0] not in existing:
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
+
+
 #: The upgrade to version ``n`` is ``UPGRADES[n - 1]``.
-UPGRADES: tuple[Callable[[sqlite3.Connection], None], ...] = (_fill_run_tags,)
+UPGRADES: tuple[Callable[[sqlite3.Connection], None], ...] = (
+    _fill_run_tags,
+    _add_identity_columns,
+)
 
 
 def upgrade(db: Database) -> None:

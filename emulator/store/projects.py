@@ -1,4 +1,9 @@
-"""Entities, users and projects."""
+"""Entities, users and projects.
+
+The identity columns (entity type and organization, user admin flag, account type and
+creation time) are added by :mod:`emulator.store.migrations`; API keys, teams and
+organizations live in :mod:`emulator.store.identity`.
+"""
 
 from __future__ import annotations
 
@@ -32,10 +37,24 @@ CREATE TABLE IF NOT EXISTS projects (
 """
 TABLES = ("entities", "users", "projects")
 
+#: Selects users as :func:`user_record` reads them; add a ``WHERE`` clause.
+USER_SELECT = (
+    "SELECT u.id, u.username, u.name, u.email, e.name AS entity, u.admin, u.account_type,"
+    " u.created_at FROM users u JOIN entities e ON e.id = u.entity_id"
+)
+
 _PROJECT_SELECT = """
 SELECT p.id, e.name AS entity, p.name, p.created_at, p.description
 FROM projects p JOIN entities e ON e.id = p.entity_id
 """
+
+
+def user_record(row: sqlite3.Row) -> User:
+    """A :class:`User` from a row of :data:`USER_SELECT`."""
+    values = dict(row)
+    values["admin"] = bool(values["admin"])
+    values["created_at"] = values["created_at"] or ""
+    return User(**values)
 
 
 class ProjectStore:
@@ -44,14 +63,23 @@ class ProjectStore:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    def ensure_user(self, username: str, *, name: str | None = None) -> User:
-        """Return the user ``username``, creating it and its entity if missing."""
+    def ensure_user(
+        self, username: str, *, name: str | None = None, created_at: str | None = None
+    ) -> User:
+        """Return the user ``username``, creating it (at ``created_at``, default now) and
+        its entity if missing."""
+        existing = self.user(username)
+        if existing is not None:
+            return existing
         with self._db.transaction() as conn:
             entity_id = self._ensure_entity(conn, username)
             conn.execute(
-                "INSERT OR IGNORE INTO users (entity_id, username, name, email)"
-                " VALUES (?, ?, ?, ?)",
-                (entity_id, username, name or username, f"{username}@example.com"),
+                "INSERT OR IGNORE INTO users (entity_id, username, name, email, created_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (
+                    entity_id, username, name or username, f"{username}@example.com",
+                    created_at or utc_now(),
+                ),
             )
         user = self.user(username)
         assert user is not None
@@ -59,12 +87,8 @@ class ProjectStore:
 
     def user(self, username: str) -> User | None:
         """The user ``username``, or ``None``."""
-        row = self._db.one(
-            "SELECT u.id, u.username, u.name, u.email, e.name AS entity"
-            " FROM users u JOIN entities e ON e.id = u.entity_id WHERE u.username = ?",
-            (username,),
-        )
-        return None if row is None else User(**dict(row))
+        row = self._db.one(USER_SELECT + " WHERE u.username = ?", (username,))
+        return None if row is None else user_record(row)
 
     def entity_id(self, name: str) -> int | None:
         """The storage id of entity ``name``, or ``None``."""
@@ -107,6 +131,10 @@ class ProjectStore:
             _PROJECT_SELECT + f" WHERE {where} ORDER BY p.id LIMIT ?", (*params, limit)
         )
         return [Project(**dict(row)) for row in rows]
+
+    def entities(self) -> list[str]:
+        """Every entity name, alphabetically."""
+        return [row[0] for row in self._db.execute("SELECT name FROM entities ORDER BY name")]
 
     @staticmethod
     def _ensure_entity(conn: sqlite3.Connection, name: str) -> int:

@@ -18,15 +18,65 @@ def wandb_config(values: dict[str, Any]) -> dict[str, Any]:
     return {key: {"value": value, "desc": None} for key, value in values.items()}
 
 
+#: Kinds of entity: a user's own, a team's, an organization's.
+ENTITY_TYPES = ("USER", "TEAM", "ORGANIZATION")
+#: Roles in a team, as W&B names them (``service`` is a team's service account).
+TEAM_ROLES = ("admin", "member", "viewer", "service")
+#: Kinds of user account.
+ACCOUNT_TYPES = ("USER", "SERVICE")
+
+
 @dataclass(frozen=True)
 class User:
-    """A W&B user; every user owns a personal entity of the same name."""
+    """A W&B user. A person owns a personal entity of the same name; a service account's
+    ``entity`` is its team's."""
 
     id: int
     username: str
     name: str
     email: str
     entity: str
+    admin: bool = False
+    account_type: str = "USER"
+    created_at: str = ""
+
+
+@dataclass(frozen=True)
+class ApiKey:
+    """One of a user's API keys. ``key`` is the secret; W&B calls it the key's name."""
+
+    id: int
+    key: str
+    description: str | None
+    created_at: str
+
+
+@dataclass(frozen=True)
+class Entity:
+    """Where projects live: a user's, a team's or an organization's namespace."""
+
+    id: int
+    name: str
+    type: str
+    organization: str | None = None
+
+
+@dataclass(frozen=True)
+class Member:
+    """A user's membership of a team."""
+
+    user: User
+    role: str
+
+
+@dataclass(frozen=True)
+class Organization:
+    """An organization: its own entity (``entity``), teams and members."""
+
+    id: int
+    name: str
+    entity: str
+    created_at: str
 
 
 @dataclass(frozen=True)

@@ -13,11 +13,14 @@ from emulator.store import (
     files,
     history,
     history_exports,
+    identity,
     lifecycle,
     migrations,
     ownership,
     projects,
     runs,
+    sweeps,
+    teams,
 )
 from emulator.store.artifacts import ArtifactStore
 from emulator.store.artifacts import schema as artifact_schema
@@ -28,14 +31,20 @@ from emulator.store.files import FileStore
 from emulator.store.filters import register_sql_functions
 from emulator.store.history import HistoryStore
 from emulator.store.history_exports import HistoryExports
+from emulator.store.identity import IdentityStore
 from emulator.store.lifecycle import LifecycleStore
 from emulator.store.projects import ProjectStore
 from emulator.store.runs import RunStore
 from emulator.store.snapshot_blobs import BLOBS_KEY, decode_blobs, encode_blobs, replacing_blobs
 from emulator.store.store_image import StoreImage
 from emulator.store.stream_batches import StreamStore
+from emulator.store.sweeps import SweepStore
+from emulator.store.teams import TeamStore
 
-_MODULES = (projects, runs, history, history_exports, files, artifact_schema, console, lifecycle)
+_MODULES = (
+    projects, runs, history, history_exports, files, artifact_schema, console, lifecycle,
+    identity, teams, sweeps,
+)
 DB_FILENAME = "emulator.sqlite3"
 
 
@@ -67,6 +76,9 @@ class Store:
         self.artifacts = ArtifactStore(self.db, self.blobs)
         self.console = ConsoleStore(self.db)
         self.lifecycle = LifecycleStore(self.db)
+        self.sweeps = SweepStore(self.db)
+        self.identity = IdentityStore(self.db)
+        self.teams = TeamStore(self.db)
         self.stream = StreamStore(
             self.db,
             runs=self.runs,

@@ -7,6 +7,8 @@ import pytest
 from tests.conftest import GraphQLClient
 
 COUNT = 'query { project(name: "demo", entityName: "team") { runCount } }'
+#: Admin POSTs carry a JSON content type (or this header): see emulator.middleware.guards.
+JSON = {"Content-Type": "application/json"}
 
 
 def _seed(gql: GraphQLClient, **body: object):
@@ -19,14 +21,14 @@ def test_seed_then_reset(gql: GraphQLClient) -> None:
     assert len(response.json()["runs"]) == 4
     assert gql.data(COUNT) == {"project": {"runCount": 4}}
 
-    assert gql.http.post("/_emulator/reset").json() == {"status": "ok"}
+    assert gql.http.post("/_emulator/reset", headers=JSON).json() == {"status": "ok"}
     assert gql.data(COUNT) == {"project": None}
 
 
 def test_export_import_round_trip(gql: GraphQLClient) -> None:
     _seed(gql, runs=3, steps=4)
     snapshot = gql.http.get("/_emulator/export").json()
-    gql.http.post("/_emulator/reset")
+    gql.http.post("/_emulator/reset", headers=JSON)
 
     assert gql.http.post("/_emulator/import", json=snapshot).status_code == 200
     assert gql.http.get("/_emulator/export").json() == snapshot
@@ -46,7 +48,7 @@ def test_export_import_round_trip(gql: GraphQLClient) -> None:
 def test_seed_rejects_bad_bodies(gql: GraphQLClient, body: bytes, fragment: str) -> None:
     _seed(gql, runs=2, steps=2)
     before = gql.store.export()
-    response = gql.http.post("/_emulator/seed", content=body)
+    response = gql.http.post("/_emulator/seed", content=body, headers=JSON)
     assert response.status_code == 400
     assert fragment in response.json()["error"]
     assert gql.store.export() == before
@@ -68,7 +70,7 @@ def test_import_rejects_bad_snapshots_and_keeps_the_store(
 ) -> None:
     _seed(gql, runs=2, steps=2)
     before = gql.store.export()
-    response = gql.http.post("/_emulator/import", content=body)
+    response = gql.http.post("/_emulator/import", content=body, headers=JSON)
     assert response.status_code == 400
     assert fragment in response.json()["error"]
     assert gql.store.export() == before

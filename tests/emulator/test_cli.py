@@ -44,6 +44,8 @@ def test_serve_prints_the_exports_and_serves_seeded_data() -> None:
         query = 'query { project(name: "p", entityName: "demo") { runCount } }'
         answer = httpx.post(f"{url}/graphql", json={"query": query}).json()
         assert answer == {"data": {"project": {"runCount": 3}}}
+        home = httpx.get(f"{url}/")  # the web UI
+        assert home.status_code == 200 and 'href="/demo/p"' in home.text
     finally:
         process.terminate()
         process.communicate(timeout=10)
@@ -81,6 +83,14 @@ def test_seed_with_artifacts(tmp_path: Path) -> None:
         project = store.projects.project(DEFAULT_ENTITY, DEFAULT_PROJECT)
         assert project is not None
         assert store.artifacts.collections(project.id, "dataset")
+
+
+def test_seed_with_sweeps(tmp_path: Path) -> None:
+    main(["seed", "--data-dir", str(tmp_path), "--runs", "20", "--steps", "2", "--sweeps", "2"])
+    with Store(tmp_path) as store:
+        project = store.projects.project(DEFAULT_ENTITY, DEFAULT_PROJECT)
+        assert project is not None
+        assert [sweep.state for sweep in store.sweeps.of_project(project.id)] == ["FINISHED"] * 2
 
 
 def test_serve_refuses_another_applications_database(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from emulator.store import Run, Store
+from emulator.store import Run, Store, migrations
 from emulator.store.store import DB_FILENAME
 
 
@@ -104,7 +104,7 @@ def test_opening_an_older_file_fills_the_tags_table(tmp_path: Path) -> None:
     conn.commit()
     conn.close()
     with Store(tmp_path) as upgraded:
-        assert upgraded.db.one("PRAGMA user_version")[0] == 1
+        assert upgraded.db.one("PRAGMA user_version")[0] == len(migrations.UPGRADES)
         assert (tagged(upgraded, "x"), tagged(upgraded, "y")) == (["a", "b"], ["b"])
         a = upgraded.runs.get("ent", "proj", "a")
         upgraded.runs.update(a.id, {"tags": ["y"]})  # the triggers are in place from now on

@@ -75,19 +75,36 @@ def target() -> Iterator[Target]:
 
 
 def _export_of_kept(store: Store) -> str:
-    """The seeded project's rows and blobs, as canonical JSON."""
+    """The seeded project's rows and the blobs they point to, as canonical JSON."""
     snapshot = store.export()
-    project = next(p for p in snapshot["projects"] if p["name"] == PROJECT)
+    [project] = [p for p in snapshot["projects"] if p["name"] == PROJECT]
     runs = [r for r in snapshot["runs"] if r["project_id"] == project["id"]]
     run_ids = {r["id"] for r in runs}
+    files = [f for f in snapshot["run_files"] if f["run_id"] in run_ids]
+    collections = [
+        c for c in snapshot["artifact_collections"] if c["project_id"] == project["id"]
+    ]
+    artifacts = [
+        a for a in snapshot["artifacts"] if a["collection_id"] in {c["id"] for c in collections}
+    ]
+    artifact_ids = {a["id"] for a in artifacts}
+    artifact_files = [f for f in snapshot["artifact_files"] if f["artifact_id"] in artifact_ids]
+    blob_keys = {
+        *(f["blob_key"] for f in files),
+        *(f"artifacts/manifests/{i}" for i in artifact_ids),
+        *(f"artifacts/files/{f['md5_hex']}" for f in artifact_files),
+    }
     kept = {
         "project": project,
         "runs": runs,
         "history": [h for h in snapshot["history"] if h["run_id"] in run_ids],
-        "files": [f for f in snapshot["run_files"] if f["run_id"] in run_ids],
-        "artifacts": snapshot["artifacts"],
-        "blobs": snapshot["blobs"],
+        "files": files,
+        "collections": collections,
+        "artifacts": artifacts,
+        "artifact_files": artifact_files,
+        "blobs": {key: value for key, value in snapshot["blobs"].items() if key in blob_keys},
     }
+    assert len(kept["blobs"]) == len(blob_keys)
     return json.dumps(kept, sort_keys=True)
 
 
