@@ -10,6 +10,7 @@ Example::
 """
 
 from client.api import Api
+from client.artifact_collections import ArtifactCollection
 from client.artifact_lists import ArtifactType
 from client.artifacts import Artifact, ArtifactFile
 from client.errors import (
@@ -33,6 +34,7 @@ from client.users import User
 __all__ = [
     "Api",
     "Artifact",
+    "ArtifactCollection",
     "ArtifactFile",
     "ArtifactType",
     "CommError",

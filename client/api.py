@@ -12,6 +12,7 @@ from client._paginator import ConnectionPaginator, check_per_page
 from client._paths import parse_artifact_path, parse_project_path, parse_run_path
 from client._session import Session
 from client._urls import app_url
+from client.artifact_collections import ArtifactCollection
 from client.artifact_lists import ArtifactType
 from client.artifacts import Artifact
 from client.errors import CommError, InvalidPathError, NotFoundError, UsageError
@@ -247,8 +248,8 @@ class Api:
         if membership is None:
             qualified = f"{entity}/{project}/{path.collection}:{path.alias}"
             raise NotFoundError(f"artifact {qualified} not found")
-        artifact = Artifact.from_attrs(
-            self._session, membership["artifact"], f"{path.collection}:{path.alias}"
+        artifact = Artifact.from_membership(
+            self._session, membership, f"{path.collection}:{path.alias}"
         )
         if type is not None and artifact.type != type:
             raise UsageError(f"artifact {name!r} has type {artifact.type!r}, not {type!r}")
@@ -271,6 +272,25 @@ class Api:
             lambda node: Artifact.from_attrs(self._session, node),
             per_page,
         )
+
+    def artifact_collection(self, type_name: str, name: str) -> ArtifactCollection:
+        """The collection (sequence or portfolio) ``[[entity/]project/]name`` of type
+        ``type_name``.
+
+        Raises:
+            NotFoundError: if the project has no such collection of that type.
+        """
+        path = parse_artifact_path(name)
+        entity, project = self._project_of(path.entity, path.project, name)
+        data = self._session.graphql.execute(
+            "ArtifactCollection",
+            {"entity": entity, "project": project, "type": type_name, "name": path.collection},
+        )
+        found = ((data.get("project") or {}).get("artifactType") or {}).get("artifactCollection")
+        if found is None:
+            raise NotFoundError(f"artifact collection {entity}/{project}/{path.collection}"
+                                f" of type {type_name!r} not found")
+        return ArtifactCollection(self._session, entity, project, found)
 
     def _artifact_project(self, project: str | None) -> tuple[str, str]:
         entity, name = parse_project_path(project) if project else (None, None)

@@ -7,13 +7,14 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from client._paginator import ConnectionPaginator
+from client._references import is_reference, read_reference
 from client._session import RunLike, Session
-from client.errors import CommError, NotFoundError, UsageError
+from client.errors import CommError, InvalidPathError, NotFoundError, UsageError
 from client.files import local_path
 
 _VERSION_ALIAS = re.compile(r"v\d+")
@@ -50,17 +51,25 @@ class ArtifactFile:
         self.size: int = attrs["sizeBytes"]
         self.md5: str = attrs["md5"]
         self.url: str = attrs["directUrl"]
+        #: Where a reference entry's bytes live (``add_reference``), else ``None``.
+        self.ref: str | None = (
+            attrs["directUrl"] if is_reference(attrs.get("storagePath")) else None
+        )
 
     def download(self, root: str | os.PathLike[str] = ".") -> Path:
         """Write the file under ``root`` (keeping its relative path) and return its path.
 
         Raises:
-            CommError: if the download fails or its bytes do not match the file's MD5.
+            CommError: if the download fails or its bytes do not match the file's MD5,
+                or the file is a cloud reference (see :mod:`client._references`).
             UsageError: if the name would put the file outside ``root``.
         """
         target = local_path(root, self.name)
-        data = self._session.graphql.transfer("GET", self.url)
-        if md5_b64(data) != self.md5:
+        if self.ref is not None:
+            data = read_reference(self.ref)
+        else:
+            data = self._session.graphql.transfer("GET", self.url)
+        if self.ref is None and md5_b64(data) != self.md5:
             raise CommError(f"downloaded {self.name!r} does not match its md5 {self.md5}")
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
@@ -97,6 +106,7 @@ class Artifact:
         self._attrs: dict[str, Any] = {}
         self._local: dict[str, Path] = {}
         self._requested: str | None = None
+        self._membership: dict[str, Any] = {}
 
     @classmethod
     def from_attrs(
@@ -118,6 +128,84 @@ class Artifact:
         artifact._requested = name
         return artifact
 
+    @classmethod
+    def from_membership(
+        cls, session: Session, membership: Mapping[str, Any], name: str | None = None
+    ) -> Artifact:
+        """A version as read through a collection membership (its sequence, or a
+        portfolio it is linked in), from a ``MembershipFragment``."""
+        artifact = cls.from_attrs(session, membership["artifact"], name)
+        artifact._membership = dict(membership)
+        return artifact
+
+    def _viewed(self) -> dict[str, Any]:
+        """The collection the version was read through (its sequence unless a link)."""
+        found: dict[str, Any] = (
+            self._membership.get("artifactCollection") or self._attrs["artifactSequence"]
+        )
+        return found
+
+    @property
+    def is_link(self) -> bool:
+        """Whether the version was read through a portfolio it is linked in."""
+        collection = self._membership.get("artifactCollection") or {}
+        return collection.get("__typename") == "ArtifactPortfolio"
+
+    def link(self, target_path: str, aliases: Iterable[str] = ()) -> Artifact:
+        """Link the version into portfolio ``[[entity/]project/]name`` (created if
+        missing; entity and project default to the version's); returns the link.
+
+        Raises:
+            InvalidPathError: if ``target_path`` is not of that form.
+        """
+        parts = target_path.split("/")
+        if not all(parts) or not 2 <= len(parts) <= 3 or ":" in target_path:
+            raise InvalidPathError(
+                f"invalid link target {target_path!r}: expected [entity/]project/name"
+            )
+        entity, project, name = parts if len(parts) == 3 else [self.entity or "", *parts]
+        session = self._server()
+        data = session.graphql.execute(
+            "LinkArtifact",
+            {
+                "input": {
+                    "artifactID": self.id,
+                    "entityName": entity,
+                    "projectName": project,
+                    "artifactPortfolioName": name,
+                    "aliases": [{"artifactCollectionName": name, "alias": a} for a in aliases],
+                }
+            },
+        )
+        membership = (data.get("linkArtifact") or {}).get("artifactMembership")
+        if membership is None:
+            raise CommError(f"linking {self.qualified_name} to {target_path} returned nothing")
+        version = f"{name}:v{membership['versionIndex']}"
+        return Artifact.from_membership(session, membership, version)
+
+    def unlink(self) -> None:
+        """Remove this link from its portfolio (the source version stays).
+
+        Raises:
+            UsageError: if the version was not read through a portfolio.
+        """
+        if not self.is_link:
+            raise UsageError(f"artifact {self.qualified_name!r} is not a linked artifact")
+        self._server().graphql.execute(
+            "UnlinkArtifact",
+            {"input": {"artifactID": self.id, "artifactPortfolioID": self._viewed()["id"]}},
+        )
+
+    def delete(self, delete_aliases: bool = False) -> None:
+        """Delete the version (a link: only unlink it). The server refuses a version with
+        aliases other than ``latest`` unless ``delete_aliases``."""
+        if self.is_link:
+            self.unlink()
+            return
+        self._server().graphql.execute(
+            "DeleteArtifact", {"input": {"artifactID": self.id, "deleteAliases": delete_aliases}}
+        )
+
     def _server(self) -> Session:
         if self._session is None:
             raise UsageError(f"artifact {self._collection!r} has not been logged yet")
@@ -137,28 +225,29 @@ class Artifact:
     @property
     def entity(self) -> str | None:
         """The entity of the version's project."""
-        return self._attrs["artifactSequence"]["project"]["entity"]["name"] if self._attrs else None
+        return self._viewed()["project"]["entity"]["name"] if self._attrs else None
 
     @property
     def project(self) -> str | None:
         """The project the version belongs to."""
-        return self._attrs["artifactSequence"]["project"]["name"] if self._attrs else None
+        return self._viewed()["project"]["name"] if self._attrs else None
 
     @property
     def collection_name(self) -> str:
-        """The artifact's name without version."""
-        return self._collection
+        """The artifact's name without version (the portfolio's, for a link)."""
+        return str(self._viewed()["name"]) if self._attrs else self._collection
 
     @property
     def version(self) -> str | None:
-        """``v<N>`` once committed."""
-        index = self._attrs.get("versionIndex")
+        """``v<N>`` once committed (in the portfolio, for a link)."""
+        index = self._membership.get("versionIndex", self._attrs.get("versionIndex"))
         return None if index is None else f"v{index}"
 
     @property
     def source_name(self) -> str:
-        """``name:vN`` for a committed version, the bare name for a draft."""
-        return self._collection if self.version is None else f"{self._collection}:{self.version}"
+        """``name:vN`` of the version in its own sequence, the bare name for a draft."""
+        index = self._attrs.get("versionIndex")
+        return self._collection if index is None else f"{self._collection}:v{index}"
 
     @property
     def name(self) -> str:
@@ -183,10 +272,19 @@ class Artifact:
 
     @property
     def aliases(self) -> list[str]:
-        """Aliases on the version, ``latest`` included when it is the newest; the version
-        alias ``vN`` servers also list is left out, as the SDK does."""
-        names = (alias["alias"] for alias in self._attrs.get("aliases") or [])
-        return [name for name in names if not _VERSION_ALIAS.fullmatch(name)]
+        """Aliases on the version in the collection it was read through, ``latest``
+        included when it is the newest there; the version alias ``vN`` servers also list
+        is left out, as the SDK does."""
+        viewed = self._viewed() if self._attrs else {}
+        return [
+            alias["alias"]
+            for alias in self._attrs.get("aliases") or []
+            if (
+                alias.get("artifactCollection") is None
+                or _same_collection(alias["artifactCollection"], viewed)
+            )
+            and not _VERSION_ALIAS.fullmatch(alias["alias"])
+        ]
 
     @property
     def tags(self) -> list[str]:
@@ -326,6 +424,15 @@ class Artifact:
 
     def __repr__(self) -> str:
         return f"<Artifact {self.name} ({self.type})>"
+
+
+def _same_collection(one: Mapping[str, Any], other: Mapping[str, Any]) -> bool:
+    def key(collection: Mapping[str, Any]) -> tuple[Any, ...]:
+        project = collection.get("project") or {}
+        entity = (project.get("entity") or {}).get("name")
+        return (collection.get("name"), project.get("name"), entity)
+
+    return key(one) == key(other)
 
 
 def _run(session: Session, node: Mapping[str, Any] | None) -> RunLike | None:

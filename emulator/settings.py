@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 from emulator.fault_rules import FaultSpec
 from emulator.request_journal import DEFAULT_SIZE
+from emulator.server_features import DEFAULT_FEATURES
 
 #: Default entity (and viewer username) of a fresh emulator.
 DEFAULT_ENTITY = "emulator"
@@ -25,7 +26,8 @@ class Settings:
 
     ``entity`` is the viewer's default entity: the one ``wandb.Api()`` uses when a
     path names no entity. ``features`` are the server feature flags advertised to
-    the SDK through ``serverInfo`` (none by default: the SDK's simplest paths).
+    the SDK through ``serverInfo`` (by default those the emulator implements, see
+    :mod:`emulator.server_features`; ``()`` gives the SDK's simplest paths).
     ``heartbeat_timeout_s``: a ``running`` run that has sent nothing to file_stream
     for this long reads as ``crashed`` (``None``, the default: never).
     ``max_file_stream_bytes`` bounds one file_stream body, before and after gzip.
@@ -41,7 +43,7 @@ class Settings:
     """
 
     entity: str = DEFAULT_ENTITY
-    features: tuple[str, ...] = field(default_factory=tuple)
+    features: tuple[str, ...] = DEFAULT_FEATURES
     max_upload_bytes: int = 256 * 1024 * 1024
     heartbeat_timeout_s: float | None = None
     max_file_stream_bytes: int = 64 * 1024 * 1024

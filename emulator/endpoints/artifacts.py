@@ -6,6 +6,8 @@ match the MD5 in the URL, and manifests that are not valid, are refused with 400
 
 from __future__ import annotations
 
+import base64
+
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -19,6 +21,14 @@ from emulator.store.artifacts.manifests import ArtifactError, check_hex_md5
 
 def _not_found(what: str) -> Response:
     return error_response(404, f"{what} not found")
+
+
+def _file_response(data: bytes, md5_hex: str) -> Response:
+    """File bytes with the headers W&B's storage (GCS/S3 signed URLs) sends with them:
+    the MD5 as a quoted ``ETag`` and in base64 as ``Content-MD5``, and the length."""
+    content_md5 = base64.b64encode(bytes.fromhex(md5_hex)).decode("ascii")
+    headers = {"ETag": f'"{md5_hex}"', "Content-MD5": content_md5}
+    return Response(data, media_type="application/octet-stream", headers=headers)
 
 
 async def artifact_file(request: Request) -> Response:
@@ -35,7 +45,7 @@ async def artifact_file(request: Request) -> Response:
     data = await run_in_threadpool(store.contents.file, md5_hex)
     if data is None:
         return _not_found(f"artifact file {md5_hex}")
-    return Response(data, media_type="application/octet-stream")
+    return _file_response(data, md5_hex)
 
 
 async def artifact_manifest(request: Request) -> Response:
@@ -64,7 +74,7 @@ async def fallback_file(request: Request) -> Response:
     data = await run_in_threadpool(contents.file, md5_hex)
     if data is None:
         return _not_found(f"artifact file {request.path_params['name']}")
-    return Response(data, media_type="application/octet-stream")
+    return _file_response(data, md5_hex)
 
 
 ROUTES = [

@@ -11,6 +11,7 @@ from __future__ import annotations
 from emulator.resolvers import (
     artifact,
     artifact_collection,
+    artifact_links,
     artifact_mutation,
     file,
     history,
@@ -41,6 +42,7 @@ BINDABLES = (
     *artifact.BINDABLES,
     *artifact_collection.BINDABLES,
     *artifact_mutation.BINDABLES,
+    *artifact_links.BINDABLES,
     *lifecycle.BINDABLES,
     *sweep.BINDABLES,
     *sweep_mutation.BINDABLES,

@@ -1,7 +1,8 @@
 """Artifact versions and collection memberships, and where queries reach them.
 
-A membership (a version as seen through its collection) is served from the same
-:class:`~emulator.store.artifacts.records.Artifact` record as the version itself.
+A membership is a version as seen through one collection
+(:class:`~emulator.store.artifacts.records.Membership`): its sequence, or a portfolio it
+is linked in, with that collection's version index and aliases.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from emulator.resolvers.context import Info, base_url_of, store_of
 from emulator.resolvers.viewer import signed_url
 from emulator.store import Project, Run
 from emulator.store.artifacts.manifests import ArtifactError
-from emulator.store.artifacts.records import Artifact, ArtifactCollection
+from emulator.store.artifacts.records import Artifact, ArtifactCollection, Membership
 
 #: The SDK's downloader asks for 5000 files per page.
 MAX_FILES_PAGE = 10_000
@@ -29,13 +30,19 @@ artifact = ObjectType("Artifact")
 membership = ObjectType("ArtifactCollectionMembership")
 
 
-def artifact_id_of(value: str) -> int:
-    """The storage id in an ``Artifact`` GraphQL id; GraphQLError if it is not one."""
+def storage_id_of(value: str, kind: str, what: str) -> int:
+    """The storage id in a GraphQL id of ``kind``; GraphQLError naming ``what`` if it is
+    not one."""
     try:
-        (number,) = ids.decode_id(value, "Artifact")
+        (number,) = ids.decode_id(value, kind)
         return int(number)
     except (ids.InvalidIdError, ValueError):
-        raise GraphQLError(f"invalid artifact id {value!r}") from None
+        raise GraphQLError(f"invalid {what} id {value!r}") from None
+
+
+def artifact_id_of(value: str) -> int:
+    """The storage id in an ``Artifact`` GraphQL id; GraphQLError if it is not one."""
+    return storage_id_of(value, "Artifact", "artifact")
 
 
 def artifact_or_error(info: Info, value: str) -> Artifact:
@@ -72,13 +79,37 @@ def resolve_id(obj: Artifact, _: Info) -> str:
 
 
 @membership.field("artifact")
-def resolve_membership_artifact(obj: Artifact, _: Info) -> Artifact:
-    return obj
+def resolve_membership_artifact(obj: Membership, _: Info) -> Artifact:
+    return obj.artifact
 
 
 @membership.field("id")
-def resolve_membership_id(obj: Artifact, _: Info) -> str:
-    return ids.encode_id("ArtifactCollectionMembership", obj.id)
+def resolve_membership_id(obj: Membership, _: Info) -> str:
+    return ids.encode_id("ArtifactCollectionMembership", obj.collection.id, obj.artifact.id)
+
+
+@membership.field("artifactCollection")
+def resolve_membership_collection(obj: Membership, _: Info) -> ArtifactCollection:
+    return obj.collection
+
+
+@membership.field("aliases")
+def resolve_membership_aliases(obj: Membership, info: Info) -> list[dict[str, Any]]:
+    names = store_of(info).artifacts.aliases(obj.artifact.id, obj.collection.id)
+    return [_alias(obj.artifact.id, name, obj.collection) for name in names]
+
+
+@membership.field("files")
+def resolve_membership_files(obj: Membership, info: Info, **kwargs: Any) -> Any:
+    return resolve_files(obj.artifact, info, **kwargs)
+
+
+def _alias(artifact_id: int, name: str, collection: ArtifactCollection | None) -> dict[str, Any]:
+    return {
+        "id": ids.encode_id("ArtifactAlias", artifact_id, name),
+        "alias": name,
+        "artifact_collection": collection,
+    }
 
 
 @artifact.field("commitHash")
@@ -108,29 +139,33 @@ def resolve_artifact_type(obj: Artifact, info: Info) -> Any:
 
 
 @artifact.field("artifactSequence")
-@membership.field("artifactCollection")
 def resolve_collection(obj: Artifact, info: Info) -> ArtifactCollection | None:
     return store_of(info).artifacts.collection_by_id(obj.collection_id)
 
 
 @artifact.field("aliases")
-@membership.field("aliases")
 def resolve_aliases(obj: Artifact, info: Info) -> list[dict[str, Any]]:
-    """The version's aliases and, once committed, its version alias ``vN`` as W&B lists
-    it: releases before 0.18 take the version from it (newer ones filter it out)."""
+    """The version's aliases in every collection it is a member of, each with that
+    collection (the SDK keeps those of the collection it reads the version through), and
+    once committed its version alias ``vN`` as W&B lists it: releases before 0.18 take
+    the version from it (newer ones filter it out)."""
     store = store_of(info).artifacts
-    collection = store.collection_by_id(obj.collection_id)
-    names = store.aliases(obj.id)
-    if obj.version is not None:
-        names = [*names, obj.version]
+    version = [] if obj.version is None else [(obj.version, obj.collection_id)]
     return [
-        {
-            "id": ids.encode_id("ArtifactAlias", obj.id, alias),
-            "alias": alias,
-            "artifact_collection": collection,
-        }
-        for alias in names
+        _alias(obj.id, name, store.collection_by_id(collection_id))
+        for name, collection_id in [*store.alias_collections(obj.id), *version]
     ]
+
+
+@artifact.field("artifactMemberships")
+def resolve_memberships(
+    obj: Artifact, info: Info, after: str | None = None, first: int | None = None
+) -> dict[str, Any]:
+    """Its sequence, then the portfolios it is linked in (oldest link first)."""
+    if obj.state != "COMMITTED":
+        return list_connection([], after=after, first=first)
+    found = store_of(info).artifacts.memberships(obj)
+    return list_connection(found, after=after, first=first)
 
 
 @artifact.field("currentManifest")
@@ -141,7 +176,6 @@ def resolve_current_manifest(obj: Artifact, info: Info) -> dict[str, Any] | None
 
 
 @artifact.field("files")
-@membership.field("files")
 def resolve_files(
     obj: Artifact,
     info: Info,
@@ -171,21 +205,33 @@ def resolve_used_by(
 
 @query.field("artifact")
 def resolve_artifact(_: Any, info: Info, id: str) -> Artifact | None:
-    """A version by id in any state; a well-formed id of no version is ``null``."""
-    return store_of(info).artifacts.get(artifact_id_of(id))
+    """A version by id in any state; a well-formed id of no version (deleted, expired)
+    is ``null``."""
+    store = store_of(info).artifacts
+    store.expire_due()
+    return store.get(artifact_id_of(id))
+
+
+@project.field("artifactCollectionMembership")
+def resolve_membership_by_name(
+    obj: Project, info: Info, name: str
+) -> Membership | None:
+    """The member ``collection:alias`` (``vN``, alias or digest; ``collection`` alone
+    means ``latest``) of a sequence or portfolio, else ``null``."""
+    store = store_of(info).artifacts
+    store.expire_due()
+    try:
+        return store.membership_by_name(obj.id, name)
+    except ArtifactError as error:
+        raise GraphQLError(str(error)) from None
 
 
 @project.field("artifact")
-@project.field("artifactCollectionMembership")
-def resolve_by_name(
-    obj: Project, info: Info, name: str, **_ignored: Any
-) -> Artifact | None:
-    """The committed version ``collection:alias`` (``vN``, alias or digest; ``collection``
-    alone means ``latest``), else ``null``."""
-    try:
-        return store_of(info).artifacts.by_name(obj.id, name)
-    except ArtifactError as error:
-        raise GraphQLError(str(error)) from None
+def resolve_by_name(obj: Project, info: Info, name: str, **_ignored: Any) -> Artifact | None:
+    """The version the member ``collection:alias`` is, else ``null`` (``enableTracking``,
+    sent by some releases, changes nothing here)."""
+    found = resolve_membership_by_name(obj, info, name)
+    return None if found is None else found.artifact
 
 
 @run.field("outputArtifacts")

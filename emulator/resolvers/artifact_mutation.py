@@ -26,7 +26,7 @@ mutation = MutationType()
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _artifact_errors(resolver: F) -> F:
+def artifact_errors(resolver: F) -> F:
     """Turn the store's ArtifactError into a GraphQL error naming the problem."""
 
     @wraps(resolver)
@@ -56,7 +56,7 @@ def _collection_name(fields: dict[str, Any]) -> str:
 
 
 @mutation.field("createArtifact")
-@_artifact_errors
+@artifact_errors
 def resolve_create_artifact(
     _: Any, info: Info, input: dict[str, Any]
 ) -> dict[str, Any]:
@@ -102,12 +102,36 @@ def resolve_create_manifest(
     found = artifact_or_error(info, input["artifact_id"])
     if found.state != "PENDING":
         raise GraphQLError(f"artifact {input['artifact_id']} is {found.state}, not PENDING")
+    manifest_type = input.get("type") or "FULL"
+    if manifest_type == "INCREMENTAL" and input.get("base_artifact_id"):
+        base = artifact_id_of(input["base_artifact_id"])
+        store_of(info).artifacts.set_manifest_base(found.id, base)
     manifest = manifest_of(found, info)
-    return {"artifact_manifest": {**manifest, "type": input.get("type") or "FULL"}}
+    return {"artifact_manifest": {**manifest, "type": manifest_type}}
+
+
+@mutation.field("updateArtifactManifest")
+@artifact_errors
+def resolve_update_manifest(
+    _: Any, info: Info, input: dict[str, Any]
+) -> dict[str, Any]:
+    """The manifest of a PENDING version, named by its id; records the base version an
+    incremental manifest adds to."""
+    try:
+        (number,) = ids.decode_id(input["artifact_manifest_id"], "ArtifactManifest")
+    except ids.InvalidIdError as error:
+        raise GraphQLError(str(error)) from None
+    found = artifact_or_error(info, ids.encode_id("Artifact", number))
+    if found.state != "PENDING":
+        raise GraphQLError(f"artifact {found.id} is {found.state}, not PENDING")
+    if input.get("base_artifact_id"):
+        base = artifact_id_of(input["base_artifact_id"])
+        store_of(info).artifacts.set_manifest_base(found.id, base)
+    return {"artifact_manifest": {**manifest_of(found, info), "type": "INCREMENTAL"}}
 
 
 @mutation.field("createArtifactFiles")
-@_artifact_errors
+@artifact_errors
 def resolve_create_files(
     _: Any, info: Info, input: dict[str, Any]
 ) -> dict[str, Any]:
@@ -137,7 +161,7 @@ def resolve_create_files(
 
 
 @mutation.field("commitArtifact")
-@_artifact_errors
+@artifact_errors
 def resolve_commit_artifact(
     _: Any, info: Info, input: dict[str, Any]
 ) -> dict[str, Any]:
@@ -147,7 +171,7 @@ def resolve_commit_artifact(
 
 
 @mutation.field("useArtifact")
-@_artifact_errors
+@artifact_errors
 def resolve_use_artifact(
     _: Any, info: Info, input: dict[str, Any]
 ) -> dict[str, Any]:

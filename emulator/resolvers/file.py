@@ -37,7 +37,8 @@ def resolve_display_name(obj: RunFile, _: Info) -> str:
 @file.field("directUrl")
 def resolve_url(obj: RunFile | ArtifactFile, info: Info, **_: Any) -> str | None:
     if isinstance(obj, ArtifactFile):
-        return signed_url(info, artifact_urls.file_url(base_url_of(info), obj.md5_hex))
+        # A reference's bytes are where it points; the SDK fetches those itself.
+        return obj.ref or signed_url(info, artifact_urls.file_url(base_url_of(info), obj.md5_hex))
     owner = store_of(info).runs.by_id(obj.run_id)
     if owner is None:
         return None
@@ -52,8 +53,9 @@ def resolve_md5(obj: RunFile, _: Info) -> str:
 
 
 @file.field("storagePath")
-def resolve_storage_path(obj: RunFile, _: Info) -> str:
-    return obj.blob_key
+def resolve_storage_path(obj: RunFile | ArtifactFile, _: Info) -> str:
+    """An artifact file's path in W&B's ``wandb_artifacts/...`` form (or its reference)."""
+    return obj.storage_path if isinstance(obj, ArtifactFile) else obj.blob_key
 
 
 @run.field("fileCount")

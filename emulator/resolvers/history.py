@@ -155,14 +155,19 @@ def resolve_sampled_history(
 def resolve_parquet_history(
     obj: Run, info: Info, live_keys: list[str] | None = None
 ) -> dict[str, list[Any]]:
-    """The run's parquet file, or (when it is served live) every row projected to
-    ``liveKeys``: never both, since wandb-core appends live rows to parquet rows."""
+    """The run's parquet files (one per export, never changed once served), or (when it
+    is served live) every row projected to ``liveKeys``: never both, since wandb-core
+    appends live rows to parquet rows."""
     store = store_of(info)
     if settings_of(info).parquet_history:
-        version = parquet_export.exported_version(store, obj.id)
-        if version is not None:
-            url = signed_url(info, f"{base_url_of(info)}/_history/{obj.id}/{version}.parquet")
-            return {"parquet_urls": [url], "live_data": []}
+        files = parquet_export.exported_files(store, obj.id)
+        if files is not None:
+            base = base_url_of(info)
+            urls = [
+                signed_url(info, f"{base}/_history/{obj.id}/{file.position}.parquet")
+                for file in files
+            ]
+            return {"parquet_urls": urls, "live_data": []}
     keys = tuple(dict.fromkeys(live_keys or ["_step"]))
     selection = store.history.select(obj.id, HISTORY, keys=keys)
     if keys == ("_step",):  # what wandb-core asks: read the steps without decoding rows

@@ -21,6 +21,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from emulator.store import history_exports
 from emulator.store.database import Database
 from emulator.store.history_chunks import CHUNK_LINES, Chunk, TypeCounts
 
@@ -33,6 +34,7 @@ CREATE TABLE IF NOT EXISTS history_streams (
     version INTEGER NOT NULL,
     shapes TEXT NOT NULL,
     types TEXT NOT NULL,
+    -- Unused since exports are kept per file (history_exports); kept for older files.
     exported_version INTEGER,
     exportable INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (run_id, stream)
@@ -76,9 +78,6 @@ class StreamInfo:
     version: int = 0
     shapes: list[tuple[str, ...]] = field(default_factory=list)
     types: dict[str, dict[str, int]] = field(default_factory=dict)
-    #: The version last exported (to parquet), and whether that export succeeded.
-    exported_version: int | None = None
-    exportable: bool = False
 
     def shape_ids(self, keys: Sequence[str] | None) -> frozenset[int] | None:
         """Ids of the shapes holding every key in ``keys`` (``None``: no constraint)."""
@@ -174,11 +173,6 @@ class Selection:
         return Selection(parts)
 
 
-def export_blob_key(run_id: int) -> str:
-    """Where the exported (parquet) file of a run's history is kept among the blobs."""
-    return f"history/{run_id}.parquet"
-
-
 class HistoryStore:
     """Writes and reads history and events rows."""
 
@@ -221,6 +215,8 @@ class HistoryStore:
                 )
                 position += size
             if offset < info.line_count:  # lines were replaced: the last step may have dropped
+                if stream == HISTORY:
+                    history_exports.lines_rewritten(conn, run_id, offset)
                 info.last_step = self._last_step(conn, run_id, stream)
             else:
                 info.last_step = max(
@@ -281,36 +277,24 @@ class HistoryStore:
     @staticmethod
     def _info(conn: sqlite3.Connection, run_id: int, stream: str) -> StreamInfo:
         row = conn.execute(
-            "SELECT line_count, last_step, version, shapes, types, exported_version, exportable"
+            "SELECT line_count, last_step, version, shapes, types"
             " FROM history_streams WHERE run_id = ? AND stream = ?",
             (run_id, stream),
         ).fetchone()
         if row is None:
             return StreamInfo()
         shapes = [tuple(shape) for shape in json.loads(row[3])]
-        return StreamInfo(
-            row[0], row[1], row[2], shapes, json.loads(row[4]), row[5], bool(row[6])
-        )
+        return StreamInfo(row[0], row[1], row[2], shapes, json.loads(row[4]))
 
     @staticmethod
     def _save_info(conn: sqlite3.Connection, run_id: int, stream: str, info: StreamInfo) -> None:
         conn.execute(
             "INSERT OR REPLACE INTO history_streams (run_id, stream, line_count, last_step,"
-            " version, shapes, types, exported_version, exportable)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " version, shapes, types) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
                 run_id, stream, info.line_count, info.last_step, info.version,
-                json.dumps(info.shapes), json.dumps(info.types), info.exported_version,
-                info.exportable,
+                json.dumps(info.shapes), json.dumps(info.types),
             ),
-        )
-
-    def mark_exported(self, run_id: int, stream: str, version: int, *, exportable: bool) -> None:
-        """Record that ``version`` of a stream was exported (or found not exportable)."""
-        self._db.execute(
-            "UPDATE history_streams SET exported_version = ?, exportable = ?"
-            " WHERE run_id = ? AND stream = ?",
-            (version, exportable, run_id, stream),
         )
 
     # Reading.
@@ -352,6 +336,23 @@ class HistoryStore:
         for columns in rows:
             chunk = Chunk.from_columns(*columns)
             slots = chunk.slots(shapes, min_step, max_step)
+            if slots:
+                parts.append((chunk, slots))
+        return Selection(parts)
+
+    def select_lines(self, run_id: int, stream: str, start: int, end: int) -> Selection:
+        """Lines ``[start, end)`` of a stream, in line order."""
+        first, last = start // CHUNK_LINES, (end - 1) // CHUNK_LINES
+        rows = self._db.execute(
+            "SELECT chunk, steps, shapes, data FROM history WHERE run_id = ? AND stream = ?"
+            " AND chunk BETWEEN ? AND ? ORDER BY chunk",
+            (run_id, stream, first, last),
+        )
+        parts: list[tuple[Chunk, Sequence[int]]] = []
+        for number, *columns in rows:
+            chunk = Chunk.from_columns(*columns)
+            base = number * CHUNK_LINES
+            slots = range(max(start - base, 0), min(end - base, len(chunk)))
             if slots:
                 parts.append((chunk, slots))
         return Selection(parts)

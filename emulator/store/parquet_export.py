@@ -1,16 +1,18 @@
 """Runs' history as parquet files, as W&B exports it for the newer SDK.
 
-The newer SDK (wandb-core) reads exported history from parquet and only the rest from
-the live GraphQL queries, appending the two without removing duplicates. So a run is
-served either wholly as one parquet file or wholly live, never half and half. It is
-live when pyarrow is not installed, when the emulator's settings turn parquet off, or
-when a key mixes types no parquet column can hold (say a number and a string): the
-live queries return such values exactly. W&B exports a run's history some time after
-it was logged; the emulator exports all of it whenever asked, whatever the run's
-state, so results do not depend on timing.
+The newer SDK (wandb-core) reads exported history from parquet and the rest from the
+live GraphQL queries, appending the two without removing duplicates; a live page that
+straddles the end of the exported rows would repeat them. So a run is served either
+wholly as parquet files or wholly live, never half and half. It is live when pyarrow is
+not installed, when the emulator's settings turn parquet off, or when some rows cannot
+be exported (a key mixing types no parquet column can hold, say a number and a string):
+the live queries return such values exactly.
 
-The file of a run is built on first request and kept as the blob
-``history/<run id>.parquet`` until the history changes (its ``version``).
+wandb-core caches each file by its position in ``parquetUrls``, so a file once served
+never changes (see :mod:`emulator.store.history_exports`): rows logged after a reader
+asked become a further file the next time any reader asks. W&B exports a run's history
+some time after it was logged; the emulator exports whatever is new whenever asked,
+whatever the run's state, so results do not depend on timing.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ from functools import cache
 from typing import Any
 
 from emulator.store import Store
-from emulator.store.history import HISTORY, export_blob_key
+from emulator.store.history import HISTORY
+from emulator.store.history_exports import ExportedFile
 
 PARQUET_MEDIA_TYPE = "application/vnd.apache.parquet"
 
@@ -32,38 +35,45 @@ def parquet_available() -> bool:
     return importlib.util.find_spec("pyarrow") is not None
 
 
-def exported_version(store: Store, run_id: int) -> int | None:
-    """The history version of run ``run_id`` available as parquet, building the file if
-    needed; ``None`` when the run is served live."""
+def exported_files(store: Store, run_id: int) -> list[ExportedFile] | None:
+    """The parquet files of run ``run_id``, by position, exporting the lines not yet in
+    one as a further file; ``None`` when the run is served live."""
+    exports = store.history_exports
     if not parquet_available():
         return None
-    info = store.history.info(run_id, HISTORY)
-    if not info.line_count:
-        return None
-    exportable = info.exportable
-    if info.exported_version != info.version or (
-        exportable and store.blobs.get(export_blob_key(run_id)) is None
-    ):
-        keys = dict.fromkeys(["_step"])
-        for shape in info.shapes:
-            keys.update(dict.fromkeys(shape))
-        selection = store.history.select(run_id, HISTORY)
-        data = to_parquet({key: selection.column(key) for key in keys})
-        exportable = data is not None
-        if data is None:
-            store.blobs.delete(export_blob_key(run_id))
-        else:
-            store.blobs.put(export_blob_key(run_id), data)
-        store.history.mark_exported(run_id, HISTORY, info.version, exportable=exportable)
-    return info.version if exportable else None
+    with exports.lock:
+        if exports.is_live(run_id):
+            return None
+        files = exports.files(run_id)
+        start = files[-1].end_line if files else 0
+        info = store.history.info(run_id, HISTORY)
+        if info.line_count > start:
+            data = _export(store, run_id, start, info.line_count, info.shapes)
+            if data is None:
+                exports.set_live(run_id)
+                return None
+            added = exports.add(run_id, start, info.line_count)
+            store.blobs.put(added.blob_key, data)
+            files.append(added)
+    return files or None
 
 
-def read_export(store: Store, run_id: int, version: int) -> bytes | None:
-    """The parquet file of ``run_id`` if it is the one exported for ``version``."""
-    info = store.history.info(run_id, HISTORY)
-    if info.exported_version != version or info.version != version or not info.exportable:
-        return None
-    return store.blobs.get(export_blob_key(run_id))
+def _export(
+    store: Store, run_id: int, start: int, end: int, shapes: list[tuple[str, ...]]
+) -> bytes | None:
+    # Every key the run logged so far gets a column, null where these lines lack it: a
+    # reader selecting a key fails on a file without its column.
+    keys = dict.fromkeys(["_step"])
+    for shape in shapes:
+        keys.update(dict.fromkeys(shape))
+    selection = store.history.select_lines(run_id, HISTORY, start, end)
+    return to_parquet({key: selection.column(key) for key in keys})
+
+
+def read_export(store: Store, run_id: int, position: int) -> bytes | None:
+    """The parquet file at ``position`` of run ``run_id``, if one was served."""
+    found = store.history_exports.file(run_id, position)
+    return None if found is None else store.blobs.get(found.blob_key)
 
 
 def to_parquet(columns: dict[str, list[Any]]) -> bytes | None:

@@ -12,6 +12,7 @@ from emulator.store import (
     console,
     files,
     history,
+    history_exports,
     identity,
     lifecycle,
     migrations,
@@ -28,7 +29,8 @@ from emulator.store.console import ConsoleStore
 from emulator.store.database import Database
 from emulator.store.files import FileStore
 from emulator.store.filters import register_sql_functions
-from emulator.store.history import HistoryStore, export_blob_key
+from emulator.store.history import HistoryStore
+from emulator.store.history_exports import HistoryExports
 from emulator.store.identity import IdentityStore
 from emulator.store.lifecycle import LifecycleStore
 from emulator.store.projects import ProjectStore
@@ -40,7 +42,8 @@ from emulator.store.sweeps import SweepStore
 from emulator.store.teams import TeamStore
 
 _MODULES = (
-    projects, runs, history, files, artifact_schema, console, lifecycle, identity, teams, sweeps
+    projects, runs, history, history_exports, files, artifact_schema, console, lifecycle,
+    identity, teams, sweeps,
 )
 DB_FILENAME = "emulator.sqlite3"
 
@@ -68,6 +71,7 @@ class Store:
         self.projects = ProjectStore(self.db)
         self.runs = RunStore(self.db)
         self.history = HistoryStore(self.db)
+        self.history_exports = HistoryExports(self.db)
         self.files = FileStore(self.db, self.blobs)
         self.artifacts = ArtifactStore(self.db, self.blobs)
         self.console = ConsoleStore(self.db)
@@ -142,10 +146,12 @@ class Store:
         """
         with self.db.transaction():
             blob_keys = self.files.blob_keys_of_run(run_id)
+            exported = self.history_exports.files(run_id)
             artifact_ids = self.artifacts.delete_logged_by(run_id) if delete_artifacts else []
             deleted = self.runs.delete(run_id)
         self.files.delete_blobs(blob_keys)
-        self.blobs.delete(export_blob_key(run_id))
+        for file in exported:
+            self.blobs.delete(file.blob_key)
         self.artifacts.contents.delete_manifests(artifact_ids)
         return deleted
 

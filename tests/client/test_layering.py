@@ -18,7 +18,7 @@ PACKAGE = Path(client.__file__).parent
 LAYERS: dict[str, int] = {
     # What everything may use: errors, small pure helpers.
     "errors": 0, "_html": 0, "_urls": 0, "_lines": 0,
-    "_graphql": 1, "_paths": 1, "_optional": 1,
+    "_graphql": 1, "_paths": 1, "_optional": 1, "_references": 1,
     # The GraphQL session (and what "a run" is to the layers below Run), optional readers.
     "_session": 2, "_parquet": 2,
     # The one paginator of GraphQL connections; records.
@@ -26,7 +26,7 @@ LAYERS: dict[str, int] = {
     # What a run (or a project) has, typed against the session's RunLike.
     "files": 4, "history_scan": 4, "artifact_lists": 4,
     "history": 5, "artifacts": 5, "run_writes": 5,
-    "_artifact_upload": 6,
+    "_artifact_upload": 6, "artifact_collections": 6,
     "run": 7,
     "runs": 8, "projects": 8, "sweeps": 8,
     "api": 9,

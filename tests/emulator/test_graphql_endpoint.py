@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from emulator.server_features import DEFAULT_FEATURES
 from tests.conftest import GraphQLClient
 
 VIEWER = """
@@ -26,7 +27,8 @@ def test_empty_operation_name_means_the_only_operation(gql: GraphQLClient) -> No
 def test_graphql_comment_line_and_undeclared_variables_are_accepted(gql: GraphQLClient) -> None:
     document = "#graphql\n        query ServerFeaturesQuery { serverInfo { features { name } } }"
     result = gql.query(document, {"entity": "e", "project": "p", "name": "n"})
-    assert result == {"data": {"serverInfo": {"features": []}}}
+    features = [{"name": name} for name in DEFAULT_FEATURES]
+    assert result == {"data": {"serverInfo": {"features": features}}}
 
 
 def test_missing_variables_key_is_accepted(gql: GraphQLClient) -> None:

@@ -61,14 +61,41 @@ def test_history_is_exported_as_one_parquet_file(gql: GraphQLClient, run_id: int
     assert _parquet_history(gql) == answer  # built once per history version
 
 
-def test_new_rows_make_a_new_file_and_the_old_url_404(gql: GraphQLClient, run_id: int) -> None:
+def test_new_rows_come_as_a_further_file_and_served_files_never_change(
+    gql: GraphQLClient, run_id: int
+) -> None:
     gql.store.history.write_history(run_id, _rows(5))
-    (old,) = _parquet_history(gql)["parquetUrls"]
+    (first,) = _parquet_history(gql)["parquetUrls"]
+    served = gql.http.get(first).content
+    gql.store.history.write_history(run_id, [{"_step": 5, "loss": 0.1, "new": 1}], 5)
+    answer = _parquet_history(gql)
+    assert answer["liveData"] == []
+    assert answer["parquetUrls"][0] == first
+    assert gql.http.get(first).content == served
+    second = pq.read_table(io.BytesIO(gql.http.get(answer["parquetUrls"][1]).content))
+    assert second.column_names == ["_step", "loss", "val", "new"]
+    assert second.to_pylist() == [{"_step": 5, "loss": 0.1, "val": None, "new": 1}]
+    assert _parquet_history(gql) == answer  # nothing new: no further file
+
+
+def test_rewritten_lines_make_the_run_live_for_good(gql: GraphQLClient, run_id: int) -> None:
+    gql.store.history.write_history(run_id, _rows(5))
+    assert len(_parquet_history(gql)["parquetUrls"]) == 1
+    gql.store.history.write_history(run_id, [{"_step": 4, "loss": 9.0}], 4)
+    live = [{"_step": step} for step in range(5)]
+    assert _parquet_history(gql) == {"parquetUrls": [], "liveData": live}
     gql.store.history.write_history(run_id, [{"_step": 5, "loss": 0.1}], 5)
-    (new,) = _parquet_history(gql)["parquetUrls"]
-    assert new != old
-    assert gql.http.get(old).status_code == 404
-    assert pq.read_table(io.BytesIO(gql.http.get(new).content)).num_rows == 6
+    assert _parquet_history(gql)["parquetUrls"] == []
+
+
+def test_rows_appended_after_a_live_tail_was_not_exported_stay_exported(
+    gql: GraphQLClient, run_id: int
+) -> None:
+    gql.store.history.write_history(run_id, _rows(5))
+    gql.store.history.write_history(run_id, [{"_step": 4, "loss": 9.0}], 4)  # nothing served
+    (url,) = _parquet_history(gql)["parquetUrls"]
+    table = pq.read_table(io.BytesIO(gql.http.get(url).content))
+    assert table.column("loss").to_pylist()[-1] == 9.0
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,7 @@ from graphql import DocumentNode
 
 from emulator.graphql_schema import build_schema
 from emulator.query_cache import QueryCache
+from emulator.server_features import DEFAULT_FEATURES
 from tests.conftest import GraphQLClient
 
 
@@ -33,4 +34,5 @@ def test_repeated_requests_answer_alike(gql: GraphQLClient) -> None:
     for _ in range(2):
         assert gql.query("{ nope }")["errors"][0]["message"].startswith("Cannot query field")
         assert gql.query("{ viewer(")["errors"][0]["message"].startswith("Syntax Error")
-        assert gql.data("{ serverInfo { features { name } } }") == {"serverInfo": {"features": []}}
+        features = gql.data("{ serverInfo { features { name } } }")["serverInfo"]["features"]
+        assert [feature["name"] for feature in features] == list(DEFAULT_FEATURES)

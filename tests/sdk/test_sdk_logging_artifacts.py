@@ -25,6 +25,7 @@ def test_produce_then_consume_with_dedup(
         rows = api.artifact(f"{path}/rows:latest", type="dataset")
         assert (rows.version, rows.metadata) == ("v0", {"rows": 2})
         assert sorted(rows.aliases) == ["best", "latest"]
+        assert rows.tags == ["raw"]
         assert [f.name for f in rows.files()] == ["data.csv"]
         assert rows.logged_by().id == producer
         assert [run.id for run in rows.used_by()] == [consumer]

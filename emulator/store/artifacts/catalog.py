@@ -11,16 +11,23 @@ from emulator.store.artifacts.records import ArtifactCollection, ArtifactType
 from emulator.store.database import Database, inserted_id
 from emulator.store.timestamps import utc_now
 
-_COLLECTION_NAME = re.compile(r"[A-Za-z0-9_.\-]{1,128}")
-_COLLECTION_SELECT = """
+COLLECTION_NAME = re.compile(r"[A-Za-z0-9_.\-]{1,128}")
+COLLECTION_SELECT = """
 SELECT c.id, c.project_id, e.name AS entity, p.name AS project, c.name, t.name AS type,
-       c.created_at, c.description
+       c.created_at, c.description,
+       EXISTS (SELECT 1 FROM artifact_portfolios f WHERE f.collection_id = c.id) AS portfolio
 FROM artifact_collections c
 JOIN artifact_types t ON t.id = c.type_id
 JOIN projects p ON p.id = c.project_id
 JOIN entities e ON e.id = p.entity_id
 """
 
+
+def collection_record(row: sqlite3.Row) -> ArtifactCollection:
+    """The collection a row of :data:`COLLECTION_SELECT` describes."""
+    data = dict(row)
+    data["portfolio"] = bool(data["portfolio"])
+    return ArtifactCollection(**data)
 
 
 class ArtifactCatalog:
@@ -47,14 +54,14 @@ class ArtifactCatalog:
     def collection(self, project_id: int, name: str) -> ArtifactCollection | None:
         """The collection ``name`` of a project, or ``None``."""
         row = self._db.one(
-            _COLLECTION_SELECT + " WHERE c.project_id = ? AND c.name = ?", (project_id, name)
+            COLLECTION_SELECT + " WHERE c.project_id = ? AND c.name = ?", (project_id, name)
         )
-        return None if row is None else ArtifactCollection(**dict(row))
+        return None if row is None else collection_record(row)
 
     def collection_by_id(self, collection_id: int) -> ArtifactCollection | None:
         """The collection with storage id ``collection_id``, or ``None``."""
-        row = self._db.one(_COLLECTION_SELECT + " WHERE c.id = ?", (collection_id,))
-        return None if row is None else ArtifactCollection(**dict(row))
+        row = self._db.one(COLLECTION_SELECT + " WHERE c.id = ?", (collection_id,))
+        return None if row is None else collection_record(row)
 
     def collections(
         self, project_id: int, type_name: str | None = None
@@ -65,15 +72,22 @@ class ArtifactCatalog:
         if type_name is not None:
             where += " AND t.name = ?"
             params.append(type_name)
-        rows = self._db.execute(_COLLECTION_SELECT + f" WHERE {where} ORDER BY c.id", params)
-        return [ArtifactCollection(**dict(row)) for row in rows]
+        rows = self._db.execute(COLLECTION_SELECT + f" WHERE {where} ORDER BY c.id", params)
+        return [collection_record(row) for row in rows]
 
     def ensure_collection(
-        self, conn: sqlite3.Connection, project_id: int, name: str, type_name: str
+        self,
+        conn: sqlite3.Connection,
+        project_id: int,
+        name: str,
+        type_name: str,
+        *,
+        portfolio: bool = False,
     ) -> int:
-        """The id of collection ``name`` of type ``type_name``, created (with its type) if
-        missing; ArtifactError for invalid names or a collection of another type."""
-        if not _COLLECTION_NAME.fullmatch(name):
+        """The id of collection ``name`` of type ``type_name`` (a sequence, or with
+        ``portfolio`` a portfolio), created (with its type) if missing; ArtifactError for
+        invalid names or an existing collection of another type or kind."""
+        if not COLLECTION_NAME.fullmatch(name):
             raise ArtifactError(
                 f"invalid artifact name {name!r}: use letters, digits, '-', '_' and '.'"
             )
@@ -92,7 +106,14 @@ class ArtifactCatalog:
         if existing is not None:
             if existing.type != type_name:
                 raise ArtifactError(
-                    f"artifact {name!r} has type {existing.type!r}, cannot log it as {type_name!r}"
+                    f"artifact collection {name!r} has type {existing.type!r},"
+                    f" cannot add a version of type {type_name!r}"
+                )
+            if existing.portfolio != portfolio:
+                kind = "a portfolio" if existing.portfolio else "a sequence"
+                raise ArtifactError(
+                    f"artifact collection {name!r} is {kind}: "
+                    + ("link versions into it" if existing.portfolio else "log versions into it")
                 )
             return existing.id
         cursor = conn.execute(
@@ -100,4 +121,9 @@ class ArtifactCatalog:
             " VALUES (?, ?, ?, ?)",
             (project_id, type_id, name, now),
         )
-        return inserted_id(cursor)
+        collection_id = inserted_id(cursor)
+        if portfolio:
+            conn.execute(
+                "INSERT INTO artifact_portfolios (collection_id) VALUES (?)", (collection_id,)
+            )
+        return collection_id

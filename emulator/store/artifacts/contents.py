@@ -52,6 +52,10 @@ class ArtifactContents:
         """The stored bytes with this MD5, or ``None``."""
         return self._blobs.get(file_key(md5_hex))
 
+    def delete_file(self, md5_hex: str) -> None:
+        """Remove stored contents (once no version lists them)."""
+        self._blobs.delete(file_key(md5_hex))
+
     def put_manifest(self, artifact_id: int, data: bytes) -> None:
         """Store a version's manifest document after checking that it parses."""
         parse_manifest(data)
@@ -67,12 +71,14 @@ class ArtifactContents:
             self._blobs.delete(manifest_key(artifact_id))
 
     def committable_entries(
-        self, artifact: Artifact, *, require_contents: bool = True
+        self, artifact: Artifact, *, check_digest: bool = True, require_contents: bool = True
     ) -> list[ManifestEntry]:
         """The manifest entries of a version that may be committed.
 
-        Raises ArtifactError when the manifest or (with ``require_contents``) a file it
-        lists never arrived, or when the manifest does not hash to the version's digest.
+        Raises ArtifactError when the manifest or (with ``require_contents``) a stored
+        file it lists never arrived, or when the manifest does not hash to the version's
+        digest (unless ``check_digest`` is off: an incremental version's digest is its
+        additions', checked on upload).
         """
         document = self.manifest(artifact.id)
         if document is None:
@@ -81,7 +87,7 @@ class ArtifactContents:
             )
         entries = parse_manifest(document)
         digest = manifest_digest({entry.path: entry.digest for entry in entries})
-        if digest != artifact.digest:
+        if check_digest and digest != artifact.digest:
             raise ArtifactError(
                 f"cannot commit artifact {artifact.collection}: manifest digest {digest}"
                 f" does not match the artifact digest {artifact.digest}"

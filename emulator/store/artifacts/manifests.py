@@ -16,11 +16,14 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 _MANIFEST_HEADER = b"wandb-artifact-manifest-v1\n"
 _HEX_MD5 = re.compile(r"[0-9a-f]{32}")
 _VERSION = re.compile(r"v(\d+)")
 _ALIAS = re.compile(r"[^:/\s]{1,128}")
+#: Schemes of reference entries: local files, web servers and the cloud stores.
+REFERENCE_SCHEMES = ("file", "http", "https", "s3", "gs")
 
 
 class ArtifactError(ValueError):
@@ -35,20 +38,15 @@ class ManifestEntry:
     digest: str
     size: int
     birth_artifact_id: str | None = None
-    #: A reference entry's URI (``file://...``, ``s3://...``): the SDK reads and writes its
-    #: contents there itself, so the emulator keeps only the manifest line.
+    #: Where the bytes live for a reference entry (``add_reference``); ``None`` when stored.
     ref: str | None = None
 
     @property
     def md5_hex(self) -> str:
-        """The hex MD5 of the contents; empty for a reference whose digest is no MD5 (an
-        ETag): the SDK fetches references itself, so nothing is served under it."""
-        try:
-            return b64_to_hex(self.digest)
-        except ArtifactError:
-            if self.ref is None:
-                raise
-            return ""
+        """The hex MD5 of stored contents; empty for a reference, whose digest is whatever
+        the SDK's storage handler computed (an ETag, a version) and whose bytes it fetches
+        itself."""
+        return "" if self.ref is not None else b64_to_hex(self.digest)
 
 
 def check_file_name(name: Any) -> str:
@@ -131,6 +129,7 @@ def build_manifest(entries: Sequence[ManifestEntry]) -> bytes:
             "digest": entry.digest,
             "size": entry.size,
             **({"birthArtifactID": entry.birth_artifact_id} if entry.birth_artifact_id else {}),
+            **({"ref": entry.ref} if entry.ref else {}),
         }
         for entry in entries
     }
@@ -149,25 +148,35 @@ def _entry(path: Any, value: Any) -> ManifestEntry:
         raise ArtifactError(f"manifest entry {path!r} must be an object")
     ref = value.get("ref")
     if ref is not None:
-        return _reference(path, value, ref)
-    b64_to_hex(value.get("digest"))
+        check_reference(path, ref)
+        if not isinstance(value.get("digest"), str) or not value["digest"]:
+            raise ArtifactError(f"manifest entry {path!r} has no digest")
+    else:
+        b64_to_hex(value.get("digest"))
     size = value.get("size")
+    if ref is not None and size is None:  # add_reference(..., checksum=False) sends none
+        size = 0
     if isinstance(size, bool) or not isinstance(size, int) or size < 0:
         raise ArtifactError(f"manifest entry {path!r} has an invalid size {size!r}")
-    return ManifestEntry(path, value["digest"], size, value.get("birthArtifactID"))
+    return ManifestEntry(path, value["digest"], size, value.get("birthArtifactID"), ref)
 
 
-def _reference(path: str, value: dict[str, Any], ref: Any) -> ManifestEntry:
-    """A reference entry: its digest is whatever the SDK's storage handler computed (an
-    MD5 for files, an ETag or version for buckets), its size may be unknown."""
-    digest, size = value.get("digest"), value.get("size")
-    if not isinstance(ref, str) or not ref:
-        raise ArtifactError(f"manifest entry {path!r} has an invalid ref {ref!r}")
-    if not isinstance(digest, str) or not digest:
-        raise ArtifactError(f"manifest entry {path!r} has an invalid digest {digest!r}")
-    if size is not None and (isinstance(size, bool) or not isinstance(size, int) or size < 0):
-        raise ArtifactError(f"manifest entry {path!r} has an invalid size {size!r}")
-    return ManifestEntry(path, digest, size or 0, value.get("birthArtifactID"), ref)
+def check_reference(path: str, ref: Any) -> str:
+    """A reference URI of a scheme W&B's SDK stores references for; ArtifactError
+    naming the entry otherwise."""
+    parsed = urlsplit(ref) if isinstance(ref, str) else None
+    if parsed is None or parsed.scheme not in REFERENCE_SCHEMES:
+        scheme = parsed.scheme if parsed is not None else None
+        raise ArtifactError(
+            f"manifest entry {path!r} has an invalid reference {ref!r}"
+            + (f": unsupported scheme {scheme!r}" if scheme else "")
+            + f" (use one of {', '.join(REFERENCE_SCHEMES)})"
+        )
+    if parsed.scheme != "file" and not parsed.netloc:
+        raise ArtifactError(f"manifest entry {path!r} has an invalid reference {ref!r}: no host")
+    if parsed.scheme == "file" and not parsed.path:
+        raise ArtifactError(f"manifest entry {path!r} has an invalid reference {ref!r}: no path")
+    return str(ref)
 
 
 def parse_manifest(data: bytes) -> list[ManifestEntry]:

@@ -35,6 +35,8 @@ class ArtifactCollection:
     type: str
     created_at: str
     description: str | None = None
+    #: A portfolio holds links to versions of other collections; a sequence, its own.
+    portfolio: bool = False
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,22 @@ class Artifact:
 
 
 @dataclass(frozen=True)
+class Membership:
+    """A version as a member of a collection: its own sequence, or a portfolio it is
+    linked in, where it has the portfolio's version index."""
+
+    collection: ArtifactCollection
+    artifact: Artifact
+    version_index: int
+    created_at: str
+
+    @property
+    def version(self) -> str:
+        """``v<index>`` in this collection."""
+        return f"v{self.version_index}"
+
+
+@dataclass(frozen=True)
 class ArtifactFile:
     """A file of a committed artifact version; its bytes are the blob keyed by ``md5_hex``."""
 
@@ -80,6 +98,8 @@ class ArtifactFile:
     birth_artifact_id: int
     updated_at: str
     mimetype: str | None = None
+    #: A reference entry's URI (its bytes are not stored); ``None`` for stored files.
+    ref: str | None = None
 
     @property
     def id(self) -> str:
@@ -90,3 +110,9 @@ class ArtifactFile:
     def blob_key(self) -> str:
         """Where the contents are stored (shared by every version holding them)."""
         return f"artifacts/files/{self.md5_hex}"
+
+    @property
+    def storage_path(self) -> str:
+        """W&B's form of where the file is kept: ``wandb_artifacts/<md5>``, or the
+        reference URI."""
+        return self.ref or f"wandb_artifacts/{self.md5_hex}"

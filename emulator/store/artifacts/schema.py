@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Mapping
+from typing import Any
 
 from emulator.store.artifacts.records import Artifact
 
@@ -72,6 +74,37 @@ CREATE TABLE IF NOT EXISTS artifact_lineage (
     PRIMARY KEY (run_id, artifact_id, direction)
 );
 CREATE INDEX IF NOT EXISTS lineage_by_artifact ON artifact_lineage (artifact_id, direction);
+-- Collections that are portfolios (links to versions of other collections), not sequences.
+CREATE TABLE IF NOT EXISTS artifact_portfolios (
+    collection_id INTEGER PRIMARY KEY REFERENCES artifact_collections(id) ON DELETE CASCADE
+);
+-- A version linked into a portfolio, numbered there from the portfolio's next_version.
+CREATE TABLE IF NOT EXISTS artifact_links (
+    collection_id INTEGER NOT NULL REFERENCES artifact_collections(id) ON DELETE CASCADE,
+    artifact_id INTEGER NOT NULL REFERENCES artifacts(id) ON DELETE CASCADE,
+    version_index INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (collection_id, artifact_id),
+    UNIQUE (collection_id, version_index)
+);
+CREATE INDEX IF NOT EXISTS links_by_artifact ON artifact_links (artifact_id);
+-- Reference entries of committed versions: the bytes live at ``ref``, not in storage.
+CREATE TABLE IF NOT EXISTS artifact_file_refs (
+    artifact_id INTEGER NOT NULL REFERENCES artifacts(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    ref TEXT NOT NULL,
+    PRIMARY KEY (artifact_id, name)
+);
+-- The version an incremental manifest adds to: its files are merged in at commit.
+CREATE TABLE IF NOT EXISTS artifact_manifest_bases (
+    artifact_id INTEGER PRIMARY KEY REFERENCES artifacts(id) ON DELETE CASCADE,
+    base_artifact_id INTEGER NOT NULL REFERENCES artifacts(id) ON DELETE CASCADE
+);
+CREATE TABLE IF NOT EXISTS artifact_collection_tags (
+    collection_id INTEGER NOT NULL REFERENCES artifact_collections(id) ON DELETE CASCADE,
+    tag TEXT NOT NULL,
+    PRIMARY KEY (collection_id, tag)
+);
 """
 TABLES = (
     "artifact_types",
@@ -80,6 +113,11 @@ TABLES = (
     "artifact_aliases",
     "artifact_files",
     "artifact_lineage",
+    "artifact_portfolios",
+    "artifact_links",
+    "artifact_collection_tags",
+    "artifact_file_refs",
+    "artifact_manifest_bases",
 )
 
 #: Versions with their collection, type, project and entity; the table is aliased ``a``.
@@ -94,7 +132,7 @@ JOIN entities e ON e.id = p.entity_id
 """
 
 
-def record(row: sqlite3.Row) -> Artifact:
+def record(row: sqlite3.Row | Mapping[str, Any]) -> Artifact:
     """The version a row of :data:`SELECT` describes."""
     data = dict(row)
     data.pop("pending_aliases")

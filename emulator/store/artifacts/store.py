@@ -13,11 +13,15 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime, timezone
 from typing import Any
 
 from emulator.store.artifacts.catalog import ArtifactCatalog
 from emulator.store.artifacts.contents import ArtifactContents
+from emulator.store.artifacts.deletion import ArtifactDeletion
+from emulator.store.artifacts.editing import ArtifactEditing, expires_at
 from emulator.store.artifacts.lineage import OUTPUT, ArtifactLineage, link
+from emulator.store.artifacts.links import ArtifactLinks, move_aliases
 from emulator.store.artifacts.manifests import (
     ArtifactError,
     ManifestEntry,
@@ -26,13 +30,16 @@ from emulator.store.artifacts.manifests import (
     check_file_name,
     manifest_digest,
     md5_b64,
+    parse_manifest,
     split_name,
     version_index,
 )
 from emulator.store.artifacts.records import (
     LATEST,
     Artifact,
+    ArtifactCollection,
     ArtifactFile,
+    Membership,
 )
 from emulator.store.artifacts.schema import SELECT, record
 from emulator.store.blobs import BlobStore
@@ -53,6 +60,9 @@ class ArtifactStore(ArtifactCatalog):
         self._projects = ProjectStore(db)
         self.contents = ArtifactContents(blobs)
         self.lineage = ArtifactLineage(db, SELECT, record)
+        self.links = ArtifactLinks(db, self)
+        self.deletion = ArtifactDeletion(db, self.contents)
+        self.editing = ArtifactEditing(db, self)
 
     # -- versions ---------------------------------------------------------------------------
 
@@ -60,6 +70,15 @@ class ArtifactStore(ArtifactCatalog):
         """The version with storage id ``artifact_id`` (any state), or ``None``."""
         row = self._db.one(SELECT + " WHERE a.id = ?", (artifact_id,))
         return None if row is None else record(row)
+
+    def expire_due(self) -> list[int]:
+        """Delete the versions whose TTL has run out, as W&B does; returns their ids."""
+        now = datetime.now(timezone.utc)
+        rows = self._db.execute(SELECT + " WHERE a.ttl_duration_seconds > 0")
+        expired = [a for a in map(record, rows) if (when := expires_at(a)) and when <= now]
+        for artifact in expired:
+            self.deletion.delete_version(artifact, delete_aliases=True)
+        return [artifact.id for artifact in expired]
 
     def latest(self, collection_id: int) -> Artifact | None:
         """The newest committed version of a collection, or ``None``."""
@@ -90,13 +109,39 @@ class ArtifactStore(ArtifactCatalog):
         return None if row is None else record(row)
 
     def by_name(self, project_id: int, name: str) -> Artifact | None:
-        """The committed version ``"coll:alias"`` of a project, or ``None``.
+        """The committed version ``"coll:alias"`` of a project (of a sequence, or linked
+        in a portfolio), or ``None``.
+
+        Raises ArtifactError when ``name`` is not of that form.
+        """
+        found = self.membership_by_name(project_id, name)
+        return None if found is None else found.artifact
+
+    def membership_by_name(self, project_id: int, name: str) -> Membership | None:
+        """The member ``"coll:alias"`` of a project's sequence or portfolio, or ``None``.
 
         Raises ArtifactError when ``name`` is not of that form.
         """
         collection_name, alias = split_name(name)
         collection = self.collection(project_id, collection_name)
-        return None if collection is None else self.resolve(collection.id, alias)
+        return None if collection is None else self.member(collection, alias)
+
+    def member(self, collection: ArtifactCollection, alias: str) -> Membership | None:
+        """The member of a collection named ``vN``, by an alias or by its digest."""
+        if collection.portfolio:
+            return self.links.member(collection, alias)
+        found = self.resolve(collection.id, alias)
+        return None if found is None else self.links.of_sequence(found)
+
+    def members(self, collection: ArtifactCollection) -> list[Membership]:
+        """The members of a collection, newest first."""
+        if collection.portfolio:
+            return self.links.members(collection)
+        return [self.links.of_sequence(version) for version in self.versions(collection.id)]
+
+    def memberships(self, artifact: Artifact) -> list[Membership]:
+        """Every collection a committed version is a member of: its sequence, then links."""
+        return [self.links.of_sequence(artifact), *self.links.links_of(artifact.id)]
 
     def versions(self, collection_id: int) -> list[Artifact]:
         """The committed versions of a collection, newest first."""
@@ -107,14 +152,27 @@ class ArtifactStore(ArtifactCatalog):
         )
         return [record(row) for row in rows]
 
-    def aliases(self, artifact_id: int) -> list[str]:
-        """The aliases on a version (``latest`` first, then by name)."""
+    def aliases(self, artifact_id: int, collection_id: int | None = None) -> list[str]:
+        """The aliases on a version (in one collection if given; ``latest`` first, then
+        by name)."""
+        where, params = "artifact_id = ?", [artifact_id]
+        if collection_id is not None:
+            where += " AND collection_id = ?"
+            params.append(collection_id)
         rows = self._db.execute(
-            "SELECT alias FROM artifact_aliases WHERE artifact_id = ?"
-            " ORDER BY alias != ?, alias",
-            (artifact_id, LATEST),
+            f"SELECT alias FROM artifact_aliases WHERE {where} ORDER BY alias != ?, alias",
+            (*params, LATEST),
         )
         return [row[0] for row in rows]
+
+    def alias_collections(self, artifact_id: int) -> list[tuple[str, int]]:
+        """Each alias on a version with the collection it is in, collection by collection."""
+        rows = self._db.execute(
+            "SELECT alias, collection_id FROM artifact_aliases WHERE artifact_id = ?"
+            " ORDER BY collection_id, alias != ?, alias",
+            (artifact_id, LATEST),
+        )
+        return [(row[0], row[1]) for row in rows]
 
     def create(
         self,
@@ -152,7 +210,7 @@ class ArtifactStore(ArtifactCatalog):
             ).fetchone()
             if existing is not None and deduplicate:
                 artifact_id = existing[0]
-                self._move_aliases(conn, collection_id, artifact_id, alias_list)
+                move_aliases(conn, collection_id, artifact_id, alias_list)
                 self._add_tags(conn, artifact_id, tags)
             else:
                 now = utc_now()
@@ -202,9 +260,42 @@ class ArtifactStore(ArtifactCatalog):
         check_file_name(name)
         return not self.contents.has_file(md5)
 
-    def put_manifest(self, artifact_id: int, data: bytes) -> None:
-        """Store the manifest of a PENDING version after checking it."""
+    def set_manifest_base(self, artifact_id: int, base_artifact_id: int) -> None:
+        """Record that a PENDING version's manifest only adds to a committed version's."""
         self._pending(artifact_id)
+        base = self.committed(base_artifact_id)
+        self._db.execute(
+            "INSERT OR REPLACE INTO artifact_manifest_bases (artifact_id, base_artifact_id)"
+            " VALUES (?, ?)",
+            (artifact_id, base.id),
+        )
+
+    def _manifest_base(self, artifact_id: int) -> int | None:
+        row = self._db.one(
+            "SELECT base_artifact_id FROM artifact_manifest_bases WHERE artifact_id = ?",
+            (artifact_id,),
+        )
+        return None if row is None else int(row[0])
+
+    def put_manifest(self, artifact_id: int, data: bytes) -> None:
+        """Store the manifest of a PENDING version after checking it; an incremental
+        manifest is stored merged with its base version's files (its entries win)."""
+        artifact = self._pending(artifact_id)
+        base_id = self._manifest_base(artifact_id)
+        if base_id is not None:
+            added = parse_manifest(data)
+            digest = manifest_digest({entry.path: entry.digest for entry in added})
+            if digest != artifact.digest:
+                raise ArtifactError(
+                    f"incremental manifest of {artifact.collection} has digest {digest},"
+                    f" not the artifact digest {artifact.digest}"
+                )
+            merged = {
+                f.name: ManifestEntry(f.name, f.md5, f.size_bytes, str(f.birth_artifact_id), f.ref)
+                for f in self.files(base_id, limit=2**31)
+            }
+            merged.update((entry.path, entry) for entry in added)
+            data = build_manifest(list(merged.values()))
         self.contents.put_manifest(artifact_id, data)
 
     def commit(self, artifact_id: int, *, require_contents: bool = True) -> Artifact:
@@ -222,7 +313,9 @@ class ArtifactStore(ArtifactCatalog):
                 return artifact
             artifact = self._pending(artifact_id)
             entries = self.contents.committable_entries(
-                artifact, require_contents=require_contents
+                artifact,
+                check_digest=self._manifest_base(artifact_id) is None,
+                require_contents=require_contents,
             )
             now = utc_now()
             conn.executemany(
@@ -232,6 +325,10 @@ class ArtifactStore(ArtifactCatalog):
                     (artifact_id, e.path, e.digest, e.md5_hex, e.size, artifact_id, now)
                     for e in entries
                 ],
+            )
+            conn.executemany(
+                "INSERT INTO artifact_file_refs (artifact_id, name, ref) VALUES (?, ?, ?)",
+                [(artifact_id, e.path, e.ref) for e in entries if e.ref],
             )
             index = conn.execute(
                 "SELECT next_version FROM artifact_collections WHERE id = ?",
@@ -251,7 +348,7 @@ class ArtifactStore(ArtifactCatalog):
                 " file_count = ?, pending_aliases = '[]', updated_at = ? WHERE id = ?",
                 (index, sum(e.size for e in entries), len(entries), now, artifact_id),
             )
-            self._move_aliases(conn, artifact.collection_id, artifact_id, [LATEST, *pending])
+            move_aliases(conn, artifact.collection_id, artifact_id, [LATEST, *pending])
         committed = self.get(artifact_id)
         assert committed is not None
         return committed
@@ -264,16 +361,6 @@ class ArtifactStore(ArtifactCatalog):
         merged = list(dict.fromkeys([*current, *tags]))
         conn.execute(
             "UPDATE artifacts SET tags = ? WHERE id = ?", (json.dumps(merged), artifact_id)
-        )
-
-    @staticmethod
-    def _move_aliases(
-        conn: sqlite3.Connection, collection_id: int, artifact_id: int, aliases: Iterable[str]
-    ) -> None:
-        conn.executemany(
-            "INSERT INTO artifact_aliases (collection_id, alias, artifact_id) VALUES (?, ?, ?)"
-            " ON CONFLICT (collection_id, alias) DO UPDATE SET artifact_id = excluded.artifact_id",
-            [(collection_id, alias, artifact_id) for alias in aliases],
         )
 
     def log(
@@ -342,17 +429,19 @@ class ArtifactStore(ArtifactCatalog):
         limit: int = 50,
     ) -> list[ArtifactFile]:
         """Files of a version by name: those after name ``after``, at most ``limit``."""
-        where = ["artifact_id = ?"]
+        where = ["f.artifact_id = ?"]
         params: list[Any] = [artifact_id]
         if names is not None:
             wanted = list(names)
-            where.append(f"name IN ({', '.join('?' * len(wanted))})")
+            where.append(f"f.name IN ({', '.join('?' * len(wanted))})")
             params.extend(wanted)
         if after is not None:
-            where.append("name > ?")
+            where.append("f.name > ?")
             params.append(after)
         rows = self._db.execute(
-            f"SELECT * FROM artifact_files WHERE {' AND '.join(where)} ORDER BY name LIMIT ?",
+            "SELECT f.*, r.ref FROM artifact_files f LEFT JOIN artifact_file_refs r"
+            " ON r.artifact_id = f.artifact_id AND r.name = f.name"
+            f" WHERE {' AND '.join(where)} ORDER BY f.name LIMIT ?",
             (*params, limit),
         )
         return [ArtifactFile(**dict(row)) for row in rows]
@@ -371,5 +460,5 @@ class ArtifactStore(ArtifactCatalog):
             for collection_id in {row[1] for row in rows}:
                 newest = self.latest(collection_id)
                 if newest is not None:
-                    self._move_aliases(conn, collection_id, newest.id, [LATEST])
+                    move_aliases(conn, collection_id, newest.id, [LATEST])
         return [row[0] for row in rows]

@@ -1,6 +1,7 @@
 """A two-step data pipeline for the SDK tests, run in a subprocess with ``wandb_env``'s env.
 
-``produce`` logs a ``dataset`` artifact ``rows`` holding ``data.csv`` (alias ``best``).
+``produce`` logs a ``dataset`` artifact ``rows`` holding ``data.csv`` (alias ``best``,
+tag ``raw``).
 ``consume`` uses ``rows:best``, checks its download, then logs the same contents again,
 which the server must answer with the existing version. Each prints its run id.
 """
@@ -31,7 +32,7 @@ def main() -> None:
 
     with wandb.init(project=args.project, job_type=args.step) as run:
         if args.step == "produce":
-            logged = run.log_artifact(_rows_artifact(), aliases=["best"])
+            logged = run.log_artifact(_rows_artifact(), aliases=["best"], tags=["raw"])
             logged.wait()
             assert (logged.version, logged.state) == ("v0", "COMMITTED"), logged.state
         else:
