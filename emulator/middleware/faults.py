@@ -118,6 +118,7 @@ class FaultMiddleware:
         await self.app(scope, receive, hold)
         body = b"".join(chunks)
         if start is not None:
+            scope["state"]["truncated"] = True  # the journal completes on this last part
             await send(start)
             await send({"type": "http.response.body", "body": body[: len(body) // 2],
                         "more_body": True})

@@ -50,8 +50,10 @@ class JournalMiddleware:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-            elif not message.get("more_body", False):
-                finish()  # before the client can see the end of the answer
+            elif not message.get("more_body", False) or scope["state"].get("truncated"):
+                # Before the client can see the end of the answer (or, for a fault that
+                # truncates it, the connection drop that follows this part).
+                finish()
             await send(message)
 
         try:

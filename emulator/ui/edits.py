@@ -1,14 +1,14 @@
 """The one thing the UI writes: a run's tags and notes, from the form on its page.
 
-The form posts ``tags`` (comma-separated) and ``notes`` URL-encoded. A post whose
-``Origin`` is another site is refused, so a page elsewhere cannot edit local runs.
+The form posts ``tags`` (comma-separated) and ``notes`` URL-encoded. A post from a page
+of another site never gets here: the local-server guards refuse it
+(:mod:`emulator.middleware.guards`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
 
 from emulator.store import Store
 from emulator.ui.pages import find_project, find_run
@@ -42,17 +42,6 @@ class RunEdit:
             if len(tag) > MAX_TAG_LENGTH:
                 raise EditError(f"tag {tag!r} is longer than {MAX_TAG_LENGTH} characters")
         return cls(tags, "\n".join(fields.get("notes", [])).replace("\r\n", "\n"))
-
-
-class ForeignOrigin(EditError):
-    """A form posted from a page of another site."""
-
-
-def check_origin(headers: Mapping[str, str]) -> None:
-    """ForeignOrigin when the request comes from a page of another origin than this server."""
-    origin = headers.get("origin")
-    if origin is not None and urlsplit(origin).netloc != headers.get("host"):
-        raise ForeignOrigin(f"edits from another site ({origin}) are refused")
 
 
 def apply_edit(store: Store, entity: str, project: str, name: str, edit: RunEdit) -> None:

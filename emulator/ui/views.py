@@ -15,7 +15,7 @@ from starlette.responses import RedirectResponse, Response
 
 from emulator.state import state_of
 from emulator.ui import pages
-from emulator.ui.edits import EditError, ForeignOrigin, RunEdit, apply_edit, check_origin
+from emulator.ui.edits import EditError, RunEdit, apply_edit
 from emulator.ui.templating import render
 
 
@@ -68,12 +68,10 @@ async def edit_run(request: Request) -> Response:
     """Apply the run page's tags and notes form, then show the run again."""
     store, entity, project, name = _store_and_path(request, "entity", "project", "run")
     try:
-        check_origin(request.headers)
         edit = RunEdit.parse(await request.body())
         await run_in_threadpool(apply_edit, store, entity, project, name, edit)
     except EditError as error:
-        status = 403 if isinstance(error, ForeignOrigin) else 400
-        return render(request, "error.html", status, title="Not saved", message=str(error))
+        return render(request, "error.html", 400, title="Not saved", message=str(error))
     except pages.NotFound as missing:
         return _not_found(request, missing)
     return RedirectResponse(request.url.path, status_code=303)

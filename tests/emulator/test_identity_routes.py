@@ -83,7 +83,8 @@ def test_admin_routes_answer_what_they_made_and_name_bad_input(http: TestClient)
     for method, path, body, status, message in cases:
         response = http.request(method, path, json=body)
         assert (response.status_code, message in response.json()["error"]) == (status, True), path
-    assert http.post("/_emulator/users", content=b"[1]").status_code == 400
+    not_an_object = {"content": b"[1]", "headers": {"content-type": "application/json"}}
+    assert http.post("/_emulator/users", **not_an_object).status_code == 400
     assert http.get("/_emulator/export").json() == before
 
 

@@ -45,7 +45,7 @@ def test_an_entry_names_the_operation_even_when_the_sdk_leaves_it_empty(
     assert (entry["entity"], entry["project"], entry["run"]) == ("team", "p", "run1")
     assert (entry["route"], entry["method"], entry["path"]) == ("graphql", "POST", "/graphql")
     assert (entry["status"], entry["fault"], entry["applied"], entry["user"]) == (
-        200, None, True, None
+        200, None, True, "emulator"  # an open server's default user
     )
     assert entry["in_flight"] is False
     assert entry["duration_ms"] > 0

@@ -75,7 +75,7 @@ def test_every_route_refuses_an_unknown_key(strict: Strict) -> None:
         ("GET", f"/artifacts/files/{md5}", {}),
         ("GET", "/artifacts/manifests/1", {}),
         ("GET", "/_history/1/1.parquet", {}),
-        ("POST", "/_emulator/reset", {}),
+        ("POST", "/_emulator/reset", {"json": {}}),  # JSON: the local-server guards ask it
         ("POST", "/_emulator/users", {"json": {"username": "mallory"}}),
     ]
     with httpx.Client(base_url=strict.url) as http:

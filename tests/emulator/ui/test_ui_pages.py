@@ -173,7 +173,7 @@ def test_bad_edits_are_refused_and_change_nothing(
     before = store.runs.get(ENTITY, PROJECT, name)
     path = f"{BASE}/runs/{name}"
     foreign = pages.post(path, data={"tags": "x"}, headers={"Origin": "http://evil.example"})
-    assert foreign.status_code == 403 and "another site" in foreign.text
+    assert foreign.status_code == 403 and "cross-site request" in foreign.text
     long_tag = pages.post(path, data={"tags": "t" * 65})
     assert long_tag.status_code == 400 and "longer than 64" in long_tag.text
     missing = pages.post(f"{BASE}/runs/nope", data={"tags": "x"})
