@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from random import Random
 
+# fmt: off
 ADJECTIVES = (
     "absurd", "amber", "ancient", "astral", "azure", "balmy", "bright", "brisk",
     "celestial", "charmed", "cosmic", "crimson", "dainty", "dashing", "dauntless", "deep",
@@ -34,6 +35,7 @@ NOUNS = (
     "totem", "tree", "universe", "valley", "vortex", "water", "wave", "wildflower",
     "wind", "wood",
 )
+# fmt: on
 
 
 def run_name(rnd: Random, number: int) -> str:
