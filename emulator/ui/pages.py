@@ -175,6 +175,9 @@ def run(store: Store, cache: SeriesCache, entity: str, project_name: str, name: 
         "more_files": files.has_next_page,
         "logged": store.artifacts.lineage.logged_by_run(found.id),
         "used": store.artifacts.lineage.used_by_run(found.id),
+        # Seeded groups and runs of a deleted sweep name a sweep that is not stored.
+        "sweep": (store.sweeps.get(entity, project_name, found.sweep_name)
+                  if found.sweep_name else None),
     }
 
 

@@ -106,8 +106,9 @@ def test_sweep_page_plots_each_parameter_with_a_point_per_run_linking_to_it(
     table = re.search(r'<table class="runs" id="sweep-runs">(.*?)</table>', html, re.S)
     assert table is not None
     assert re.findall(r'<tr data-run="([^"]+)">', table.group(1)) == [run.name for run in runs]
-    for run in runs:
-        assert pages.get(f"{BASE}/runs/{quote(run.name)}").status_code == 200
+    for run in runs:  # each run's page links back to the sweep
+        run_page = pages.get(f"{BASE}/runs/{quote(run.name)}").text
+        assert f'<td id="sweep"><a href="{BASE}/sweeps/{sweep.name}">' in run_page
 
 
 def test_unknown_sweeps_and_projects_are_404_pages_naming_them(
