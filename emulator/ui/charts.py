@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 
 from emulator.ui.series import Series
 
@@ -37,8 +38,19 @@ class Tick:
     label: str
 
 
+class ViewBox:
+    """The view box and plot area every chart of the UI draws in, for the templates."""
+
+    width: ClassVar[int] = WIDTH
+    height: ClassVar[int] = HEIGHT
+    left: ClassVar[int] = LEFT
+    right: ClassVar[int] = RIGHT
+    top: ClassVar[int] = TOP
+    bottom: ClassVar[int] = BOTTOM
+
+
 @dataclass(frozen=True)
-class Chart:
+class Chart(ViewBox):
     """A chart of one metric: its lines, ticks and the data range it shows."""
 
     title: str
@@ -47,13 +59,6 @@ class Chart:
     x_ticks: list[Tick]
     y_ticks: list[Tick]
     domain: tuple[float, float, float, float]  # x0, x1, y0, y1
-
-    width: int = WIDTH
-    height: int = HEIGHT
-    left: int = LEFT
-    right: int = RIGHT
-    top: int = TOP
-    bottom: int = BOTTOM
 
 
 def tick_label(value: float) -> str:

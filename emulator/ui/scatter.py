@@ -22,12 +22,11 @@ from emulator.sweeps.metric import Metric
 from emulator.sweeps.params import Leaf, leaves
 from emulator.ui.charts import (
     BOTTOM,
-    HEIGHT,
     LEFT,
     RIGHT,
     TOP,
-    WIDTH,
     Tick,
+    ViewBox,
     nice_ticks,
     tick_label,
     value_range,
@@ -56,7 +55,7 @@ class Point:
 
 
 @dataclass(frozen=True)
-class Scatter:
+class Scatter(ViewBox):
     """One parameter against the metric: ``scale`` is linear, log or categorical."""
 
     parameter: str
@@ -65,13 +64,6 @@ class Scatter:
     points: list[Point]
     x_ticks: list[Tick]
     y_ticks: list[Tick]
-
-    width: int = WIDTH
-    height: int = HEIGHT
-    left: int = LEFT
-    right: int = RIGHT
-    top: int = TOP
-    bottom: int = BOTTOM
 
 
 def parameter_value(config: Mapping[str, Any], path: Sequence[str]) -> Any:
