@@ -152,3 +152,38 @@ def test_every_sweep_value_is_escaped(pages: TestClient, store: Store) -> None:
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     plots = _plots(pages.get(f"{BASE}/sweeps/{sweep.name}").text)
     assert plots[EVIL][0] == "categorical" and len(_points(plots[EVIL][1])) == 1
+
+
+def test_axes_follow_the_config_and_fall_back_when_they_cannot(
+    pages: TestClient, store: Store
+) -> None:
+    config = {
+        "method": "random", "metric": {"name": "loss"},
+        "parameters": {
+            "layers": {"values": [8, 2, 4]},  # numbers, but categories in the config's order
+            "lr": {"values": [0.0, 0.1]},  # a list, so categorical too
+            "wd": {"distribution": "log_uniform_values", "min": 0.001, "max": 0.1},
+            "scale": {"distribution": "log_uniform_values", "min": 0.001, "max": 0.1},
+            "fixed": {"value": 3},
+        },
+    }
+    sweep = create_sweep(store, ENTITY, PROJECT, yaml.safe_dump(config), username="alice")
+    values = [(8, 0.0, 0.001, 0.0, 0.3), (2, 0.1, 0.1, 0.01, 0.2), (4, 0.1, 0.01, 0.1, None)]
+    for index, (layers, lr, wd, scale, loss) in enumerate(values):
+        run_config = {"layers": layers, "lr": lr, "wd": wd, "scale": scale, "fixed": 3}
+        store.runs.upsert(ENTITY, PROJECT, f"run-{index}", {
+            "sweep_name": sweep.name, "config": {k: {"value": v} for k, v in run_config.items()},
+            "summary_metrics": {} if loss is None else {"loss": loss},
+        }, username="alice")
+    plots = _plots(pages.get(f"{BASE}/sweeps/{sweep.name}").text)
+    # Constants are not plotted; a zero cannot go on a log axis, so "scale" is linear.
+    assert {name: scale for name, (scale, _) in plots.items()} == {
+        "layers": "categorical", "lr": "categorical", "wd": "log", "scale": "linear"}
+    layers = {run: x for _, run, x in _points(plots["layers"][1])}
+    assert set(layers) == {"run-0", "run-1"}  # run-2 has no loss
+    # Three slots in the config's order (8, 2, 4) whatever the runs hold: 8 left of 2.
+    assert layers["run-0"] < layers["run-1"]
+    ticks = re.findall(r'class="xlabel"[^>]*>([^<]+)<', plots["layers"][1])
+    assert ticks == ["8", "2", "4"]
+    wd = {run: x for _, run, x in _points(plots["wd"][1])}
+    assert wd["run-0"] < wd["run-1"]
