@@ -179,11 +179,11 @@ def test_axes_follow_the_config_and_fall_back_when_they_cannot(
     # Constants are not plotted; a zero cannot go on a log axis, so "scale" is linear.
     assert {name: scale for name, (scale, _) in plots.items()} == {
         "layers": "categorical", "lr": "categorical", "wd": "log", "scale": "linear"}
-    layers = {run: x for _, run, x in _points(plots["layers"][1])}
-    assert set(layers) == {"run-0", "run-1"}  # run-2 has no loss
+    layer_x = {run: x for _, run, x in _points(plots["layers"][1])}
+    assert set(layer_x) == {"run-0", "run-1"}  # run-2 has no loss
     # Three slots in the config's order (8, 2, 4) whatever the runs hold: 8 left of 2.
-    assert layers["run-0"] < layers["run-1"]
+    assert layer_x["run-0"] < layer_x["run-1"]
     ticks = re.findall(r'class="xlabel"[^>]*>([^<]+)<', plots["layers"][1])
     assert ticks == ["8", "2", "4"]
-    wd = {run: x for _, run, x in _points(plots["wd"][1])}
-    assert wd["run-0"] < wd["run-1"]
+    wd_x = {run: x for _, run, x in _points(plots["wd"][1])}
+    assert wd_x["run-0"] < wd_x["run-1"]
