@@ -52,7 +52,7 @@ def _points(svg: str) -> list[tuple[str, str, float]]:
     return [
         (href, run, float(x))
         for href, run, x in re.findall(
-            r'<a href="([^"]+)"><circle class="point" data-run="([^"]+)" cx="([\d.]+)"', svg)
+            r'<a href="([^"]+)"><circle class="point[^"]*" data-run="([^"]+)" cx="([\d.]+)"', svg)
     ]
 
 
@@ -91,6 +91,8 @@ def test_sweep_page_plots_each_parameter_with_a_point_per_run_linking_to_it(
     html = pages.get(f"{BASE}/sweeps/{sweep.name}").text
     plots = _plots(html)
     assert list(plots) == [leaf.name for leaf in swept]
+    best_value = metric.best(run.summary_metrics for run in runs)
+    best = [run.name for run in runs if metric.value(run.summary_metrics) == best_value]
     for leaf in swept:
         scale, svg = plots[leaf.name]
         expected_scale = {"log_uniform_values": "log", "categorical": "categorical"}.get(
@@ -99,6 +101,7 @@ def test_sweep_page_plots_each_parameter_with_a_point_per_run_linking_to_it(
         points = _points(svg)
         assert sorted(run for _, run, _ in points) == sorted(with_metric)
         assert {href for href, _, _ in points} == {f"{BASE}/runs/{name}" for name in with_metric}
+        assert re.findall(r'class="point best" data-run="([^"]+)"', svg) == best
         if scale != "categorical":  # x follows the value: larger values further right
             value = {run.name: run.config[leaf.name]["value"] for run in runs}
             by_x = [run for _, run, _ in sorted(points, key=lambda point: point[2])]
