@@ -15,7 +15,7 @@ from emulator.resolvers.project import resolve_runs as resolve_project_runs
 from emulator.store import Project, Run, User
 from emulator.store.pagination import Cursor, CursorError
 from emulator.store.sweeps import Agent, Sweep
-from emulator.sweeps import SweepConfigError, parse
+from emulator.sweeps.metric import sweep_metric
 
 sweep = ObjectType("Sweep")
 agent = ObjectType("Agent")
@@ -57,21 +57,11 @@ def resolve_user(obj: Sweep, info: Info) -> User | None:
 @sweep.field("bestLoss")
 def resolve_best_loss(obj: Sweep, info: Info) -> float | None:
     """The best value of the config's metric over the sweep's runs (null without a metric)."""
-    try:
-        metric = parse(obj.config).get("metric")
-    except SweepConfigError:
-        return None
-    if not isinstance(metric, dict) or not isinstance(metric.get("name"), str):
+    metric = sweep_metric(obj.config)
+    if metric is None:
         return None
     page = store_of(info).runs.page(obj.project_id, filters={"sweep": obj.name}, first=1000)
-    values = [
-        value
-        for value in (run.summary_metrics.get(metric["name"]) for run in page.runs)
-        if isinstance(value, (int, float)) and not isinstance(value, bool)
-    ]
-    if not values:
-        return None
-    return float(max(values) if metric.get("goal") == "maximize" else min(values))
+    return metric.best(run.summary_metrics for run in page.runs)
 
 
 @sweep.field("runs")

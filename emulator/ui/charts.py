@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 
 from emulator.ui.series import Series
 
@@ -37,8 +38,19 @@ class Tick:
     label: str
 
 
+class ViewBox:
+    """The view box and plot area every chart of the UI draws in, for the templates."""
+
+    width: ClassVar[int] = WIDTH
+    height: ClassVar[int] = HEIGHT
+    left: ClassVar[int] = LEFT
+    right: ClassVar[int] = RIGHT
+    top: ClassVar[int] = TOP
+    bottom: ClassVar[int] = BOTTOM
+
+
 @dataclass(frozen=True)
-class Chart:
+class Chart(ViewBox):
     """A chart of one metric: its lines, ticks and the data range it shows."""
 
     title: str
@@ -48,15 +60,9 @@ class Chart:
     y_ticks: list[Tick]
     domain: tuple[float, float, float, float]  # x0, x1, y0, y1
 
-    width: int = WIDTH
-    height: int = HEIGHT
-    left: int = LEFT
-    right: int = RIGHT
-    top: int = TOP
-    bottom: int = BOTTOM
 
-
-def _label(value: float) -> str:
+def tick_label(value: float) -> str:
+    """A tick's text: whole numbers with thousands separators, others to 4 digits."""
     if value == int(value) and abs(value) < 1e15:
         return f"{int(value):,}"
     return f"{value:.4g}"
@@ -78,7 +84,8 @@ def nice_ticks(low: float, high: float, count: int = TICKS) -> list[float]:
     return ticks
 
 
-def _range(values: Sequence[float]) -> tuple[float, float]:
+def value_range(values: Sequence[float]) -> tuple[float, float]:
+    """The lowest and highest of ``values``, widened to a unit band when they are equal."""
     low, high = min(values), max(values)
     if low == high:  # a flat line sits in the middle of a unit-high band
         return low - 0.5, high + 0.5
@@ -90,8 +97,8 @@ def build_chart(title: str, x_label: str, series: Sequence[tuple[str, Series]]) 
     drawn = [(label, found) for label, found in series if found.xs]
     if not drawn:
         return Chart(title, x_label, [], [], [], (0.0, 1.0, 0.0, 1.0))
-    x0, x1 = _range([x for _, found in drawn for x in (min(found.xs), max(found.xs))])
-    y0, y1 = _range([y for _, found in drawn for y in (min(found.ys), max(found.ys))])
+    x0, x1 = value_range([x for _, found in drawn for x in (min(found.xs), max(found.xs))])
+    y0, y1 = value_range([y for _, found in drawn for y in (min(found.ys), max(found.ys))])
     sx = (RIGHT - LEFT) / (x1 - x0)
     sy = (BOTTOM - TOP) / (y1 - y0)
 
@@ -116,7 +123,7 @@ def build_chart(title: str, x_label: str, series: Sequence[tuple[str, Series]]) 
         title,
         x_label,
         lines,
-        [Tick(x_of(value), _label(value)) for value in nice_ticks(x0, x1)],
-        [Tick(y_of(value), _label(value)) for value in nice_ticks(y0, y1)],
+        [Tick(x_of(value), tick_label(value)) for value in nice_ticks(x0, x1)],
+        [Tick(y_of(value), tick_label(value)) for value in nice_ticks(y0, y1)],
         (x0, x1, y0, y1),
     )

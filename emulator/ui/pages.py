@@ -6,8 +6,8 @@ naming it. These run in a worker thread (they read SQLite), never on the event l
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol, TypeVar
 
 from emulator.artifact_urls import file_url
 from emulator.file_urls import download_path
@@ -16,8 +16,11 @@ from emulator.store.artifacts.records import Artifact, ArtifactCollection
 from emulator.store.console import strip_prefix
 from emulator.store.history import EVENTS, HISTORY
 from emulator.store.records import RUN_STATES
+from emulator.store.sweeps import Sweep
+from emulator.sweeps.metric import sweep_metric
 from emulator.ui.charts import build_chart
 from emulator.ui.runs_table import FIXED_COLUMNS, TableQuery, cell, read_table
+from emulator.ui.scatter import parameter_cell, sweep_plots, swept_parameters
 from emulator.ui.series import X_KEYS
 from emulator.ui.series_cache import SeriesCache
 
@@ -27,6 +30,8 @@ CONSOLE_LINES = 1000
 FILES_SHOWN = 500
 #: Runs a comparison plots at most.
 COMPARED_RUNS = 20
+#: Runs of a sweep its page lists and plots at most (as many as ``bestLoss`` reads).
+SWEEP_RUNS = 1000
 _METADATA_FILE = "wandb-metadata.json"
 #: The console output a run uploads when it finishes.
 _OUTPUT_FILE = "output.log"
@@ -54,13 +59,29 @@ def find_run(store: Store, project: Project, name: str) -> Run:
     return run
 
 
-def _all_projects(store: Store, entity: str | None) -> list[Project]:
-    found: list[Project] = []
+class _Stored(Protocol):
+    @property
+    def id(self) -> int: ...
+
+
+_Record = TypeVar("_Record", bound=_Stored)
+#: Records read per query when a page lists all of them.
+_BATCH = 500
+
+
+def _read_all(read: Callable[[int, int], list[_Record]]) -> list[_Record]:
+    """Every record ``read(after_id, limit)`` pages through, in storage order."""
+    found: list[_Record] = []
     while True:
-        page = store.projects.projects(entity, after_id=found[-1].id if found else 0, limit=500)
-        found += page
-        if len(page) < 500:
+        batch = read(found[-1].id if found else 0, _BATCH)
+        found += batch
+        if len(batch) < _BATCH:
             return found
+
+
+def _all_projects(store: Store, entity: str | None) -> list[Project]:
+    return _read_all(lambda after, limit: store.projects.projects(entity, after_id=after,
+                                                                   limit=limit))
 
 
 def _project_rows(store: Store, entity: str | None) -> list[dict[str, Any]]:
@@ -103,6 +124,7 @@ def project(store: Store, entity: str, name: str, params: Mapping[str, str]) -> 
         "cell": cell,
         "activity": store.runs.activity(found.id),
         "has_artifacts": bool(store.artifacts.types(found.id)),
+        "sweep_count": store.sweeps.count(found.id),
     }
 
 
@@ -153,6 +175,9 @@ def run(store: Store, cache: SeriesCache, entity: str, project_name: str, name: 
         "more_files": files.has_next_page,
         "logged": store.artifacts.lineage.logged_by_run(found.id),
         "used": store.artifacts.lineage.used_by_run(found.id),
+        # Seeded groups and runs of a deleted sweep name a sweep that is not stored.
+        "sweep": (store.sweeps.get(entity, project_name, found.sweep_name)
+                  if found.sweep_name else None),
     }
 
 
@@ -234,4 +259,56 @@ def version(store: Store, entity: str, project_name: str, kind: str, name: str, 
         "file_href": lambda md5_hex: file_url("", md5_hex),
         "producers": _runs_by_id(store, producer),
         "consumers": _runs_by_id(store, store.artifacts.lineage.users(found.id)),
+    }
+
+
+def find_sweep(store: Store, project: Project, name: str) -> Sweep:
+    """Sweep ``name`` of ``project``; NotFound naming it if missing."""
+    found = store.sweeps.get(project.entity, project.name, name)
+    if found is None:
+        raise NotFound(f"sweep {project.entity}/{project.name}/{name} not found")
+    return found
+
+
+def _sweep_runs(store: Store, found: Sweep) -> list[Run]:
+    """The sweep's runs, newest first (W&B's order)."""
+    page = store.runs.page(found.project_id, filters={"sweep": found.name}, first=SWEEP_RUNS)
+    return page.runs
+
+
+def _all_sweeps(store: Store, project: Project) -> list[Sweep]:
+    return _read_all(lambda after, limit: store.sweeps.of_project(project.id, after_id=after,
+                                                                   limit=limit))
+
+
+def sweeps(store: Store, entity: str, project_name: str) -> dict[str, Any]:
+    """A project's sweeps, newest first, each with its metric and the best value reached."""
+    found_project = find_project(store, entity, project_name)
+    rows = []
+    newest_first = sorted(_all_sweeps(store, found_project),
+                          key=lambda found: (found.created_at, found.id), reverse=True)
+    for found in newest_first:
+        metric = sweep_metric(found.config)
+        best = None if metric is None else metric.best(
+            run.summary_metrics for run in _sweep_runs(store, found))
+        rows.append({"sweep": found, "metric": metric, "best": best})
+    return {"project": found_project, "rows": rows}
+
+
+def sweep(store: Store, entity: str, project_name: str, name: str) -> dict[str, Any]:
+    """A sweep's config, state, runs and a plot of each parameter against its metric."""
+    found_project = find_project(store, entity, project_name)
+    found = find_sweep(store, found_project, name)
+    runs = _sweep_runs(store, found)
+    metric = sweep_metric(found.config)
+    return {
+        "project": found_project,
+        "sweep": found,
+        "metric": metric,
+        "best": None if metric is None else metric.best(run.summary_metrics for run in runs),
+        "runs": runs,
+        "more_runs": found.run_count > len(runs),
+        "parameters": swept_parameters(found.config),
+        "parameter_cell": parameter_cell,
+        "plots": sweep_plots(found.config, metric, runs),
     }

@@ -1,6 +1,7 @@
 """The UI's URLs, shaped like W&B's so that the run ``url`` the SDK and our client print
 (``{app_url}/{entity}/{project}/runs/{id}``, where a local server's app URL is its base
-URL) opens the run here, as do artifact URLs (``.../artifacts/{type}/{name}/{version}``).
+URL) opens the run here, as do artifact URLs (``.../artifacts/{type}/{name}/{version}``)
+and sweep URLs (``.../sweeps/{id}``, the SDK's and our client's ``Sweep.url``).
 
 The handlers (:mod:`emulator.ui.views`, with Jinja2) are imported on the first page
 request, so serving the API never pays for them.
@@ -33,6 +34,8 @@ _PAGES: tuple[tuple[str, str, str | None], ...] = (
     (_PROJECT + "/artifacts", "artifacts", "artifacts"),
     (_PROJECT + "/artifacts/{type}/{collection}", "collection", "collection"),
     (_PROJECT + "/artifacts/{type}/{collection}/{version}", "version", "version"),
+    (_PROJECT + "/sweeps", "sweeps", "sweeps"),
+    (_PROJECT + "/sweeps/{sweep}", "sweep", "sweep"),
 )
 
 

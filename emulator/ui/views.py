@@ -102,6 +102,16 @@ async def version(request: Request) -> Response:
     return await _page(request, "version.html", pages.version, *args)
 
 
+async def sweeps(request: Request) -> Response:
+    args = _store_and_path(request, "entity", "project")
+    return await _page(request, "sweeps.html", pages.sweeps, *args)
+
+
+async def sweep(request: Request) -> Response:
+    args = _store_and_path(request, "entity", "project", "sweep")
+    return await _page(request, "sweep.html", pages.sweep, *args)
+
+
 async def workspace(request: Request) -> Response:
     """W&B's project workspace URL (what our client's ``Project.url`` gives): the runs."""
     return RedirectResponse(request.url_for("project", **request.path_params), status_code=307)

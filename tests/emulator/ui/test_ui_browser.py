@@ -177,3 +177,28 @@ def test_tags_and_notes_edited_on_the_page_reach_the_api(
     assert page.locator("#notes-text").inner_text() == "second try\nwith warmup"
     run = wandb_api.run(f"{PATH}/{name}")
     assert (run.tags, run.notes) == (["keep", "<b>bold</b>"], "second try\nwith warmup")
+
+
+def test_sweep_url_opens_a_plot_per_parameter_whose_points_open_the_runs(
+    page: Any, wandb_emulator: EmulatorHandle, wandb_api: Api
+) -> None:
+    wandb_emulator.seed(entity=ENTITY, project=PROJECT, runs=RUNS, steps=STEPS, seed=0,
+                        sweeps=2)
+    listed = list(wandb_api.project(PROJECT, entity=ENTITY).sweeps())
+    page.goto(f"{wandb_emulator.url}/{PATH}")
+    page.locator("#sweeps-link").click()
+    rows = page.locator("#sweeps tbody tr").all()
+    assert sorted(row.get_attribute("data-sweep") for row in rows) == sorted(s.id for s in listed)
+    sweep = listed[0]
+    page.get_by_role("link", name=sweep.id, exact=True).click()
+    assert page.url == sweep.url  # the URL the SDK and our client give opens this page
+    swept = [name for name, spec in sweep.config["parameters"].items() if "value" not in spec]
+    plots = page.locator("figure.scatter")
+    assert [plot.get_attribute("data-parameter") for plot in plots.all()] == swept
+    metric = sweep.config["metric"]["name"]
+    runs = [run for run in sweep.runs if metric in run.summary]
+    assert runs and all(plot.locator("circle").count() == len(runs) for plot in plots.all())
+    page.set_viewport_size({"width": 1280, "height": 1200})  # the overview and two rows
+    screenshot(page, "sweep")
+    plots.first.locator(f'circle[data-run="{runs[0].id}"]').click()
+    assert page.url == runs[0].url
