@@ -96,7 +96,7 @@ def resolve_member_mutation(_: Any, info: Info, input: dict[str, Any]) -> None:
 @organization.field("advancedRegistryFeatures")
 def resolve_advanced_features(*_: Any) -> dict[str, bool]:
     """Only W&B's basic registry search is served, so the SDK uses it."""
-    return {"advancedSearch": False}
+    return {"advanced_search": False}
 
 
 # Listing
