@@ -10,21 +10,21 @@ not modelled: those fields and mutations are GraphQL errors naming the operation
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
-from typing import Any, TypeVar
+from typing import Any
 
 from ariadne import MutationType, ObjectType
 from graphql import GraphQLError
 
 from emulator.ids import InvalidIdError, decode_id
+from emulator.resolvers.artifact_mutation import artifact_errors
 from emulator.resolvers.collection_filters import matches_fields
 from emulator.resolvers.connections import list_connection
 from emulator.resolvers.context import Info, store_of
+from emulator.resolvers.viewer import require_write
 from emulator.store.artifacts.records import ArtifactCollection, Membership
 from emulator.store.records import Entity, Project
 from emulator.store.registries import (
     Registry,
-    RegistryError,
     RegistryInput,
     is_registry_project,
     types_of,
@@ -34,22 +34,6 @@ project = ObjectType("Project")
 entity = ObjectType("Entity")
 organization = ObjectType("Organization")
 mutation = MutationType()
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def registry_errors(resolver: F) -> F:
-    """Turn the store's RegistryError into a GraphQL error naming the problem."""
-
-    @wraps(resolver)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return resolver(*args, **kwargs)
-        except RegistryError as error:
-            raise GraphQLError(str(error)) from None
-
-    return wrapper  # type: ignore[return-value]  # same signature as resolver (wraps)
-
 
 def _registry_of(info: Info, obj: Project) -> Registry | None:
     if not is_registry_project(obj.name):
@@ -267,7 +251,7 @@ def _org_entity(name: str | None) -> str:
 
 
 @mutation.field("upsertModel")
-@registry_errors
+@artifact_errors
 def resolve_upsert(_: Any, info: Info, input: dict[str, Any]) -> dict[str, Any]:
     """Create or change a registry; only registries are made through this mutation."""
     name = input.get("name")
@@ -279,16 +263,17 @@ def resolve_upsert(_: Any, info: Info, input: dict[str, Any]) -> dict[str, Any]:
         allow_all_types=input.get("allow_all_artifact_types_in_registry"),
         artifact_types=types_of(input.get("artifact_types")),
     )
-    registry, inserted = store_of(info).registries.upsert(
-        _org_entity(input.get("entity_name")), name, changes
-    )
+    entity_name = _org_entity(input.get("entity_name"))
+    require_write(info, entity_name)
+    registry, inserted = store_of(info).registries.upsert(entity_name, name, changes)
     return {"inserted": inserted, "project": registry.project}
 
 
 @mutation.field("renameProject")
-@registry_errors
+@artifact_errors
 def resolve_rename(_: Any, info: Info, input: dict[str, Any]) -> dict[str, Any]:
     """Rename a registry's project (other projects are not renamed here)."""
+    require_write(info, input["entity_name"])
     registry = store_of(info).registries.rename(
         input["entity_name"], input["old_project_name"], input["new_project_name"]
     )
@@ -296,13 +281,16 @@ def resolve_rename(_: Any, info: Info, input: dict[str, Any]) -> dict[str, Any]:
 
 
 @mutation.field("deleteModel")
-@registry_errors
+@artifact_errors
 def resolve_delete(_: Any, info: Info, input: dict[str, Any]) -> dict[str, Any]:
     """Delete the registry whose project id is ``id``."""
     try:
         (project_id,) = decode_id(input["id"], "Project")
     except (InvalidIdError, ValueError):
         raise GraphQLError(f"invalid registry id {input['id']!r}") from None
+    registry = store_of(info).registries.registry_by_id(int(project_id))
+    if registry is not None:
+        require_write(info, registry.project.entity)
     store_of(info).registries.delete(int(project_id))
     return {"success": True}
 

@@ -16,6 +16,7 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from emulator.store.artifacts.manifests import ArtifactError
 from emulator.store.database import Database
 from emulator.store.projects import ProjectStore
 from emulator.store.records import Project
@@ -36,7 +37,7 @@ REGISTRY_PREFIX = "wandb-registry-"
 ACCESS_LEVELS = ("PRIVATE", "RESTRICTED")
 
 
-class RegistryError(ValueError):
+class RegistryError(ArtifactError):
     """A registry call that cannot be done; the message names the problem."""
 
 

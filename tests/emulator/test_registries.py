@@ -3,11 +3,13 @@ problem (HTTP 200), and the store left as it was."""
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 import pytest
+from starlette.testclient import TestClient
 
-from emulator import ids
+from emulator import Settings, Store, create_app, ids
 from emulator.store.registries import RegistryInput
 from tests.conftest import GraphQLClient
 
@@ -89,3 +91,26 @@ def test_rename_delete_and_members_errors(acme: GraphQLClient) -> None:
     names = acme.data(REGISTRIES, {"filters": '{"name": "wandb-registry-model"}'})
     edges = names["organization"]["orgEntity"]["projects"]["edges"]
     assert [edge["node"]["name"] for edge in edges] == ["wandb-registry-model"]
+
+
+def test_strict_registries_are_written_by_organization_members(store: Store) -> None:
+    alice, bob = "a" * 40, "b" * 40
+    for name, key in (("alice", alice), ("bob", bob)):
+        store.identity.create_user(name, api_key=key)
+    store.teams.create_organization("acme")
+    store.teams.add_org_member("acme", "alice")
+    create = {"input": {"entityName": "acme", "name": "wandb-registry-model"}}
+    with TestClient(create_app(store, settings=Settings(auth="strict"))) as http:
+        refused = _post(http, bob, UPSERT, create)
+        assert refused["errors"][0]["message"] == (
+            "permission denied: user 'bob' may not write to entity 'acme'"
+        )
+        assert store.registries.registries("acme") == []
+        made = _post(http, alice, UPSERT, create)
+        assert made["data"]["upsertModel"]["inserted"] is True
+
+
+def _post(http: TestClient, key: str, document: str, variables: dict[str, Any]) -> Any:
+    token = base64.b64encode(f"api:{key}".encode()).decode()
+    body = {"query": document, "variables": variables}
+    return http.post("/graphql", json=body, headers={"Authorization": f"Basic {token}"}).json()

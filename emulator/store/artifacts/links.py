@@ -19,7 +19,7 @@ from emulator.store.artifacts.records import LATEST, Artifact, ArtifactCollectio
 from emulator.store.artifacts.schema import SELECT, record
 from emulator.store.database import Database
 from emulator.store.projects import ProjectStore
-from emulator.store.registries import RegistryError, RegistryStore
+from emulator.store.registries import RegistryStore
 from emulator.store.timestamps import utc_now
 
 _LINKED = SELECT.replace(
@@ -134,10 +134,7 @@ class ArtifactLinks:
         alias_list = [a for a in dict.fromkeys(aliases) if a != LATEST]
         for alias in alias_list:
             check_alias(alias)
-        try:
-            self._registries.check_link(entity, project, artifact.type)
-        except RegistryError as error:
-            raise ArtifactError(str(error)) from None
+        self._registries.check_link(entity, project, artifact.type)
         with self._db.transaction() as conn:
             project_id = self._projects.ensure_project(entity, project).id
             collection_id = self._catalog.ensure_collection(
