@@ -35,6 +35,7 @@ entity = ObjectType("Entity")
 organization = ObjectType("Organization")
 mutation = MutationType()
 
+
 def _registry_of(info: Info, obj: Project) -> Registry | None:
     if not is_registry_project(obj.name):
         return None
@@ -95,12 +96,12 @@ def _order(items: list[Any], order: str | None, keys: dict[str, Callable[[Any], 
     return sorted(items, key=keys[key], reverse=order.startswith("-"))
 
 
-def _registry_fields(registry: Registry) -> dict[str, list[Any]]:
+def _registry_fields(registry: Registry, entity_id: int | None) -> dict[str, list[Any]]:
     found = registry.project
     return {
         "id": [found.id],
         "name": [found.name],
-        "entity_id": [],
+        "entity_id": [entity_id],
         "description": [found.description],
         "created_at": [found.created_at],
         "updated_at": [registry.updated_at],
@@ -117,9 +118,14 @@ _REGISTRY_ORDERS: dict[str, Callable[[Any], Any]] = {
 
 
 def _registries(info: Info, obj: Entity, filters: Any) -> list[Registry]:
-    found = store_of(info).registries.registries(obj.name)
+    store = store_of(info)
+    found = store.registries.registries(obj.name)
     if filters:
-        found = [r for r in found if matches_fields(_registry_fields(r), filters, "registries")]
+        entity_id = store.projects.entity_id(obj.name)
+        found = [
+            r for r in found
+            if matches_fields(_registry_fields(r, entity_id), filters, "registries")
+        ]
     return found
 
 
