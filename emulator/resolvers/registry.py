@@ -15,7 +15,7 @@ from typing import Any
 from ariadne import MutationType, ObjectType
 from graphql import GraphQLError
 
-from emulator.ids import InvalidIdError, decode_id
+from emulator.ids import InvalidIdError, decode_id, encode_id
 from emulator.resolvers.artifact_mutation import artifact_errors
 from emulator.resolvers.collection_filters import matches_fields
 from emulator.resolvers.connections import list_connection
@@ -168,13 +168,14 @@ def _collections(
 
 
 def _collection_fields(collection: ArtifactCollection, tags: list[str]) -> dict[str, list[Any]]:
+    # The SDK sends its canonical names (artifact_collection_id for id and collection_id).
     return {
-        "id": [collection.id],
+        "artifact_collection_id": [collection.id, encode_id("ArtifactCollection", collection.id)],
         "name": [collection.name],
         "tag": tags,
         "description": [collection.description],
         "created_at": [collection.created_at],
-        "type": [collection.type],
+        "updated_at": [collection.created_at],
     }
 
 
@@ -208,7 +209,7 @@ def resolve_collections(
 def _version_fields(info: Info, member: Membership) -> dict[str, list[Any]]:
     aliases = store_of(info).artifacts.aliases(member.artifact.id, member.collection.id)
     return {
-        "id": [member.artifact.id],
+        "id": [member.artifact.id, encode_id("Artifact", member.artifact.id)],
         "version": [member.version, member.version_index],
         "alias": aliases,
         "tag": member.artifact.tags,

@@ -89,7 +89,8 @@ def test_link_versions_into_a_registry(
     assert [v.qualified_name for v in sdk.registries().versions(filter={"alias": "prod"})] == [
         "acme/wandb-registry-model/best:v0"
     ]
-    assert [c.name for c in registry.collections(filter={"name": "best"})] == ["best"]
+    (best,) = registry.collections(filter={"name": "best"})
+    assert [c.name for c in registry.collections(filter={"id": best.id})] == ["best"]
     latest = sdk.artifact("wandb-registry-model/digits:latest")
     assert (latest.id, latest.aliases) == (source.id, ["latest", "staging"])
     assert sdk.artifact("acme/wandb-registry-model/best:prod").id == source.id
