@@ -2,7 +2,8 @@
 
 Strict mode only (open mode lets anyone write anywhere): a user writes to their own
 entity (a service account's is its team), to teams where they are an admin, member or
-service account, and anywhere when they are an instance admin; the default user
+service account, to the entity of an organization they belong to (its registries), and
+anywhere when they are an instance admin; the default user
 (``Settings.entity``) is always one.
 """
 
@@ -24,7 +25,9 @@ def may_write(store: Store, settings: Settings, username: str, entity: str) -> b
         return False
     if user.admin or user.entity == entity:
         return True
-    return store.teams.role(entity, username) in WRITING_ROLES
+    if store.teams.role(entity, username) in WRITING_ROLES:
+        return True
+    return any(org.entity == entity for org in store.teams.organizations_of(username))
 
 
 def write_denied(username: str, entity: str) -> str:

@@ -110,7 +110,11 @@ def resolve_project_artifact_type(
 
 @project.field("artifactTypes")
 def resolve_project_artifact_types(
-    obj: Project, info: Info, after: str | None = None, first: int | None = None
+    obj: Project,
+    info: Info,
+    after: str | None = None,
+    first: int | None = None,
+    include_all: bool | None = None,
 ) -> dict[str, Any]:
     return list_connection(store_of(info).artifacts.types(obj.id), after=after, first=first)
 

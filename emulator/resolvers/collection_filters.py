@@ -55,22 +55,29 @@ def _field_matches(values: list[Any], condition: Any) -> bool:
     return condition in values
 
 
-def matches(collection: ArtifactCollection, tags: list[str], filters: Any) -> bool:
-    """Whether a collection (with its tags) satisfies ``filters``."""
+def matches_fields(fields: Mapping[str, list[Any]], filters: Any, what: str) -> bool:
+    """Whether an object whose filterable fields have ``fields`` (each a list of values)
+    satisfies ``filters``; ``what`` names the objects in errors."""
     if not isinstance(filters, Mapping):
         raise GraphQLError(f"filters must be a JSON object, got {filters!r}")
     for key, condition in filters.items():
         if key in ("$and", "$or"):
             if not isinstance(condition, list):
                 raise GraphQLError(f"{key} needs a list of filters, got {condition!r}")
-            results = [matches(collection, tags, part) for part in condition]
+            results = [matches_fields(fields, part, what) for part in condition]
             if not (all(results) if key == "$and" else any(results)):
                 return False
-        elif key in _FIELDS:
-            if not _field_matches(_FIELDS[key](collection, tags), condition):
+        elif key in fields:
+            if not _field_matches(fields[key], condition):
                 return False
         else:
             raise GraphQLError(
-                f"cannot filter artifact collections by {key!r}: use one of {', '.join(_FIELDS)}"
+                f"cannot filter {what} by {key!r}: use one of {', '.join(fields)}"
             )
     return True
+
+
+def matches(collection: ArtifactCollection, tags: list[str], filters: Any) -> bool:
+    """Whether a collection (with its tags) satisfies ``filters``."""
+    fields = {key: values(collection, tags) for key, values in _FIELDS.items()}
+    return matches_fields(fields, filters, "artifact collections")

@@ -34,7 +34,9 @@ def resolve_id(obj: Project, _: Info) -> str:
 
 @project.field("internalId")
 def resolve_internal_id(obj: Project, _: Info) -> str:
-    return str(obj.id)
+    """base64 ``ProjectInternalId:<n>``, as W&B sends it: the SDK's registry searches
+    decode it to filter by project id (and warn when they cannot)."""
+    return encode_id("ProjectInternalId", obj.id)
 
 
 @project.field("entityName")

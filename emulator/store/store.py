@@ -18,6 +18,7 @@ from emulator.store import (
     migrations,
     ownership,
     projects,
+    registries,
     runs,
     sweeps,
     teams,
@@ -34,6 +35,7 @@ from emulator.store.history_exports import HistoryExports
 from emulator.store.identity import IdentityStore
 from emulator.store.lifecycle import LifecycleStore
 from emulator.store.projects import ProjectStore
+from emulator.store.registries import RegistryStore
 from emulator.store.runs import RunStore
 from emulator.store.snapshot_blobs import BLOBS_KEY, decode_blobs, encode_blobs, replacing_blobs
 from emulator.store.store_image import StoreImage
@@ -43,7 +45,7 @@ from emulator.store.teams import TeamStore
 
 _MODULES = (
     projects, runs, history, history_exports, files, artifact_schema, console, lifecycle,
-    identity, teams, sweeps,
+    identity, teams, sweeps, registries,
 )
 DB_FILENAME = "emulator.sqlite3"
 
@@ -79,6 +81,7 @@ class Store:
         self.sweeps = SweepStore(self.db)
         self.identity = IdentityStore(self.db)
         self.teams = TeamStore(self.db)
+        self.registries = RegistryStore(self.db)
         self.stream = StreamStore(
             self.db,
             runs=self.runs,

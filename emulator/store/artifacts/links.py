@@ -19,6 +19,7 @@ from emulator.store.artifacts.records import LATEST, Artifact, ArtifactCollectio
 from emulator.store.artifacts.schema import SELECT, record
 from emulator.store.database import Database
 from emulator.store.projects import ProjectStore
+from emulator.store.registries import RegistryStore
 from emulator.store.timestamps import utc_now
 
 _LINKED = SELECT.replace(
@@ -68,6 +69,7 @@ class ArtifactLinks:
         self._db = db
         self._catalog = catalog
         self._projects = ProjectStore(db)
+        self._registries = RegistryStore(db)
 
     def _linked(self, where: str, params: Iterable[object]) -> list[Membership]:
         rows = self._db.execute(
@@ -123,7 +125,8 @@ class ArtifactLinks:
         it. Linking a version already linked there applies the aliases to that link.
 
         ArtifactError when the version is not committed, or the target is a sequence or
-        a portfolio of another type.
+        a portfolio of another type, or the target is a registry that is missing or
+        does not accept the version's type.
         """
         if artifact.state != "COMMITTED":
             raise ArtifactError(f"artifact {artifact.id} is {artifact.state}, only committed"
@@ -131,6 +134,7 @@ class ArtifactLinks:
         alias_list = [a for a in dict.fromkeys(aliases) if a != LATEST]
         for alias in alias_list:
             check_alias(alias)
+        self._registries.check_link(entity, project, artifact.type)
         with self._db.transaction() as conn:
             project_id = self._projects.ensure_project(entity, project).id
             collection_id = self._catalog.ensure_collection(
