@@ -26,6 +26,7 @@ from compat.venvs import cache_root, ensure_venv, python_of
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = Path(__file__).resolve().parent / "scenarios.py"
 DOC = ROOT / "docs" / "compatibility.md"
+README = ROOT / "README.md"
 API_KEY = "wandbemulator" + "0" * 27
 ENTITY = "emulator"
 SUITE_TIMEOUT_S = 900
@@ -120,8 +121,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"matrix: {len(results)} releases in {time.monotonic() - started:.0f}s; logs in {work}")
     if not args.release:
         DOC.parent.mkdir(exist_ok=True)
-        DOC.write_text(report.render(results, _capabilities(results)))
-        print(f"wrote {DOC.relative_to(ROOT)}")
+        capabilities = _capabilities(results)
+        DOC.write_text(report.render(results, capabilities))
+        README.write_text(report.with_readme_table(README.read_text(), results, capabilities))
+        print(f"wrote {DOC.relative_to(ROOT)} and the table in {README.relative_to(ROOT)}")
     passed = sum(report.passes(result) for result in results)
     print(f"compat: {passed} passed, {len(results) - passed} failed")
     return 0 if passed == len(results) else 1

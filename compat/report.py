@@ -61,10 +61,28 @@ def minimum(results: Sequence[Result]) -> str:
     return passing
 
 
+#: Where the README's copy of the table starts and ends.
+README_START = "<!-- compat-table: written by make test-compat -->"
+README_END = "<!-- /compat-table -->"
+
+
 def render(results: Sequence[Result], capabilities: Sequence[str]) -> str:
     """The Markdown page for ``results`` (oldest release first)."""
-    lines = [_HEADER.format(minimum=minimum(results))]
-    lines.append("| release | " + " | ".join(capabilities) + " |")
+    return "\n".join([_HEADER.format(minimum=minimum(results)), *table(results, capabilities),
+                      _LEGEND])
+
+
+def with_readme_table(readme: str, results: Sequence[Result], capabilities: Sequence[str]) -> str:
+    """``readme`` with the table between its markers replaced by this run's."""
+    start, end = readme.index(README_START), readme.index(README_END)
+    block = [README_START, f"Oldest release passing everything: {minimum(results)}.", "",
+             *table(results, capabilities), "", ""]
+    return readme[:start] + "\n".join(block) + readme[end:]
+
+
+def table(results: Sequence[Result], capabilities: Sequence[str]) -> list[str]:
+    """The table's lines, then the failures and pending checks as measured."""
+    lines = ["| release | " + " | ".join(capabilities) + " |"]
     lines.append("|---" * (len(capabilities) + 1) + "|")
     failures: list[str] = []
     for result in results:
@@ -84,6 +102,5 @@ def render(results: Sequence[Result], capabilities: Sequence[str]) -> str:
                 failures.append(f"- {result['version']}, {capability}: `{outcome['detail']}`")
         lines.append(f"| {result['version']} | " + " | ".join(cells) + " |")
     if failures:
-        lines += ["", "## Failures and pending checks, as measured", "", *failures]
-    lines.append(_LEGEND)
-    return "\n".join(lines)
+        lines += ["", "Failures and pending checks, as measured:", "", *failures]
+    return lines

@@ -50,3 +50,17 @@ def test_releases_get_the_media_pins_of_their_time() -> None:
     assert release("0.30.0").requirements[1] == "numpy==2.2.6"
     with pytest.raises(ValueError, match="not a wandb release version"):
         release("latest")
+
+
+def test_the_readme_table_is_replaced_between_its_markers_only() -> None:
+    readme = (
+        f"# Title\n\nbefore\n\n{report.README_START}\nold table\n{report.README_END}\n\nafter\n"
+    )
+    results = [_result("0.1.0", log=FAILED), _result("0.2.0", log=OK)]
+    written = report.with_readme_table(readme, results, ["log"])
+
+    assert written.startswith("# Title\n\nbefore\n\n") and written.endswith("\n\nafter\n")
+    assert "old table" not in written
+    assert "Oldest release passing everything: 0.2.0." in written
+    assert "| 0.1.0 | **no** |" in written and "| 0.2.0 | yes |" in written
+    assert report.with_readme_table(written, results, ["log"]) == written
