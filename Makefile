@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 
 ## Start the emulator on 127.0.0.1:8080 (in memory) with a seeded demo project.
 run: $(STAMP)
-	$(BIN)/wandb-emulator serve --host 127.0.0.1 --port 8080 --seed 0 --entity demo --project demo-project --artifacts
+	$(BIN)/wandb-emulator serve --host 127.0.0.1 --port 8080 --seed 0 --entity demo --project demo-project --artifacts --sweeps 2
 
 ## Run the whole test suite (the linters and the docs build first).
 test: $(STAMP) docs
