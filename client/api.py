@@ -342,6 +342,13 @@ class Api:
             check_per_page(per_page),
         )
 
+    def _fetch_registry(self, entity: str, name: str) -> dict[str, Any] | None:
+        data = self._session.graphql.execute(
+            "FetchRegistry", {"entity": entity, "name": REGISTRY_PREFIX + name}
+        )
+        found: dict[str, Any] | None = (data.get("entity") or {}).get("project")
+        return found
+
     def registry(self, name: str, organization: str | None = None) -> Registry:
         """The registry ``name`` (without the ``wandb-registry-`` prefix).
 
@@ -349,11 +356,7 @@ class Api:
             NotFoundError: if the organization has no such registry.
         """
         organization = self._organization(organization)
-        entity = org_entity_of(self._session, organization)
-        data = self._session.graphql.execute(
-            "FetchRegistry", {"entity": entity, "name": REGISTRY_PREFIX + name}
-        )
-        found = (data.get("entity") or {}).get("project")
+        found = self._fetch_registry(org_entity_of(self._session, organization), name)
         if found is None:
             raise NotFoundError(f"registry {name!r} not found in organization {organization!r}")
         return Registry(self._session, organization, found)
@@ -374,10 +377,15 @@ class Api:
         """
         access = access_of(visibility)
         organization = self._organization(organization)
+        entity = org_entity_of(self._session, organization)
+        # The SDK upserts and then refuses an existing registry (after changing it);
+        # asking first leaves an existing registry as it was.
+        if self._fetch_registry(entity, name) is not None:
+            raise UsageError(f"registry {name!r} already exists in organization {organization!r}")
         data = self._session.graphql.execute(
             "UpsertRegistry",
             {"input": {
-                "entityName": org_entity_of(self._session, organization),
+                "entityName": entity,
                 "name": REGISTRY_PREFIX + name,
                 "description": description,
                 "access": access,

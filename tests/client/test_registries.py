@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import wandb
 
-from client import Api, Artifact, NotFoundError, UsageError
+from client import Api, Artifact, CommError, NotFoundError, UsageError
 from emulator import identity_admin
 from fixtures.handle import EmulatorHandle
 
@@ -64,7 +64,9 @@ def test_create_list_save_and_delete(alice_api: Api) -> None:
     with pytest.raises(UsageError, match="saved artifact types cannot be removed"):
         saved.save()
     with pytest.raises(UsageError, match="registry 'datasets' already exists"):
-        alice_api.create_registry("datasets", visibility="organization")
+        alice_api.create_registry("datasets", visibility="restricted", description="changed")
+    datasets = alice_api.registry("datasets")
+    assert (datasets.visibility, datasets.description) == ("organization", None)
     with pytest.raises(UsageError, match="invalid visibility 'public'"):
         alice_api.create_registry("open", visibility="public")
     saved.delete()
@@ -91,7 +93,7 @@ def test_link_collections_and_versions_as_the_sdk_sees_them(
     link = logged.link("wandb-registry-model/digits", aliases=["staging"])
     assert link.qualified_name == "acme/wandb-registry-model/digits:v0"
     logged.link("acme/wandb-registry-model/best", aliases=["prod"])
-    with pytest.raises(Exception, match="registry 'nope' not found in entity 'acme'"):
+    with pytest.raises(CommError, match="registry 'nope' not found in entity 'acme'"):
         logged.link("wandb-registry-nope/digits")
 
     assert sorted(c.name for c in registry.collections()) == ["best", "digits"]
