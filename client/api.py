@@ -338,8 +338,7 @@ class Api:
         """The registries of ``organization`` (default: the default entity's) matching
         ``filter`` (``name``, ``description``, ``created_at``, ``updated_at``)."""
         return Registries(
-            self._session, self._organization(organization), filter, order,
-            check_per_page(per_page),
+            self._session, self._organization(organization), filter, order, per_page
         )
 
     def _fetch_registry(self, entity: str, name: str) -> dict[str, Any] | None:

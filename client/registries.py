@@ -8,8 +8,9 @@ The names, arguments and answers follow ``wandb.apis.public``'s ``Registry`` and
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from typing import Any, Literal
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal, TypeVar
 
 from client._organizations import REGISTRY_PREFIX
 from client._paginator import ConnectionPaginator
@@ -17,6 +18,8 @@ from client._session import Session
 from client.artifact_collections import ArtifactCollection
 from client.artifacts import Artifact
 from client.errors import NotFoundError, UsageError
+
+T = TypeVar("T")
 
 Visibility = Literal["organization", "restricted"]
 
@@ -87,6 +90,9 @@ class Registry:
         self._saved_types = [edge["node"]["name"] for edge in edges]
         self.artifact_types: list[str] = list(self._saved_types)
 
+    def _scope(self) -> _Scope:
+        return _Scope(self._session, self.organization, {"name": self._saved_full_name})
+
     @property
     def id(self) -> str:
         """The server's id of the registry's project."""
@@ -121,22 +127,16 @@ class Registry:
     def collections(
         self, filter: Mapping[str, Any] | None = None, order: str | None = None,
         per_page: int = 100,
-    ) -> RegistryCollections:
+    ) -> ConnectionPaginator[ArtifactCollection]:
         """The registry's collections matching ``filter`` (W&B's registry search fields)."""
-        return RegistryCollections(
-            self._session, self.organization, {"name": self._saved_full_name}, filter, order,
-            per_page,
-        )
+        return self._scope().collections(filter, order, per_page)
 
     def versions(
         self, filter: Mapping[str, Any] | None = None, order: str | None = None,
         per_page: int = 100,
-    ) -> RegistryVersions:
+    ) -> ConnectionPaginator[Artifact]:
         """The versions linked into the registry's collections, matching ``filter``."""
-        return RegistryVersions(
-            self._session, self.organization, {"name": self._saved_full_name}, filter, order,
-            per_page,
-        )
+        return self._scope().versions(filter, order, per_page)
 
     def save(self) -> None:
         """Send the changes: description, visibility, types (saved types cannot be
@@ -205,19 +205,19 @@ class Registries(ConnectionPaginator[Registry]):
     def collections(
         self, filter: Mapping[str, Any] | None = None, order: str | None = None,
         per_page: int = 100,
-    ) -> RegistryCollections:
+    ) -> ConnectionPaginator[ArtifactCollection]:
         """The collections of these registries matching ``filter``."""
-        return RegistryCollections(
-            self._session, self._organization, self._filter, filter, order, per_page
+        return _Scope(self._session, self._organization, self._filter).collections(
+            filter, order, per_page
         )
 
     def versions(
         self, filter: Mapping[str, Any] | None = None, order: str | None = None,
         per_page: int = 100,
-    ) -> RegistryVersions:
+    ) -> ConnectionPaginator[Artifact]:
         """The versions linked into these registries' collections, matching ``filter``."""
-        return RegistryVersions(
-            self._session, self._organization, self._filter, filter, order, per_page
+        return _Scope(self._session, self._organization, self._filter).versions(
+            filter, order, per_page
         )
 
 
@@ -226,41 +226,41 @@ def _collection(session: Session, node: Mapping[str, Any]) -> ArtifactCollection
     return ArtifactCollection(session, project["entity"]["name"], project["name"], node)
 
 
-class RegistryCollections(ConnectionPaginator[ArtifactCollection]):
-    """The collections (portfolios) of the registries matching a registry filter."""
-
-    def __init__(
-        self, session: Session, organization: str, registry_filter: Mapping[str, Any] | None,
-        filter: Mapping[str, Any] | None, order: str | None, per_page: int,
-    ) -> None:
-        super().__init__(
-            session, "RegistryCollections",
-            {"organization": organization, "registryFilter": _prefixed(registry_filter),
-             "collectionFilter": _json(filter), "order": order},
-            ("organization", "orgEntity", "artifactCollections"),
-            lambda node: _collection(session, node),
-            per_page,
-        )
-
-
 def _version(session: Session, membership: Mapping[str, Any]) -> Artifact:
     name = f"{membership['artifactCollection']['name']}:v{membership['versionIndex']}"
     return Artifact.from_membership(session, membership, name)
 
 
-class RegistryVersions(ConnectionPaginator[Artifact]):
-    """The versions linked into the collections of the registries matching a filter,
-    each read through its registry collection (newest link first)."""
+@dataclass(frozen=True)
+class _Scope:
+    """The registries of an organization matching a filter, searched for collections
+    (portfolios) and the versions linked into them."""
 
-    def __init__(
-        self, session: Session, organization: str, registry_filter: Mapping[str, Any] | None,
-        filter: Mapping[str, Any] | None, order: str | None, per_page: int,
-    ) -> None:
-        super().__init__(
-            session, "RegistryVersions",
-            {"organization": organization, "registryFilter": _prefixed(registry_filter),
-             "artifactFilter": _json(filter), "order": order},
-            ("organization", "orgEntity", "artifactMemberships"),
-            lambda node: _version(session, node),
+    session: Session
+    organization: str
+    registry_filter: Mapping[str, Any] | None
+
+    def _search(
+        self, operation: str, field: str, filter_variable: str, filter: Mapping[str, Any] | None,
+        order: str | None, per_page: int, convert: Callable[[Session, dict[str, Any]], T],
+    ) -> ConnectionPaginator[T]:
+        return ConnectionPaginator(
+            self.session, operation,
+            {"organization": self.organization, "registryFilter": _prefixed(self.registry_filter),
+             filter_variable: _json(filter), "order": order},
+            ("organization", "orgEntity", field),
+            lambda node: convert(self.session, node),
             per_page,
         )
+
+    def collections(
+        self, filter: Mapping[str, Any] | None, order: str | None, per_page: int
+    ) -> ConnectionPaginator[ArtifactCollection]:
+        return self._search("RegistryCollections", "artifactCollections", "collectionFilter",
+                            filter, order, per_page, _collection)
+
+    def versions(
+        self, filter: Mapping[str, Any] | None, order: str | None, per_page: int
+    ) -> ConnectionPaginator[Artifact]:
+        return self._search("RegistryVersions", "artifactMemberships", "artifactFilter",
+                            filter, order, per_page, _version)

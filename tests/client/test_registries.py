@@ -69,6 +69,10 @@ def test_create_list_save_and_delete(alice_api: Api) -> None:
     assert (datasets.visibility, datasets.description) == ("organization", None)
     with pytest.raises(UsageError, match="invalid visibility 'public'"):
         alice_api.create_registry("open", visibility="public")
+    with pytest.raises(UsageError, match="per_page must be between"):
+        alice_api.registries(per_page=0)
+    with pytest.raises(CommError, match="cannot order by 'size'"):
+        list(alice_api.registries(order="size"))
     saved.delete()
     assert [r.name for r in alice_api.registries()] == ["datasets"]
     with pytest.raises(NotFoundError, match="registry 'models' not found"):
