@@ -25,6 +25,7 @@ from client.errors import (
 from client.files import File, Files
 from client.history_scan import HistoryScan
 from client.projects import Project, Projects
+from client.registries import Registries, Registry
 from client.run import Run
 from client.runs import Runs
 from client.summary import Summary
@@ -46,6 +47,8 @@ __all__ = [
     "NotFoundError",
     "Project",
     "Projects",
+    "Registries",
+    "Registry",
     "Run",
     "Runs",
     "Summary",

@@ -8,6 +8,7 @@ from types import TracebackType
 from typing import Any
 
 from client._graphql import GraphQLClient, HTTPClient
+from client._organizations import REGISTRY_PREFIX, org_entity_of, organization_of
 from client._paginator import ConnectionPaginator, check_per_page
 from client._paths import parse_artifact_path, parse_project_path, parse_run_path
 from client._session import Session
@@ -17,6 +18,7 @@ from client.artifact_lists import ArtifactType
 from client.artifacts import Artifact
 from client.errors import CommError, InvalidPathError, NotFoundError, UsageError
 from client.projects import Project, Projects
+from client.registries import Registries, Registry, access_of
 from client.run import Run
 from client.runs import Runs
 from client.sweeps import Sweep
@@ -322,6 +324,78 @@ class Api:
         if node is None:
             raise NotFoundError(f"artifact type {type_name!r} not found in {entity}/{name}")
         return ArtifactType(self._session, entity, name, node)
+
+    def _organization(self, organization: str | None) -> str:
+        return organization or organization_of(self._session, self._entity(None))
+
+    def registries(
+        self,
+        organization: str | None = None,
+        filter: Mapping[str, Any] | None = None,
+        order: str | None = None,
+        per_page: int = 100,
+    ) -> Registries:
+        """The registries of ``organization`` (default: the default entity's) matching
+        ``filter`` (``name``, ``description``, ``created_at``, ``updated_at``)."""
+        return Registries(
+            self._session, self._organization(organization), filter, order, per_page
+        )
+
+    def _fetch_registry(self, entity: str, name: str) -> dict[str, Any] | None:
+        data = self._session.graphql.execute(
+            "FetchRegistry", {"entity": entity, "name": REGISTRY_PREFIX + name}
+        )
+        found: dict[str, Any] | None = (data.get("entity") or {}).get("project")
+        return found
+
+    def registry(self, name: str, organization: str | None = None) -> Registry:
+        """The registry ``name`` (without the ``wandb-registry-`` prefix).
+
+        Raises:
+            NotFoundError: if the organization has no such registry.
+        """
+        organization = self._organization(organization)
+        found = self._fetch_registry(org_entity_of(self._session, organization), name)
+        if found is None:
+            raise NotFoundError(f"registry {name!r} not found in organization {organization!r}")
+        return Registry(self._session, organization, found)
+
+    def create_registry(
+        self,
+        name: str,
+        visibility: str,
+        organization: str | None = None,
+        description: str | None = None,
+        artifact_types: list[str] | None = None,
+    ) -> Registry:
+        """Create registry ``name`` with ``visibility`` ``organization`` or ``restricted``;
+        it accepts only ``artifact_types`` when given, else every type.
+
+        Raises:
+            UsageError: if the visibility is invalid or the registry already exists.
+        """
+        access = access_of(visibility)
+        organization = self._organization(organization)
+        entity = org_entity_of(self._session, organization)
+        # The SDK upserts and then refuses an existing registry (after changing it);
+        # asking first leaves an existing registry as it was.
+        if self._fetch_registry(entity, name) is not None:
+            raise UsageError(f"registry {name!r} already exists in organization {organization!r}")
+        data = self._session.graphql.execute(
+            "UpsertRegistry",
+            {"input": {
+                "entityName": entity,
+                "name": REGISTRY_PREFIX + name,
+                "description": description,
+                "access": access,
+                "allowAllArtifactTypesInRegistry": not artifact_types,
+                "artifactTypes": [{"name": t} for t in artifact_types or ()] or None,
+            }},
+        )
+        result = data["upsertModel"]
+        if not result["inserted"]:
+            raise UsageError(f"registry {name!r} already exists in organization {organization!r}")
+        return Registry(self._session, organization, result["project"])
 
     def flush(self) -> None:
         """Forget cached runs, so that :meth:`run` fetches them again."""

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from client._organizations import REGISTRY_PREFIX, registry_entity
 from client._paginator import ConnectionPaginator
 from client._references import is_reference, read_reference
 from client._session import RunLike, Session
@@ -163,8 +164,14 @@ class Artifact:
             raise InvalidPathError(
                 f"invalid link target {target_path!r}: expected [entity/]project/name"
             )
-        entity, project, name = parts if len(parts) == 3 else [self.entity or "", *parts]
         session = self._server()
+        if len(parts) == 3:
+            entity, project, name = parts
+        elif parts[0].startswith(REGISTRY_PREFIX):
+            # As the SDK: a registry without an entity is the version's organization's.
+            entity, project, name = registry_entity(session, self.entity), *parts
+        else:
+            entity, project, name = self.entity or "", *parts
         data = session.graphql.execute(
             "LinkArtifact",
             {

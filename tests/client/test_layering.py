@@ -22,13 +22,13 @@ LAYERS: dict[str, int] = {
     # The GraphQL session (and what "a run" is to the layers below Run), optional readers.
     "_session": 2, "_parquet": 2,
     # The one paginator of GraphQL connections; records.
-    "_paginator": 3, "users": 3, "viewer": 3, "summary": 3,
+    "_paginator": 3, "_organizations": 3, "users": 3, "viewer": 3, "summary": 3,
     # What a run (or a project) has, typed against the session's RunLike.
     "files": 4, "history_scan": 4, "artifact_lists": 4,
     "history": 5, "artifacts": 5, "run_writes": 5,
     "_artifact_upload": 6, "artifact_collections": 6,
     "run": 7,
-    "runs": 8, "projects": 8, "sweeps": 8,
+    "runs": 8, "projects": 8, "sweeps": 8, "registries": 8,
     "api": 9,
     "__init__": 10,
 }
