@@ -42,7 +42,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--quick", action="store_true", help="the quick preset (< 1 minute)")
     parser.add_argument("--sizes", choices=sorted(PRESETS), default=None, help="size preset")
     parser.add_argument(
-        "--set", action="append", default=[], metavar="NAME=VALUE",
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
         help="override one size, e.g. --set list_runs=2000 (repeatable)",
     )
     parser.add_argument("--repeat", type=int, default=None, help="repetitions of every workload")

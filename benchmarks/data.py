@@ -25,8 +25,19 @@ API_KEY = DEFAULT_API_KEY
 
 #: The run fields the light run listing (``LightweightRunFragment``) reads.
 LISTED_COLUMNS = (
-    "name", "display_name", "state", "tags", "group_name", "job_type", "commit_hash",
-    "created_at", "heartbeat_at", "description", "notes", "sweep_name", "username",
+    "name",
+    "display_name",
+    "state",
+    "tags",
+    "group_name",
+    "job_type",
+    "commit_hash",
+    "created_at",
+    "heartbeat_at",
+    "description",
+    "notes",
+    "sweep_name",
+    "username",
     "history_line_count",
 )
 
@@ -46,7 +57,12 @@ def build_runs(project: str, runs: int, steps: int, seed: int = 0) -> list[Seede
     """The runs, histories and events :func:`seed` writes into an empty project."""
     fake = _fake(seed)
     return build_project_runs(
-        fake, entity=ENTITY, project=project, username=ENTITY, runs=runs, steps=steps,
+        fake,
+        entity=ENTITY,
+        project=project,
+        username=ENTITY,
+        runs=runs,
+        steps=steps,
         start=base_time(fake),
     )
 
@@ -54,8 +70,13 @@ def build_runs(project: str, runs: int, steps: int, seed: int = 0) -> list[Seede
 def long_run(seed: int, steps: int, name: str) -> SeededRun:
     """A finished run with exactly ``steps`` history rows, built by the factories."""
     return build_run(
-        _fake(seed), entity=ENTITY, project="history", username=ENTITY, steps=steps,
-        state="finished", name=name,
+        _fake(seed),
+        entity=ENTITY,
+        project="history",
+        username=ENTITY,
+        steps=steps,
+        state="finished",
+        name=name,
     )
 
 
@@ -82,13 +103,22 @@ def serving(store: Store) -> Iterator[EmulatorServer]:
 def run_values(run: Run) -> dict[str, Any]:
     """A stored run as the plain column values a baseline table holds."""
     return {
-        "name": run.name, "display_name": run.display_name, "state": run.state,
-        "tags": json.dumps(run.tags), "group_name": run.group, "job_type": run.job_type,
-        "commit_hash": run.commit, "created_at": run.created_at,
-        "heartbeat_at": run.heartbeat_at, "description": run.description, "notes": run.notes,
-        "sweep_name": run.sweep_name, "username": run.username,
+        "name": run.name,
+        "display_name": run.display_name,
+        "state": run.state,
+        "tags": json.dumps(run.tags),
+        "group_name": run.group,
+        "job_type": run.job_type,
+        "commit_hash": run.commit,
+        "created_at": run.created_at,
+        "heartbeat_at": run.heartbeat_at,
+        "description": run.description,
+        "notes": run.notes,
+        "sweep_name": run.sweep_name,
+        "username": run.username,
         "history_line_count": run.history_line_count,
-        "config": json.dumps(run.config), "summary_metrics": json.dumps(run.summary_metrics),
+        "config": json.dumps(run.config),
+        "summary_metrics": json.dumps(run.summary_metrics),
     }
 
 

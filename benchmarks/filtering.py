@@ -46,8 +46,11 @@ class Case:
 CASES = (
     Case("no filter, newest first", {}, "-created_at", "1", "created_at DESC, id DESC"),
     Case(
-        "state, oldest first", {"state": "finished"}, "+created_at",
-        "state = 'finished'", "created_at, id",
+        "state, oldest first",
+        {"state": "finished"},
+        "+created_at",
+        "state = 'finished'",
+        "created_at, id",
     ),
     Case(
         "config range, by summary metric",
@@ -74,10 +77,12 @@ CASES = (
     ),
     Case(
         "name search and summary threshold, by summary metric",
-        {"$and": [
-            {"displayName": {"$regex": "river"}},
-            {"summary_metrics.accuracy": {"$gte": 0.8}},
-        ]},
+        {
+            "$and": [
+                {"displayName": {"$regex": "river"}},
+                {"summary_metrics.accuracy": {"$gte": 0.8}},
+            ]
+        },
         "-summary_metrics.accuracy",
         "display_name REGEXP 'river' AND json_extract(summary_metrics, '$.accuracy') >= 0.8",
         "json_extract(summary_metrics, '$.accuracy') IS NULL,"
@@ -114,7 +119,11 @@ FIRST_USE = CASES[2]
 
 
 def _first_use(
-    api: Api, store: Store, size: str, expected: tuple[int, list[str]], base: list[float],
+    api: Api,
+    store: Store,
+    size: str,
+    expected: tuple[int, list[str]],
+    base: list[float],
     times: int,
 ) -> Row:
     """The first query of :data:`FIRST_USE`, after dropping every index on a JSON key."""
@@ -125,7 +134,10 @@ def _first_use(
     keys = compile_filters(case.filters).json_keys | {compile_order(case.order).key}
     paths = ", ".join(sorted(f"{key.column} {key.path}" for key in keys))
     return Row(
-        "B5", f"filter: {case.name}, first query (creates {len(keys)} indexes)", size, samples,
+        "B5",
+        f"filter: {case.name}, first query (creates {len(keys)} indexes)",
+        size,
+        samples,
         baseline=Baseline("hand-written SQL + json.dumps", base),
         note=f"the one-time cost of the indexes on {paths}",
     )
@@ -146,18 +158,20 @@ def run(ctx: Context) -> list[Row]:
         for case in CASES:
             expected = plain_query(db, case)
             base = measure(lambda _, c=case: plain_query(db, c), sizes.filter_repeat)
-            samples = measure(
-                lambda _, c=case, e=expected: _ours(api, c, e), sizes.filter_repeat
+            samples = measure(lambda _, c=case, e=expected: _ours(api, c, e), sizes.filter_repeat)
+            rows.append(
+                Row(
+                    "B5",
+                    f"filter: {case.name}",
+                    size,
+                    samples,
+                    baseline=Baseline("hand-written SQL + json.dumps", base),
+                    target=TARGET,
+                    note=f"{json.dumps(case.filters)} order {case.order}: {expected[0]:,} matches",
+                )
             )
-            rows.append(Row(
-                "B5", f"filter: {case.name}", size, samples,
-                baseline=Baseline("hand-written SQL + json.dumps", base), target=TARGET,
-                note=f"{json.dumps(case.filters)} order {case.order}: {expected[0]:,} matches",
-            ))
             baselines[case.name] = (expected, base)
-        rows.append(
-            _first_use(api, store, size, *baselines[FIRST_USE.name], sizes.filter_repeat)
-        )
+        rows.append(_first_use(api, store, size, *baselines[FIRST_USE.name], sizes.filter_repeat))
     db.close()
     store.close()
     return rows

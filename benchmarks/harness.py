@@ -203,7 +203,9 @@ class Row:
             "count": self.count,
             "count_unit": self.count_unit,
             "throughput": self.throughput,
-            "baseline": None if baseline is None else {
+            "baseline": None
+            if baseline is None
+            else {
                 "name": baseline.name,
                 "samples": baseline.samples,
                 "median": baseline.median,
@@ -220,5 +222,6 @@ class Row:
 
 def not_available(id_: str, workload: str, size: str, reason: str, **extra: Any) -> Row:
     """A row for a workload whose feature has not landed: reported, never measured."""
-    return Row(id_, workload, size, available=False, note=f"feature not available: {reason}",
-               **extra)
+    return Row(
+        id_, workload, size, available=False, note=f"feature not available: {reason}", **extra
+    )

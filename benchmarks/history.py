@@ -105,12 +105,14 @@ def _first_scans(ctx: Context, seeded: SeededRun) -> tuple[Samples, Samples]:
     ours: list[Samples] = []
     theirs: list[Samples] = []
     for _ in range(ctx.sizes.scan_repeat):
-        with long_run_served(0, seeded=seeded) as (server, _, total), Api(
-            base_url=server.url, api_key=API_KEY
-        ) as api:
+        with (
+            long_run_served(0, seeded=seeded) as (server, _, total),
+            Api(base_url=server.url, api_key=API_KEY) as api,
+        ):
             ours.append(measure(_scan_ours(api, total), 1))
-        with long_run_served(0, seeded=seeded) as (server, _, total), sdk_env(
-            server.url, ctx.scratch("sdk")
+        with (
+            long_run_served(0, seeded=seeded) as (server, _, total),
+            sdk_env(server.url, ctx.scratch("sdk")),
         ):
             theirs.append(measure(_scan_sdk(total), 1))
     return joined(ours), joined(theirs)
@@ -127,7 +129,8 @@ def run(ctx: Context) -> list[Row]:
     first_ours, first_theirs = _first_scans(ctx, seeded)
     with long_run_served(0, seeded=seeded) as (server, db, total):
         baseline = Baseline(
-            "sqlite3 query + json.loads", measure(lambda _: plain_rows(db, 1), sizes.scan_repeat),
+            "sqlite3 query + json.loads",
+            measure(lambda _: plain_rows(db, 1), sizes.scan_repeat),
             count=total,
         )
         with Api(base_url=server.url, api_key=API_KEY) as api:
@@ -142,11 +145,27 @@ def run(ctx: Context) -> list[Row]:
         ("wandb SDK", first_theirs, again_theirs, ()),
     ):
         rows += [
-            Row("B6", f"scan_history, {who}, first scan of the run", size, first, count=total,
-                count_unit="rows", baseline=baseline, target=target,
-                note="on a fresh server: includes building the run's parquet export"),
-            Row("B6", f"scan_history, {who}, later scans", size, again, count=total,
-                count_unit="rows", baseline=baseline, target=target,
-                note="the export is kept until the history changes"),
+            Row(
+                "B6",
+                f"scan_history, {who}, first scan of the run",
+                size,
+                first,
+                count=total,
+                count_unit="rows",
+                baseline=baseline,
+                target=target,
+                note="on a fresh server: includes building the run's parquet export",
+            ),
+            Row(
+                "B6",
+                f"scan_history, {who}, later scans",
+                size,
+                again,
+                count=total,
+                count_unit="rows",
+                baseline=baseline,
+                target=target,
+                note="the export is kept until the history changes",
+            ),
         ]
     return rows

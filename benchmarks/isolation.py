@@ -64,12 +64,20 @@ def run(ctx: Context) -> list[Row]:
     rows = []
     for label, data_dir in (("memory store", None), ("data_dir store", ctx.scratch("plugin"))):
         samples, history_rows = _plugin_samples(ctx, data_dir)
-        rows.append(Row(
-            "B2", f"plugin isolation: clean {label} + seed", size, samples,
-            count=history_rows, count_unit="rows", baseline=baseline, target=TARGET,
-            note=f"EmulatorHandle.fresh + seed({sizes.isolation_runs} runs), {history_rows}"
-            " history rows, against a live session server; the first of the"
-            f" {len(samples)} samples seeds and keeps an image"
-            f" ({format_seconds(samples[0])}), the others restore it",
-        ))
+        rows.append(
+            Row(
+                "B2",
+                f"plugin isolation: clean {label} + seed",
+                size,
+                samples,
+                count=history_rows,
+                count_unit="rows",
+                baseline=baseline,
+                target=TARGET,
+                note=f"EmulatorHandle.fresh + seed({sizes.isolation_runs} runs), {history_rows}"
+                " history rows, against a live session server; the first of the"
+                f" {len(samples)} samples seeds and keeps an image"
+                f" ({format_seconds(samples[0])}), the others restore it",
+            )
+        )
     return rows

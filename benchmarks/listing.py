@@ -39,7 +39,8 @@ def run(ctx: Context) -> list[Row]:
     db = PlainDB()
     db.add_runs(runs)
     baseline = Baseline(
-        "sqlite3 query + json.dumps", measure(lambda _: plain_listing(db), sizes.list_repeat),
+        "sqlite3 query + json.dumps",
+        measure(lambda _: plain_listing(db), sizes.list_repeat),
         count=total,
     )
     db.close()
@@ -50,22 +51,36 @@ def run(ctx: Context) -> list[Row]:
         with Api(base_url=server.url, api_key=API_KEY) as api:
             for per_page in PAGE_SIZES:
                 listing = exhausting(lambda p=per_page: api.runs(path, per_page=p), total, "runs")
-                rows.append(Row(
-                    "B4", f"list runs, our client, per_page {per_page}", size,
-                    measure(listing, sizes.list_repeat), count=total, count_unit="runs",
-                    baseline=baseline, target=TARGET,
-                    note="client.Api over HTTP to an in-thread emulator",
-                ))
+                rows.append(
+                    Row(
+                        "B4",
+                        f"list runs, our client, per_page {per_page}",
+                        size,
+                        measure(listing, sizes.list_repeat),
+                        count=total,
+                        count_unit="runs",
+                        baseline=baseline,
+                        target=TARGET,
+                        note="client.Api over HTTP to an in-thread emulator",
+                    )
+                )
         with sdk_env(server.url, ctx.scratch("sdk")):
             sdk = sdk_api()
             for per_page in PAGE_SIZES:
                 listing = exhausting(lambda p=per_page: sdk.runs(path, per_page=p), total, "runs")
                 # wandb.Api caches Runs objects per path and filters: start afresh each time.
                 samples = measure(listing, sizes.list_repeat, setup=sdk.flush)
-                rows.append(Row(
-                    "B4", f"list runs, wandb SDK, per_page {per_page}", size,
-                    samples, count=total, count_unit="runs",
-                    baseline=baseline, note="wandb.Api().runs() over HTTP to the same server",
-                ))
+                rows.append(
+                    Row(
+                        "B4",
+                        f"list runs, wandb SDK, per_page {per_page}",
+                        size,
+                        samples,
+                        count=total,
+                        count_unit="runs",
+                        baseline=baseline,
+                        note="wandb.Api().runs() over HTTP to the same server",
+                    )
+                )
     store.close()
     return rows

@@ -55,9 +55,17 @@ print(json.dumps({"rows": rows, "peak_mb": peak_kb * 1024 / 1e6}))
 def _baseline(ctx: Context, path: str) -> dict[str, float]:
     sizes = ctx.sizes
     result = subprocess.run(
-        [sys.executable, "-c", BASELINE_SCRIPT, str(sizes.memory_runs), str(sizes.memory_steps),
-         path],
-        capture_output=True, text=True, timeout=3600,
+        [
+            sys.executable,
+            "-c",
+            BASELINE_SCRIPT,
+            str(sizes.memory_runs),
+            str(sizes.memory_steps),
+            path,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=3600,
     )
     if result.returncode != 0:
         raise RuntimeError(f"baseline failed: {result.stderr[-2000:]}")
@@ -68,8 +76,17 @@ def _server_peak(ctx: Context, extra: list[str]) -> tuple[float, int]:
     """Peak MB of a seeded server after a full listing, and the history rows it holds."""
     sizes = ctx.sizes
     command = emulator_command(
-        "--entity", ENTITY, "--project", PROJECT, "--seed", "0",
-        "--runs", str(sizes.memory_runs), "--steps", str(sizes.memory_steps), *extra,
+        "--entity",
+        ENTITY,
+        "--project",
+        PROJECT,
+        "--seed",
+        "0",
+        "--runs",
+        str(sizes.memory_runs),
+        "--steps",
+        str(sizes.memory_steps),
+        *extra,
     )
     log = ctx.scratch("serve") / "serve.log"
     with server_process(command, log, timeout=3600) as (url, process):
@@ -87,18 +104,26 @@ def run(ctx: Context) -> list[Row]:
     for kind, label in (("memory", "memory store"), ("file", "file store (--data-dir)")):
         workload = f"peak RSS of `wandb-emulator serve`, {label}"
         if not has_proc():
-            rows.append(not_available("B9", workload, size, "needs /proc (Linux)",
-                                      target=TARGETS[kind]))
+            rows.append(
+                not_available("B9", workload, size, "needs /proc (Linux)", target=TARGETS[kind])
+            )
             continue
         data_dir = ctx.scratch("data")
         extra = [] if kind == "memory" else ["--data-dir", str(data_dir)]
         peak, history_rows = _server_peak(ctx, extra)
         plain = _baseline(ctx, ":memory:" if kind == "memory" else str(data_dir / "plain.db"))
-        rows.append(Row(
-            "B9", workload, f"{size} ({history_rows:,} rows)", [peak], unit="MB",
-            baseline=Baseline(f"python + sqlite3 ({kind}) holding the same rows",
-                              [plain["peak_mb"]]),
-            target=TARGETS[kind],
-            note="seeded in the server process, then a full run listing; VmHWM",
-        ))
+        rows.append(
+            Row(
+                "B9",
+                workload,
+                f"{size} ({history_rows:,} rows)",
+                [peak],
+                unit="MB",
+                baseline=Baseline(
+                    f"python + sqlite3 ({kind}) holding the same rows", [plain["peak_mb"]]
+                ),
+                target=TARGETS[kind],
+                note="seeded in the server process, then a full run listing; VmHWM",
+            )
+        )
     return rows

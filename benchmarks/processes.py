@@ -82,7 +82,9 @@ def server_process(
     """
     with log.open("wb") as output:
         process = subprocess.Popen(
-            list(command), stdout=output, stderr=subprocess.STDOUT,
+            list(command),
+            stdout=output,
+            stderr=subprocess.STDOUT,
             env=None if env is None else dict(env),
         )
     try:

@@ -14,8 +14,17 @@ from typing import Any
 from benchmarks.harness import Row
 
 COLUMNS = (
-    "#", "workload", "size", "median", "cpu", "throughput", "baseline", "baseline median",
-    "ratio", "target", "status",
+    "#",
+    "workload",
+    "size",
+    "median",
+    "cpu",
+    "throughput",
+    "baseline",
+    "baseline median",
+    "ratio",
+    "target",
+    "status",
 )
 _PACKAGES = ("wandb", "graphql-core", "ariadne", "starlette", "uvicorn", "httpx")
 

@@ -32,13 +32,33 @@ def _sampled(db: PlainDB, run_id: int, lines: int, samples: int) -> list[dict[st
     return plain_rows(db, run_id, f"AND line % {every} = 0")
 
 
-def _rows(id_: str, ours: list[float], theirs: list[float], baseline: Baseline, size: str,
-          what: str, target: tuple) -> list[Row]:
+def _rows(
+    id_: str,
+    ours: list[float],
+    theirs: list[float],
+    baseline: Baseline,
+    size: str,
+    what: str,
+    target: tuple,
+) -> list[Row]:
     return [
-        Row(id_, f"{what}, our client", size, ours, baseline=baseline, target=target,
-            note=f"client.Api: {what}, list of dicts"),
-        Row(id_, f"{what}, wandb SDK", size, theirs, baseline=baseline,
-            note=f"wandb.Api: {what}, list of dicts"),
+        Row(
+            id_,
+            f"{what}, our client",
+            size,
+            ours,
+            baseline=baseline,
+            target=target,
+            note=f"client.Api: {what}, list of dicts",
+        ),
+        Row(
+            id_,
+            f"{what}, wandb SDK",
+            size,
+            theirs,
+            baseline=baseline,
+            note=f"wandb.Api: {what}, list of dicts",
+        ),
     ]
 
 
@@ -50,10 +70,16 @@ def _unavailable(sizes: Sizes) -> list[Row] | None:
     reason = ", ".join(missing)
     one, many = _sizes_text(sizes)
     return [
-        not_available("B7", f"history(samples={sizes.samples}), our client", one, reason,
-                      target=ONE_TARGET),
-        not_available("B7", f"runs.histories(samples={sizes.samples}), our client", many,
-                      reason, target=MANY_TARGET),
+        not_available(
+            "B7", f"history(samples={sizes.samples}), our client", one, reason, target=ONE_TARGET
+        ),
+        not_available(
+            "B7",
+            f"runs.histories(samples={sizes.samples}), our client",
+            many,
+            reason,
+            target=MANY_TARGET,
+        ),
     ]
 
 
@@ -80,29 +106,55 @@ def run(ctx: Context) -> list[Row]:
     with long_run_served(sizes.scan_steps, add_project) as (server, db, total):
         lines = [db.add_history(run_id, item.history) for run_id, item in enumerate(built, 2)]
         repeat = sizes.sample_repeat
-        one_base = Baseline("sqlite3 query of every k-th row + json.loads", measure(
-            lambda _: _sampled(db, 1, total, sizes.samples), repeat))
-        many_base = Baseline("the same per run", measure(lambda _: [
-            _sampled(db, run_id, count, sizes.samples) for run_id, count in enumerate(lines, 2)
-        ], repeat))
+        one_base = Baseline(
+            "sqlite3 query of every k-th row + json.loads",
+            measure(lambda _: _sampled(db, 1, total, sizes.samples), repeat),
+        )
+        many_base = Baseline(
+            "the same per run",
+            measure(
+                lambda _: [
+                    _sampled(db, run_id, count, sizes.samples)
+                    for run_id, count in enumerate(lines, 2)
+                ],
+                repeat,
+            ),
+        )
         path = f"{ENTITY}/{PROJECT}"
         with Api(base_url=server.url, api_key=API_KEY) as api:
             ours_one = measure(
-                lambda _: api.run(PATH).history(samples=sizes.samples, pandas=False), repeat,
-                setup=api.flush)
-            ours_many = measure(
-                lambda _: api.runs(path).histories(samples=sizes.samples), repeat)
+                lambda _: api.run(PATH).history(samples=sizes.samples, pandas=False),
+                repeat,
+                setup=api.flush,
+            )
+            ours_many = measure(lambda _: api.runs(path).histories(samples=sizes.samples), repeat)
         with sdk_env(server.url, ctx.scratch("sdk")):
             sdk = sdk_api()
             theirs_one = measure(
-                lambda _: sdk.run(PATH).history(samples=sizes.samples, pandas=False), repeat,
-                setup=sdk.flush)
+                lambda _: sdk.run(PATH).history(samples=sizes.samples, pandas=False),
+                repeat,
+                setup=sdk.flush,
+            )
             theirs_many = measure(
-                lambda _: sdk.runs(path).histories(samples=sizes.samples), repeat,
-                setup=sdk.flush)
+                lambda _: sdk.runs(path).histories(samples=sizes.samples), repeat, setup=sdk.flush
+            )
     return [
-        *_rows("B7", ours_one, theirs_one, one_base, one,
-               f"history(samples={sizes.samples})", ONE_TARGET),
-        *_rows("B7", ours_many, theirs_many, many_base, many,
-               f"runs.histories(samples={sizes.samples})", MANY_TARGET),
+        *_rows(
+            "B7",
+            ours_one,
+            theirs_one,
+            one_base,
+            one,
+            f"history(samples={sizes.samples})",
+            ONE_TARGET,
+        ),
+        *_rows(
+            "B7",
+            ours_many,
+            theirs_many,
+            many_base,
+            many,
+            f"runs.histories(samples={sizes.samples})",
+            MANY_TARGET,
+        ),
     ]

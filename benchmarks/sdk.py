@@ -17,14 +17,16 @@ _DIRS = ("DIR", "CACHE_DIR", "CONFIG_DIR", "DATA_DIR", "ARTIFACT_DIR")
 def sdk_environment(url: str | None, home: Path) -> dict[str, str]:
     """Environment variables that point the SDK at ``url`` with its files under ``home``."""
     env = {key: value for key, value in os.environ.items() if key not in _CLEARED}
-    env.update({
-        "WANDB_API_KEY": API_KEY,
-        "WANDB_ENTITY": ENTITY,
-        "WANDB_SILENT": "true",
-        "WANDB_CONSOLE": "off",
-        "WANDB_DISABLE_GIT": "true",
-        "WANDB_DISABLE_CODE": "true",
-    })
+    env.update(
+        {
+            "WANDB_API_KEY": API_KEY,
+            "WANDB_ENTITY": ENTITY,
+            "WANDB_SILENT": "true",
+            "WANDB_CONSOLE": "off",
+            "WANDB_DISABLE_GIT": "true",
+            "WANDB_DISABLE_CODE": "true",
+        }
+    )
     if url is not None:
         env["WANDB_BASE_URL"] = url
     for name in _DIRS:

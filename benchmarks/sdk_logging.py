@@ -44,7 +44,11 @@ def _train(ctx: Context, steps: int, mode: str, url: str | None) -> tuple[float,
     script.write_text(SCRIPT)
     result = subprocess.run(
         [sys.executable, str(script), str(steps), mode],
-        env=sdk_environment(url, home), cwd=home, capture_output=True, text=True, timeout=600,
+        env=sdk_environment(url, home),
+        cwd=home,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     if result.returncode != 0:
         raise RuntimeError(f"{mode} script failed: {result.stderr[-2000:]}")
@@ -68,10 +72,17 @@ def run(ctx: Context) -> list[Row]:
     offline = [_train(ctx, steps, "offline", None)[0] for _ in range(sizes.log_repeat)]
     baseline = Baseline('the same script, mode="offline"', offline, count=steps)
     if missing_routes("file_stream"):
-        return [not_available(
-            "B8", workload, size, "no file_stream route", target=TARGET, baseline=baseline,
-            count_unit="steps",
-        )]
+        return [
+            not_available(
+                "B8",
+                workload,
+                size,
+                "no file_stream route",
+                target=TARGET,
+                baseline=baseline,
+                count_unit="steps",
+            )
+        ]
     online = []
     log = Path(ctx.scratch("serve")) / "serve.log"
     with server_process([*emulator_command("--entity", ENTITY)], log) as (url, _):
@@ -79,8 +90,16 @@ def run(ctx: Context) -> list[Row]:
             seconds, run_id = _train(ctx, steps, "online", url)
             _check_logged(url, run_id, steps)
             online.append(seconds)
-    return [Row(
-        "B8", workload, size, online, count=steps, count_unit="steps",
-        baseline=baseline,
-        target=TARGET, note="fresh process per run; server in its own process",
-    )]
+    return [
+        Row(
+            "B8",
+            workload,
+            size,
+            online,
+            count=steps,
+            count_unit="steps",
+            baseline=baseline,
+            target=TARGET,
+            note="fresh process per run; server in its own process",
+        )
+    ]

@@ -40,8 +40,13 @@ def _baseline_once(sizes: Sizes, path: str) -> float:
         db.conn.execute("PRAGMA synchronous = NORMAL")
     spent = 0.0
     built = iter_project_runs(
-        fake, entity=ENTITY, project="seeded", username=ENTITY,
-        runs=sizes.seed_runs, steps=sizes.seed_steps, start=base_time(fake),
+        fake,
+        entity=ENTITY,
+        project="seeded",
+        username=ENTITY,
+        runs=sizes.seed_runs,
+        steps=sizes.seed_steps,
+        start=base_time(fake),
     )
     for run_id, seeded in enumerate(built, 1):
         start = time.perf_counter()
@@ -60,7 +65,8 @@ def _row(ctx: Context, label: str) -> Row:
         base = [_baseline_once(sizes, ":memory:") for _ in range(sizes.seed_repeat)]
     else:
         samples = measure(
-            lambda d: _seed_once(sizes, d, counted), sizes.seed_repeat,
+            lambda d: _seed_once(sizes, d, counted),
+            sizes.seed_repeat,
             setup=lambda: ctx.scratch("seed"),
         )
         base = [
@@ -69,7 +75,12 @@ def _row(ctx: Context, label: str) -> Row:
         ]
     size = f"{sizes.seed_runs:,} runs x {sizes.seed_steps:,} steps"
     return Row(
-        "B3", f"seed_project into {label}", size, samples, count=counted[-1], count_unit="rows",
+        "B3",
+        f"seed_project into {label}",
+        size,
+        samples,
+        count=counted[-1],
+        count_unit="rows",
         baseline=Baseline(
             f"json + executemany into a plain table ({label})", base, count=counted[-1]
         ),

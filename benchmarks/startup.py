@@ -102,19 +102,29 @@ def run(ctx: Context) -> list[Row]:
     python, _ = _process_startups(ctx, [sys.executable, "-c", _STDLIB_SERVER], "stdlib")
     return [
         Row(
-            "B1", "start EmulatorServer in a thread, until /healthz answers", "empty store",
-            in_thread, baseline=Baseline("stdlib http.server in a thread", stdlib),
+            "B1",
+            "start EmulatorServer in a thread, until /healthz answers",
+            "empty store",
+            in_thread,
+            baseline=Baseline("stdlib http.server in a thread", stdlib),
             target=TARGET,
             note="store, app, uvicorn thread and the first GET /healthz; modules already imported",
         ),
         Row(
-            "B1", "start `wandb-emulator serve`, until /healthz answers", "empty store",
-            cli, baseline=Baseline("`python -c` stdlib http.server", python), target=TARGET,
+            "B1",
+            "start `wandb-emulator serve`, until /healthz answers",
+            "empty store",
+            cli,
+            baseline=Baseline("`python -c` stdlib http.server", python),
+            target=TARGET,
             note="process start, imports, bind, serve; polled every 2 ms",
         ),
         Row(
-            "B1", "start `wandb-emulator serve`, until a first GraphQL query answers",
-            "empty store", cli_query, baseline=Baseline("`python -c` stdlib http.server", python),
+            "B1",
+            "start `wandb-emulator serve`, until a first GraphQL query answers",
+            "empty store",
+            cli_query,
+            baseline=Baseline("`python -c` stdlib http.server", python),
             note="the row above plus `{ viewer { entity } }` (builds the schema on first use)",
         ),
     ]

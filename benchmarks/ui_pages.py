@@ -61,19 +61,26 @@ def _table_rows(ctx: Context) -> list[Row]:
     runs = seed(store, PROJECT, sizes.ui_runs, steps=0)
     db = PlainDB()
     db.add_runs(runs)
-    baseline = Baseline("sqlite3 page of 50 + COUNT(*)", measure(lambda _: _plain_table(db),
-                                                                   sizes.ui_repeat))
+    baseline = Baseline(
+        "sqlite3 page of 50 + COUNT(*)", measure(lambda _: _plain_table(db), sizes.ui_repeat)
+    )
     db.close()
     rows = []
     with serving(store) as server, httpx.Client(timeout=60) as http:
         for name, params in TABLES:
             url = f"{server.url}/{ENTITY}/{PROJECT}?{urllib.parse.urlencode(params)}"
             _get(http, url)  # the first view creates the indexes it needs
-            rows.append(Row(
-                "B10", f"runs table, {name}", f"{len(runs):,} runs",
-                measure(lambda _, u=url: _get(http, u), sizes.ui_repeat),
-                baseline=baseline, target=TARGET, note="GET /entity/project, page of 50",
-            ))
+            rows.append(
+                Row(
+                    "B10",
+                    f"runs table, {name}",
+                    f"{len(runs):,} runs",
+                    measure(lambda _, u=url: _get(http, u), sizes.ui_repeat),
+                    baseline=baseline,
+                    target=TARGET,
+                    note="GET /entity/project, page of 50",
+                )
+            )
     store.close()
     return rows
 
@@ -97,19 +104,28 @@ def _run_rows(ctx: Context) -> list[Row]:
     with serving(store) as server, httpx.Client(timeout=120) as http:
         url = f"{server.url}/{ENTITY}/{HISTORY_PROJECT}/runs/{RUN}"
         _get(http, url)
-        rows.append(Row(
-            "B10", "run page, charts kept", size,
-            measure(lambda _: _get(http, url), sizes.ui_repeat),
-            baseline=baseline, target=TARGET,
-            note="GET /entity/project/runs/id, a view after the first",
-        ))
+        rows.append(
+            Row(
+                "B10",
+                "run page, charts kept",
+                size,
+                measure(lambda _: _get(http, url), sizes.ui_repeat),
+                baseline=baseline,
+                target=TARGET,
+                note="GET /entity/project/runs/id, a view after the first",
+            )
+        )
         series = state_of(server.app).ui_series
-        rows.append(Row(
-            "B10", "run page, first view", size,
-            measure(lambda _: _get(http, url), sizes.ui_repeat, setup=series.clear),
-            baseline=baseline,
-            note="every history line read for the charts' min/max buckets",
-        ))
+        rows.append(
+            Row(
+                "B10",
+                "run page, first view",
+                size,
+                measure(lambda _: _get(http, url), sizes.ui_repeat, setup=series.clear),
+                baseline=baseline,
+                note="every history line read for the charts' min/max buckets",
+            )
+        )
     store.close()
     return rows
 

@@ -84,21 +84,38 @@ def upload_version(
     md5s = {name: md5_b64(content) for name, content in data.items()}
     digest = manifest_digest(md5s)
     created = create_version(
-        session, entity=entity, project=project, run_name=run_name, artifact=artifact,
-        digest=digest, aliases=["latest", *aliases], tags=tags,
+        session,
+        entity=entity,
+        project=project,
+        run_name=run_name,
+        artifact=artifact,
+        digest=digest,
+        aliases=["latest", *aliases],
+        tags=tags,
     )
     if created["state"] == "COMMITTED":
         return created
     graphql = session.graphql
     manifest = graphql.execute(
         "CreateArtifactManifest",
-        {"artifactID": created["id"], "name": MANIFEST_NAME, "digest": digest,
-         "entityName": entity, "projectName": project, "runName": run_name},
+        {
+            "artifactID": created["id"],
+            "name": MANIFEST_NAME,
+            "digest": digest,
+            "entityName": entity,
+            "projectName": project,
+            "runName": run_name,
+        },
     )["createArtifactManifest"]["artifactManifest"]
     names = list(data)
     specs = [
-        {"artifactID": created["id"], "artifactManifestID": manifest["id"], "name": name,
-         "md5": md5s[name], "mimetype": None}
+        {
+            "artifactID": created["id"],
+            "artifactManifestID": manifest["id"],
+            "name": name,
+            "md5": md5s[name],
+            "mimetype": None,
+        }
         for name in names
     ]
     edges = graphql.execute(
@@ -111,7 +128,9 @@ def upload_version(
             graphql.transfer("PUT", node["uploadUrl"], content=data[name], headers=headers)
     contents = {name: (md5s[name], len(content)) for name, content in data.items()}
     graphql.transfer(
-        "PUT", manifest["file"]["uploadUrl"], content=_manifest(contents, created["id"]),
+        "PUT",
+        manifest["file"]["uploadUrl"],
+        content=_manifest(contents, created["id"]),
         headers=_headers(manifest["file"]["uploadHeaders"]),
     )
     committed = graphql.execute("CommitArtifact", {"artifactID": created["id"]})

@@ -159,9 +159,9 @@ class GraphQLClient:
             "variables": dict(variables or {}),
             "operationName": operation,
         }
-        response = self._send(operation, lambda: self._http.post(
-            self.url, json=payload, headers=self._headers
-        ))
+        response = self._send(
+            operation, lambda: self._http.post(self.url, json=payload, headers=self._headers)
+        )
         self._check_status(operation, response)
         return self._data(operation, response)
 
@@ -184,9 +184,9 @@ class GraphQLClient:
             url = self.url.rsplit("/graphql", 1)[0] + url
         label = f"{method} {url}"
         all_headers = {**self._headers, **(headers or {})}
-        response = self._send(label, lambda: self._http.request(
-            method, url, content=content, headers=all_headers
-        ))
+        response = self._send(
+            label, lambda: self._http.request(method, url, content=content, headers=all_headers)
+        )
         self._check_status(label, response)
         value: bytes = response.content
         return value

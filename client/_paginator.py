@@ -156,7 +156,9 @@ class ConnectionPaginator(Paginator[T], Generic[T]):
     def _page_variables(self, cursor: str | None) -> dict[str, Any]:
         """The variables of the request for the page after ``cursor``."""
         return {
-            **self._variables, self.cursor_variable: cursor, self.per_page_variable: self.per_page
+            **self._variables,
+            self.cursor_variable: cursor,
+            self.per_page_variable: self.per_page,
         }
 
     def _fetch(self, cursor: str | None) -> dict[str, Any]:

@@ -264,7 +264,10 @@ class Api:
         path = parse_artifact_path(name)
         entity, project = self._project_of(path.entity, path.project, name)
         variables = {
-            "entity": entity, "project": project, "type": type_name, "collection": path.collection
+            "entity": entity,
+            "project": project,
+            "type": type_name,
+            "collection": path.collection,
         }
         return ConnectionPaginator(
             self._session,
@@ -290,8 +293,10 @@ class Api:
         )
         found = ((data.get("project") or {}).get("artifactType") or {}).get("artifactCollection")
         if found is None:
-            raise NotFoundError(f"artifact collection {entity}/{project}/{path.collection}"
-                                f" of type {type_name!r} not found")
+            raise NotFoundError(
+                f"artifact collection {entity}/{project}/{path.collection}"
+                f" of type {type_name!r} not found"
+            )
         return ArtifactCollection(self._session, entity, project, found)
 
     def _artifact_project(self, project: str | None) -> tuple[str, str]:
@@ -337,9 +342,7 @@ class Api:
     ) -> Registries:
         """The registries of ``organization`` (default: the default entity's) matching
         ``filter`` (``name``, ``description``, ``created_at``, ``updated_at``)."""
-        return Registries(
-            self._session, self._organization(organization), filter, order, per_page
-        )
+        return Registries(self._session, self._organization(organization), filter, order, per_page)
 
     def _fetch_registry(self, entity: str, name: str) -> dict[str, Any] | None:
         data = self._session.graphql.execute(
@@ -383,14 +386,16 @@ class Api:
             raise UsageError(f"registry {name!r} already exists in organization {organization!r}")
         data = self._session.graphql.execute(
             "UpsertRegistry",
-            {"input": {
-                "entityName": entity,
-                "name": REGISTRY_PREFIX + name,
-                "description": description,
-                "access": access,
-                "allowAllArtifactTypesInRegistry": not artifact_types,
-                "artifactTypes": [{"name": t} for t in artifact_types or ()] or None,
-            }},
+            {
+                "input": {
+                    "entityName": entity,
+                    "name": REGISTRY_PREFIX + name,
+                    "description": description,
+                    "access": access,
+                    "allowAllArtifactTypesInRegistry": not artifact_types,
+                    "artifactTypes": [{"name": t} for t in artifact_types or ()] or None,
+                }
+            },
         )
         result = data["upsertModel"]
         if not result["inserted"]:

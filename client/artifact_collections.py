@@ -103,8 +103,11 @@ class ArtifactCollection:
             },
         )
         old, new = set(_tags(self._attrs)), set(self.tags)
-        where = {"entityName": self.entity, "projectName": self.project,
-                 "artifactCollectionName": self.name}
+        where = {
+            "entityName": self.entity,
+            "projectName": self.project,
+            "artifactCollectionName": self.name,
+        }
         for operation, tags in (("Add", new - old), ("Delete", old - new)):
             if tags:
                 self._session.graphql.execute(

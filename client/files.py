@@ -80,9 +80,7 @@ class File:
         """
         return self._session.graphql.transfer("GET", self.url)
 
-    def download(
-        self, root: str = ".", replace: bool = False, exist_ok: bool = False
-    ) -> IO[str]:
+    def download(self, root: str = ".", replace: bool = False, exist_ok: bool = False) -> IO[str]:
         """Write the file to ``root/<name>`` and return it opened for reading, as wandb does.
 
         Raises:
@@ -142,12 +140,19 @@ class Files(ConnectionPaginator[File]):
             raise UsageError("Querying for files by both names and pattern is not supported")
         self.pattern = pattern
         variables = {
-            "project": run.project, "entity": run.entity, "name": run.id,
-            "fileNames": self.names, "pattern": pattern,
+            "project": run.project,
+            "entity": run.entity,
+            "name": run.id,
+            "fileNames": self.names,
+            "pattern": pattern,
         }
         super().__init__(
-            session, "RunFiles", variables, ("project", "run", "files"),
-            lambda node: File(session, node, run), per_page,
+            session,
+            "RunFiles",
+            variables,
+            ("project", "run", "files"),
+            lambda node: File(session, node, run),
+            per_page,
         )
 
     def _not_found(self) -> NotFoundError:

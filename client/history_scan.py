@@ -49,8 +49,11 @@ class _Pages:
     def _live(self, min_step: int, max_step: int) -> list[Row]:
         if self._keys is None:
             node = self._run._session.run_node(
-                self._run, "HistoryPage",
-                minStep=min_step, maxStep=max_step, pageSize=max_step - min_step,
+                self._run,
+                "HistoryPage",
+                minStep=min_step,
+                maxStep=max_step,
+                pageSize=max_step - min_step,
             )
             return decode_rows(node["history"] or [])
         # The spec's maxStep is inclusive, unlike HistoryPage's.

@@ -94,9 +94,7 @@ class Project:
         entity, name = (quote(part, safe="") for part in self.path)
         return f"{self._session.app_url}/{entity}/{name}/workspace"
 
-    def sweeps(
-        self, per_page: int = 50, filters: Mapping[str, Any] | None = None
-    ) -> Sweeps:
+    def sweeps(self, per_page: int = 50, filters: Mapping[str, Any] | None = None) -> Sweeps:
         """The project's sweeps, oldest first, as a lazy :class:`~client.sweeps.Sweeps`.
 
         Args:

@@ -125,14 +125,18 @@ class Registry:
         return updated
 
     def collections(
-        self, filter: Mapping[str, Any] | None = None, order: str | None = None,
+        self,
+        filter: Mapping[str, Any] | None = None,
+        order: str | None = None,
         per_page: int = 100,
     ) -> ConnectionPaginator[ArtifactCollection]:
         """The registry's collections matching ``filter`` (W&B's registry search fields)."""
         return self._scope().collections(filter, order, per_page)
 
     def versions(
-        self, filter: Mapping[str, Any] | None = None, order: str | None = None,
+        self,
+        filter: Mapping[str, Any] | None = None,
+        order: str | None = None,
         per_page: int = 100,
     ) -> ConnectionPaginator[Artifact]:
         """The versions linked into the registry's collections, matching ``filter``."""
@@ -150,26 +154,31 @@ class Registry:
         if any(t not in self.artifact_types for t in self._saved_types):
             raise UsageError(f"registry {self.name!r}: saved artifact types cannot be removed")
         if added and self.allow_all_artifact_types:
-            raise UsageError(
-                "cannot add artifact types while allow_all_artifact_types is True"
-            )
+            raise UsageError("cannot add artifact types while allow_all_artifact_types is True")
         data = self._session.graphql.execute(
             "UpsertRegistry",
-            {"input": {
-                "description": self.description,
-                "entityName": self.entity,
-                "name": self._saved_full_name,
-                "access": access_of(self.visibility),
-                "allowAllArtifactTypesInRegistry": self.allow_all_artifact_types,
-                "artifactTypes": [{"name": t} for t in added] or None,
-            }},
+            {
+                "input": {
+                    "description": self.description,
+                    "entityName": self.entity,
+                    "name": self._saved_full_name,
+                    "access": access_of(self.visibility),
+                    "allowAllArtifactTypesInRegistry": self.allow_all_artifact_types,
+                    "artifactTypes": [{"name": t} for t in added] or None,
+                }
+            },
         )
         new_name, project = self.full_name, data["upsertModel"]["project"]
         if new_name != self._saved_full_name:
             data = self._session.graphql.execute(
                 "RenameRegistry",
-                {"input": {"entityName": self.entity, "oldProjectName": self._saved_full_name,
-                           "newProjectName": new_name}},
+                {
+                    "input": {
+                        "entityName": self.entity,
+                        "oldProjectName": self._saved_full_name,
+                        "newProjectName": new_name,
+                    }
+                },
             )
             project = data["renameProject"]["project"]
         self._load(project)
@@ -187,11 +196,16 @@ class Registries(ConnectionPaginator[Registry]):
     :meth:`versions` search inside them."""
 
     def __init__(
-        self, session: Session, organization: str, filter: Mapping[str, Any] | None = None,
-        order: str | None = None, per_page: int = 100,
+        self,
+        session: Session,
+        organization: str,
+        filter: Mapping[str, Any] | None = None,
+        order: str | None = None,
+        per_page: int = 100,
     ) -> None:
         super().__init__(
-            session, "FetchRegistries",
+            session,
+            "FetchRegistries",
             {"organization": organization, "filters": _prefixed(filter), "order": order},
             ("organization", "orgEntity", "projects"),
             lambda node: Registry(session, organization, node),
@@ -203,7 +217,9 @@ class Registries(ConnectionPaginator[Registry]):
         return NotFoundError(f"organization {self._organization!r} not found")
 
     def collections(
-        self, filter: Mapping[str, Any] | None = None, order: str | None = None,
+        self,
+        filter: Mapping[str, Any] | None = None,
+        order: str | None = None,
         per_page: int = 100,
     ) -> ConnectionPaginator[ArtifactCollection]:
         """The collections of these registries matching ``filter``."""
@@ -212,7 +228,9 @@ class Registries(ConnectionPaginator[Registry]):
         )
 
     def versions(
-        self, filter: Mapping[str, Any] | None = None, order: str | None = None,
+        self,
+        filter: Mapping[str, Any] | None = None,
+        order: str | None = None,
         per_page: int = 100,
     ) -> ConnectionPaginator[Artifact]:
         """The versions linked into these registries' collections, matching ``filter``."""
@@ -241,13 +259,24 @@ class _Scope:
     registry_filter: Mapping[str, Any] | None
 
     def _search(
-        self, operation: str, field: str, filter_variable: str, filter: Mapping[str, Any] | None,
-        order: str | None, per_page: int, convert: Callable[[Session, dict[str, Any]], T],
+        self,
+        operation: str,
+        field: str,
+        filter_variable: str,
+        filter: Mapping[str, Any] | None,
+        order: str | None,
+        per_page: int,
+        convert: Callable[[Session, dict[str, Any]], T],
     ) -> ConnectionPaginator[T]:
         return ConnectionPaginator(
-            self.session, operation,
-            {"organization": self.organization, "registryFilter": _prefixed(self.registry_filter),
-             filter_variable: _json(filter), "order": order},
+            self.session,
+            operation,
+            {
+                "organization": self.organization,
+                "registryFilter": _prefixed(self.registry_filter),
+                filter_variable: _json(filter),
+                "order": order,
+            },
             ("organization", "orgEntity", field),
             lambda node: convert(self.session, node),
             per_page,
@@ -256,11 +285,25 @@ class _Scope:
     def collections(
         self, filter: Mapping[str, Any] | None, order: str | None, per_page: int
     ) -> ConnectionPaginator[ArtifactCollection]:
-        return self._search("RegistryCollections", "artifactCollections", "collectionFilter",
-                            filter, order, per_page, _collection)
+        return self._search(
+            "RegistryCollections",
+            "artifactCollections",
+            "collectionFilter",
+            filter,
+            order,
+            per_page,
+            _collection,
+        )
 
     def versions(
         self, filter: Mapping[str, Any] | None, order: str | None, per_page: int
     ) -> ConnectionPaginator[Artifact]:
-        return self._search("RegistryVersions", "artifactMemberships", "artifactFilter",
-                            filter, order, per_page, _version)
+        return self._search(
+            "RegistryVersions",
+            "artifactMemberships",
+            "artifactFilter",
+            filter,
+            order,
+            per_page,
+            _version,
+        )

@@ -377,11 +377,17 @@ class Run:
         Raises:
             CommError: if the server refuses the update (for example a deleted run).
         """
-        self._writes.update({
-            "tags": self.tags, "description": self.description, "notes": self.notes,
-            "displayName": self.display_name, "config": self.json_config,
-            "groupName": self.group, "jobType": self.job_type,
-        })
+        self._writes.update(
+            {
+                "tags": self.tags,
+                "description": self.description,
+                "notes": self.notes,
+                "displayName": self.display_name,
+                "config": self.json_config,
+                "groupName": self.group,
+                "jobType": self.job_type,
+            }
+        )
         self.summary.update()
 
     def save(self) -> None:
@@ -405,9 +411,7 @@ class Run:
         """
         return self._writes.update_state(state)
 
-    def wait_until_finished(
-        self, poll_interval: float = 5.0, timeout: float | None = None
-    ) -> None:
+    def wait_until_finished(self, poll_interval: float = 5.0, timeout: float | None = None) -> None:
         """Poll the run's state every ``poll_interval`` seconds until it is finished,
         crashed or failed.
 
@@ -546,15 +550,26 @@ class Run:
         """
         if artifact.is_draft():
             attrs = upload_version(
-                self._session, entity=self.entity, project=self.project, run_name=self.id,
-                artifact=artifact, aliases=aliases or [], tags=tags or [],
+                self._session,
+                entity=self.entity,
+                project=self.project,
+                run_name=self.id,
+                artifact=artifact,
+                aliases=aliases or [],
+                tags=tags or [],
             )
         else:
             if (artifact.entity, artifact.project) != (self.entity, self.project):
                 raise UsageError("A run can't log an artifact to a different project.")
             attrs = create_version(
-                self._session, entity=self.entity, project=self.project, run_name=self.id,
-                artifact=artifact, digest=artifact.digest, aliases=aliases or [], tags=tags or [],
+                self._session,
+                entity=self.entity,
+                project=self.project,
+                run_name=self.id,
+                artifact=artifact,
+                digest=artifact.digest,
+                aliases=aliases or [],
+                tags=tags or [],
             )
         return Artifact.from_attrs(self._session, attrs)
 
@@ -568,8 +583,13 @@ class Run:
             raise UsageError("Only logged artifacts can be used; log this one first.")
         self._session.graphql.execute(
             "UseArtifact",
-            {"entityName": self.entity, "projectName": self.project, "runName": self.id,
-             "artifactID": artifact.id, "usedAs": use_as or artifact.name},
+            {
+                "entityName": self.entity,
+                "projectName": self.project,
+                "runName": self.id,
+                "artifactID": artifact.id,
+                "usedAs": use_as or artifact.name,
+            },
         )
         return artifact
 

@@ -41,14 +41,24 @@ def create_run(
     Raises:
         CommError: if the server refuses (for example an unknown state).
     """
-    variables = {"project": project, "entity": entity, "name": run_id or generate_run_id(),
-                 "state": state}
+    variables = {
+        "project": project,
+        "entity": entity,
+        "name": run_id or generate_run_id(),
+        "state": state,
+    }
     bucket = session.graphql.execute("CreateRun", variables)["upsertBucket"]["bucket"]
     attrs = {
-        "id": bucket["id"], "name": bucket["name"], "displayName": bucket["displayName"],
-        "state": state, "tags": [],
-        "config": "{}", "summaryMetrics": "{}", "systemMetrics": "{}",
-        "description": None, "notes": None,
+        "id": bucket["id"],
+        "name": bucket["name"],
+        "displayName": bucket["displayName"],
+        "state": state,
+        "tags": [],
+        "config": "{}",
+        "summaryMetrics": "{}",
+        "systemMetrics": "{}",
+        "description": None,
+        "notes": None,
     }
     owner = bucket["project"]
     return owner["entity"]["name"], owner["name"], bucket["name"], attrs
@@ -119,8 +129,7 @@ class RunWrites:
             raise UsageError(f"{path!r} is not inside root {root!r}")
         data = Path(path).read_bytes()
         run = self.run
-        variables = {"entity": run.entity, "project": run.project, "run": run.id,
-                     "files": [name]}
+        variables = {"entity": run.entity, "project": run.project, "run": run.id, "files": [name]}
         result = self._session.graphql.execute("CreateRunFiles", variables)["createRunFiles"]
         if not result.get("runID"):
             raise CommError(f"Error uploading files to {'/'.join(run.path)}")

@@ -23,7 +23,7 @@ _RUN_ORDER_FIELDS = frozenset({"created_at", "heartbeat_at", "state", "name", "d
 def format_order_key(order: str) -> str:
     """``+loss`` -> ``+summary_metrics.loss``; run fields and dotted keys pass unchanged."""
     sign = order[0] if order[:1] in ("+", "-") else ""
-    key = order[len(sign):]
+    key = order[len(sign) :]
     if key in _RUN_ORDER_FIELDS or "." in key:
         return sign + key
     return f"{sign}summary_metrics.{key}"
@@ -123,8 +123,12 @@ class Sweep:
         the config's metric; ``None`` when the sweep has no run."""
         resolved = self.order if order is None else format_order_key(order)
         runs = Runs(
-            self._session, self.entity, self.project, {"$and": [{"sweep": self.id}]},
-            order=resolved or "-created_at", per_page=1,
+            self._session,
+            self.entity,
+            self.project,
+            {"$and": [{"sweep": self.id}]},
+            order=resolved or "-created_at",
+            per_page=1,
         )
         try:
             return runs[0]

@@ -35,15 +35,24 @@ SUITE_TIMEOUT_S = 900
 def _environment(url: str, home: Path) -> dict[str, str]:
     """The suite's environment: the emulator, a private home, nothing reaching outside."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("WANDB_")}
-    env.update({
-        "WANDB_BASE_URL": url, "WANDB_API_KEY": API_KEY, "WANDB_ENTITY": ENTITY,
-        "WANDB_CONFIG_DIR": str(home / "config"), "WANDB_CACHE_DIR": str(home / "cache"),
-        "WANDB_DATA_DIR": str(home / "data"), "WANDB_DIR": str(home),
-        # No update check against the package index, no error reports, no git probing.
-        "WANDB__DISABLE_UPDATE_CHECK": "true", "WANDB_X_DISABLE_UPDATE_CHECK": "true",
-        "WANDB_ERROR_REPORTING": "false", "WANDB_DISABLE_GIT": "true",
-        "WANDB_DISABLE_CODE": "true", "WANDB_CONSOLE": "wrap",
-    })
+    env.update(
+        {
+            "WANDB_BASE_URL": url,
+            "WANDB_API_KEY": API_KEY,
+            "WANDB_ENTITY": ENTITY,
+            "WANDB_CONFIG_DIR": str(home / "config"),
+            "WANDB_CACHE_DIR": str(home / "cache"),
+            "WANDB_DATA_DIR": str(home / "data"),
+            "WANDB_DIR": str(home),
+            # No update check against the package index, no error reports, no git probing.
+            "WANDB__DISABLE_UPDATE_CHECK": "true",
+            "WANDB_X_DISABLE_UPDATE_CHECK": "true",
+            "WANDB_ERROR_REPORTING": "false",
+            "WANDB_DISABLE_GIT": "true",
+            "WANDB_DISABLE_CODE": "true",
+            "WANDB_CONSOLE": "wrap",
+        }
+    )
     env.pop("PYTHONPATH", None)
     for name in ("config", "cache", "data"):
         (home / name).mkdir(parents=True, exist_ok=True)
@@ -61,7 +70,10 @@ def _run_release(entry: Release, url: str, work: Path) -> dict[str, Any]:
     with (home / "suite.log").open("w") as log:
         done = subprocess.run(
             [str(python_of(venv)), str(SCENARIOS), "suite", str(out)],
-            env=_environment(url, home), cwd=home, stdout=log, stderr=subprocess.STDOUT,
+            env=_environment(url, home),
+            cwd=home,
+            stdout=log,
+            stderr=subprocess.STDOUT,
             timeout=SUITE_TIMEOUT_S,
         )
     if out.is_file():
@@ -106,7 +118,9 @@ def main(argv: list[str] | None = None) -> int:
     """Run the matrix (or ``--release`` ones); print a summary; write the doc if complete."""
     parser = argparse.ArgumentParser(prog="python -m compat", description=__doc__)
     parser.add_argument(
-        "--release", action="append", default=[],
+        "--release",
+        action="append",
+        default=[],
         help="run only this version (repeatable; releases outside the matrix work too)",
     )
     parser.add_argument("--jobs", type=int, default=2, help="releases run at a time")

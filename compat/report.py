@@ -68,15 +68,22 @@ README_END = "<!-- /compat-table -->"
 
 def render(results: Sequence[Result], capabilities: Sequence[str]) -> str:
     """The Markdown page for ``results`` (oldest release first)."""
-    return "\n".join([_HEADER.format(minimum=minimum(results)), *table(results, capabilities),
-                      _LEGEND])
+    return "\n".join(
+        [_HEADER.format(minimum=minimum(results)), *table(results, capabilities), _LEGEND]
+    )
 
 
 def with_readme_table(readme: str, results: Sequence[Result], capabilities: Sequence[str]) -> str:
     """``readme`` with the table between its markers replaced by this run's."""
     start, end = readme.index(README_START), readme.index(README_END)
-    block = [README_START, f"Oldest release passing everything: {minimum(results)}.", "",
-             *table(results, capabilities), "", ""]
+    block = [
+        README_START,
+        f"Oldest release passing everything: {minimum(results)}.",
+        "",
+        *table(results, capabilities),
+        "",
+        "",
+    ]
     return readme[:start] + "\n".join(block) + readme[end:]
 
 

@@ -44,8 +44,14 @@ def train(project: str, run_id: str) -> None:
     import numpy as np
 
     run = wandb.init(
-        project=project, id=run_id, name="compat-train", config={"lr": 0.01, "optimizer": "adam"},
-        tags=["compat"], notes="compat notes", group="compat-group", job_type="train",
+        project=project,
+        id=run_id,
+        name="compat-train",
+        config={"lr": 0.01, "optimizer": "adam"},
+        tags=["compat"],
+        notes="compat notes",
+        group="compat-group",
+        job_type="train",
     )
     print(CONSOLE_LINE, flush=True)
     for step in range(STEPS):
@@ -55,12 +61,14 @@ def train(project: str, run_id: str) -> None:
     wandb.save("notes.txt", policy="now")
     pixels = np.arange(48, dtype=np.uint8).reshape(4, 4, 3)
     chart_table = wandb.Table(data=[[0, 1.0], [1, 0.5]], columns=["x", "y"])
-    run.log({
-        "image": wandb.Image(pixels),
-        "table": wandb.Table(columns=["n", "s"], data=TABLE_ROWS),
-        "hist": wandb.Histogram([1, 2, 2, 3, 3, 3]),
-        "chart": wandb.plot.line(chart_table, "x", "y", title="compat line"),
-    })
+    run.log(
+        {
+            "image": wandb.Image(pixels),
+            "table": wandb.Table(columns=["n", "s"], data=TABLE_ROWS),
+            "hist": wandb.Histogram([1, 2, 2, 3, 3, 3]),
+            "chart": wandb.plot.line(chart_table, "x", "y", title="compat line"),
+        }
+    )
     Path("data.txt").write_text(ARTIFACT_TEXT)
     artifact = wandb.Artifact(ARTIFACT_NAME, type="dataset")
     artifact.add_file("data.txt")
@@ -88,7 +96,9 @@ def consume(project: str, run_id: str) -> None:
 
 
 WRITERS: dict[str, Callable[[str, str], None]] = {
-    "train": train, "resume": resume, "consume": consume,
+    "train": train,
+    "resume": resume,
+    "consume": consume,
 }
 
 # --- the suite ----------------------------------------------------------------------------
@@ -129,7 +139,10 @@ class Suite:
         """Run a training process; raise with its stderr's tail if it failed."""
         done = subprocess.run(
             [sys.executable, __file__, writer, self.project, run_id],
-            cwd=self.workdir, env=_child_env(), capture_output=True, text=True,
+            cwd=self.workdir,
+            env=_child_env(),
+            capture_output=True,
+            text=True,
             timeout=CHILD_TIMEOUT_S,
         )
         if done.returncode != 0:
@@ -199,13 +212,23 @@ def check_listing(suite: Suite) -> None:
 def check_attributes(suite: Suite) -> None:
     run = suite.run(suite.train_id)
     seen = {
-        "id": run.id, "name": run.name, "tags": list(run.tags), "notes": run.notes,
-        "group": run.group, "job_type": run.job_type, "project": run.project,
+        "id": run.id,
+        "name": run.name,
+        "tags": list(run.tags),
+        "notes": run.notes,
+        "group": run.group,
+        "job_type": run.job_type,
+        "project": run.project,
         "entity": run.entity,
     }
     wanted = {
-        "id": suite.train_id, "name": "compat-train", "tags": ["compat"], "notes": "compat notes",
-        "group": "compat-group", "job_type": "train", "project": suite.project,
+        "id": suite.train_id,
+        "name": "compat-train",
+        "tags": ["compat"],
+        "notes": "compat notes",
+        "group": "compat-group",
+        "job_type": "train",
+        "project": suite.project,
         "entity": suite.entity,
     }
     _expect(seen == wanted, f"attributes {seen}")
@@ -308,7 +331,10 @@ def check_verify(suite: Suite) -> None:
     cli = Path(sys.executable).with_name("wandb")
     done = subprocess.run(
         [str(cli), "verify", "--host", os.environ["WANDB_BASE_URL"]],
-        cwd=suite.workdir, env=_child_env(), capture_output=True, text=True,
+        cwd=suite.workdir,
+        env=_child_env(),
+        capture_output=True,
+        text=True,
         timeout=CHILD_TIMEOUT_S,
     )
     if done.returncode == 0:

@@ -36,7 +36,9 @@ def emulator(log: Path) -> Iterator[str]:
     """Start the emulator on a free loopback port; yield its base URL; stop it after."""
     with subprocess.Popen(
         [sys.executable, "-u", "-m", "emulator", "serve", "--port", "0"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     ) as process:
         assert process.stdout is not None
         urls: queue.Queue[str | None] = queue.Queue()

@@ -55,9 +55,17 @@ def _build(release: Release, venv: Path) -> None:
     shutil.rmtree(venv, ignore_errors=True)
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     install = subprocess.run(
-        [str(python_of(venv)), "-m", "pip", "install", "--quiet",
-         "--disable-pip-version-check", *release.requirements],
-        capture_output=True, text=True,
+        [
+            str(python_of(venv)),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            *release.requirements,
+        ],
+        capture_output=True,
+        text=True,
     )
     if install.returncode != 0:
         raise RuntimeError(f"cannot install {release.requirements}:\n{install.stderr}")

@@ -51,34 +51,53 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8080)
     _add_store_options(serve)
     serve.add_argument(
-        "--max-upload-mb", type=_positive, default=Settings.max_upload_bytes / _MB,
+        "--max-upload-mb",
+        type=_positive,
+        default=Settings.max_upload_bytes / _MB,
         help="largest file upload accepted, in MiB (default %(default)g)",
     )
     serve.add_argument(
-        "--heartbeat-timeout", type=_positive, default=None, metavar="SECONDS",
+        "--heartbeat-timeout",
+        type=_positive,
+        default=None,
+        metavar="SECONDS",
         help="a running run silent for this long reads as crashed (default: never)",
     )
     serve.add_argument(
-        "--auth", choices=AUTH_MODES, default="open",
+        "--auth",
+        choices=AUTH_MODES,
+        default="open",
         help="open: any key works (default); strict: unknown keys get 401 and users write"
         " only to their own entity and their teams",
     )
     serve.add_argument(
-        "--faults", type=Path, default=None, metavar="RULES.json",
+        "--faults",
+        type=Path,
+        default=None,
+        metavar="RULES.json",
         help="fault rules to apply from the start (a JSON list; reset brings them back)",
     )
     serve.add_argument(
-        "--journal-size", type=_count, default=Settings.journal_size, metavar="N",
+        "--journal-size",
+        type=_count,
+        default=Settings.journal_size,
+        metavar="N",
         help="requests the journal keeps, newest last (default %(default)s; 0: none)",
     )
     serve.add_argument(
-        "--allowed-host", action="append", default=[], metavar="NAME",
+        "--allowed-host",
+        action="append",
+        default=[],
+        metavar="NAME",
         help="a host name clients may reach the server by, besides its address and "
         "localhost (repeatable; '*' for any: turns off the DNS-rebinding check)",
     )
     serve.add_argument("--seed", type=int, default=None, help="seed a project with fake runs")
     serve.add_argument(
-        "--load", type=Path, default=None, metavar="SNAPSHOT",
+        "--load",
+        type=Path,
+        default=None,
+        metavar="SNAPSHOT",
         help="start from a snapshot (made by export or mirror) instead of an empty store",
     )
     _add_seed_options(serve)
@@ -103,7 +122,10 @@ def _parser() -> argparse.ArgumentParser:
 
 def _add_store_options(parser: argparse.ArgumentParser, *, required: bool = False) -> None:
     parser.add_argument(
-        "--data-dir", type=Path, required=required, default=None,
+        "--data-dir",
+        type=Path,
+        required=required,
+        default=None,
         help="keep data in this directory (default: in memory)",
     )
 
@@ -114,7 +136,8 @@ def _add_seed_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--steps", type=int, default=200)
     parser.add_argument(
-        "--artifacts", action="store_true",
+        "--artifacts",
+        action="store_true",
         help="also log versioned datasets and model checkpoints, used by eval runs",
     )
     parser.add_argument(
@@ -133,8 +156,12 @@ def _seed(store: Store, args: argparse.Namespace) -> list[Run]:
     from emulator.seeders import default_seeder
 
     request = {
-        "seed": args.seed, "entity": args.entity, "project": args.project,
-        "runs": args.runs, "steps": args.steps, "artifacts": args.artifacts,
+        "seed": args.seed,
+        "entity": args.entity,
+        "project": args.project,
+        "runs": args.runs,
+        "steps": args.steps,
+        "artifacts": args.artifacts,
         "sweeps": args.sweeps,
     }
     try:

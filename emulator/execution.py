@@ -139,8 +139,19 @@ class _FieldPlan:
     """One response key of a planned object: how to resolve and complete it."""
 
     __slots__ = (
-        "args", "attribute", "details", "info_head", "key", "kind", "leaf", "nullable", "plan",
-        "resolve", "return_type", "type_name", "unchanged",
+        "args",
+        "attribute",
+        "details",
+        "info_head",
+        "key",
+        "kind",
+        "leaf",
+        "nullable",
+        "plan",
+        "resolve",
+        "return_type",
+        "type_name",
+        "unchanged",
     )
 
     def __init__(self, key: str, details: FieldDetailsList, parent_type: GraphQLObjectType):
@@ -216,8 +227,14 @@ class PlannedExecutor(Executor[Any]):
                 return_type, field_details_list, info, path, result, position_context
             )
         self._info_tail = (
-            self.schema, self.fragment_definitions, self.root_value, self.operation,
-            self.variable_values, self.context_value, self.is_awaitable, self.abort_signal,
+            self.schema,
+            self.fragment_definitions,
+            self.root_value,
+            self.operation,
+            self.variable_values,
+            self.context_value,
+            self.is_awaitable,
+            self.abort_signal,
             self.async_helpers,
         )
         return self._complete_items(
@@ -241,9 +258,11 @@ class PlannedExecutor(Executor[Any]):
             item_path = _new(Path, (path, index, None))
             try:
                 if item is None or item is Undefined or isinstance(item, Exception):
-                    append(self.complete_value(
-                        item_type, details, info, item_path, item, position_context
-                    ))
+                    append(
+                        self.complete_value(
+                            item_type, details, info, item_path, item, position_context
+                        )
+                    )
                 else:
                     append(self._fill(plan, item, item_path, position_context))
             except Exception as raw_error:
@@ -282,7 +301,9 @@ class PlannedExecutor(Executor[Any]):
             return field  # execute_field leaves unknown fields out
         field.return_type = definition.type
         field.info_head = (
-            node.name.value, [field_details.node for field_details in details], definition.type,
+            node.name.value,
+            [field_details.node for field_details in details],
+            definition.type,
             parent_type,
         )
         resolve = definition.resolve or self.field_resolver
@@ -299,8 +320,11 @@ class PlannedExecutor(Executor[Any]):
         try:
             if definition.args or node.arguments:
                 field.args = get_argument_values(
-                    definition, node, self.variable_values,
-                    details[0].fragment_variable_values, self.hide_suggestions,
+                    definition,
+                    node,
+                    self.variable_values,
+                    details[0].fragment_variable_values,
+                    self.hide_suggestions,
                 )
             field.kind = self._completion(field)
         except Exception:
@@ -345,7 +369,10 @@ class PlannedExecutor(Executor[Any]):
         for key, attribute, unchanged, nullable, field in plan.steps:
             if attribute is None and field.kind == _STANDARD:
                 value = self.execute_field(
-                    plan.type, source, field.details, _new(Path, (path, key, field.type_name)),
+                    plan.type,
+                    source,
+                    field.details,
+                    _new(Path, (path, key, field.type_name)),
                     position_context,
                 )
                 if value is not Undefined:
@@ -357,8 +384,7 @@ class PlannedExecutor(Executor[Any]):
                     continue
                 value = source.get(attribute) if mapping else getattr(source, attribute, None)
                 if type(value) is unchanged and (  # _kept(), inlined: most fields end here
-                    unchanged is not int
-                    or GRAPHQL_MIN_INT <= value <= GRAPHQL_MAX_INT  # type: ignore[operator]  # an int
+                    unchanged is not int or GRAPHQL_MIN_INT <= value <= GRAPHQL_MAX_INT  # type: ignore[operator]  # an int
                 ):
                     results[key] = value
                 elif value is None and nullable:
@@ -369,7 +395,9 @@ class PlannedExecutor(Executor[Any]):
                     results[key] = self._complete(field, path, value, position_context)
             except Exception as raw_error:
                 self.handle_field_error(
-                    raw_error, field.return_type, field.details,
+                    raw_error,
+                    field.return_type,
+                    field.details,
                     _new(Path, (path, key, field.type_name)),
                 )
                 results[key] = None

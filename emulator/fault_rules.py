@@ -120,8 +120,10 @@ def _check_effects(spec: FaultSpec) -> None:
         raise RuleError("retry_after", "applies only to status 429 or 503")
     graphql_only = spec.graphql_error or spec.operation or spec.variables is not None
     if graphql_only and spec.route not in (None, "graphql"):
-        key = "graphql_error" if spec.graphql_error else (
-            "operation" if spec.operation else "variables"
+        key = (
+            "graphql_error"
+            if spec.graphql_error
+            else ("operation" if spec.operation else "variables")
         )
         raise RuleError(key, f"applies only to route 'graphql', not {spec.route!r}")
 
@@ -229,8 +231,11 @@ class Rule:
     def as_dict(self) -> dict[str, Any]:
         """The rule as JSON: its fields, ``id``, ``matched``, ``fired`` and ``active``."""
         return {
-            **self.spec.as_dict(), "id": self.id,
-            "matched": self.matched, "fired": self.fired, "active": self.active,
+            **self.spec.as_dict(),
+            "id": self.id,
+            "matched": self.matched,
+            "fired": self.fired,
+            "active": self.active,
         }
 
     def matches(self, request: RequestFacts) -> bool:

@@ -56,12 +56,18 @@ def add_user(store: Store, body: Mapping[str, Any]) -> dict[str, Any]:
     if key == DEFAULT_API_KEY:
         raise IdentityError("that API key is reserved for the default user")
     user, created = store.identity.create_user(
-        str(body["username"]), email=_string(body, "email"), name=_string(body, "name"),
-        admin=admin, api_key=key,
+        str(body["username"]),
+        email=_string(body, "email"),
+        name=_string(body, "name"),
+        admin=admin,
+        api_key=key,
     )
     return {
-        "username": user.username, "api_key": created.key, "entity": user.entity,
-        "email": user.email, "admin": user.admin,
+        "username": user.username,
+        "api_key": created.key,
+        "entity": user.entity,
+        "email": user.email,
+        "admin": user.admin,
     }
 
 
@@ -95,7 +101,8 @@ def add_team(store: Store, body: Mapping[str, Any]) -> dict[str, Any]:
             raise IdentityError(f"invalid role {role!r}; expected admin, member or viewer")
     with store.db.transaction():
         team = store.teams.create_team(
-            str(body["name"]), admin=str(body["admin"]),
+            str(body["name"]),
+            admin=str(body["admin"]),
             organization=_string(body, "organization"),
         )
         for username, role in members:

@@ -58,7 +58,10 @@ class JournalEntry:
     in_flight: bool = True
 
     def finish(
-        self, status: int | None, duration_ms: float, body: dict[str, Any] | None,
+        self,
+        status: int | None,
+        duration_ms: float,
+        body: dict[str, Any] | None,
         user: str | None,
     ) -> None:
         """Record how the request ended (``status`` ``None``: the connection was dropped)."""
@@ -164,11 +167,17 @@ class Journal:
         """The entries meeting every filter given, in the order the requests arrived."""
         with self._lock:
             entries: Iterable[JournalEntry] = list(self._entries)
-        wanted = {"operation": operation, "route": route, "entity": entity,
-                  "project": project, "run": run}
+        wanted = {
+            "operation": operation,
+            "route": route,
+            "entity": entity,
+            "project": project,
+            "run": run,
+        }
         checks = [(key, value) for key, value in wanted.items() if value is not None]
         return [
-            entry for entry in entries
+            entry
+            for entry in entries
             if all(getattr(entry.request, key) == value for key, value in checks)
             and (since is None or entry.time >= since)
         ]

@@ -92,8 +92,10 @@ def open_page(browser: Any) -> Iterator[Callable[..., Any]]:
         context = browser.new_context(**{"accept_downloads": True, **options})
         contexts.append(context)
         page = context.new_page()
-        page.on("console", lambda message: errors.append(message.text)
-                if message.type == "error" else None)
+        page.on(
+            "console",
+            lambda message: errors.append(message.text) if message.type == "error" else None,
+        )
         page.on("pageerror", lambda error: errors.append(str(error)))
         return page
 

@@ -39,7 +39,8 @@ def routes() -> list[BaseRoute]:
     """Every route of the emulator app."""
     return [
         Route(
-            "/graphql", imported_on_first_request(_GRAPHQL, "graphql_endpoint"),
+            "/graphql",
+            imported_on_first_request(_GRAPHQL, "graphql_endpoint"),
             methods=["GET", "POST"],
         ),
         *file_stream.ROUTES,

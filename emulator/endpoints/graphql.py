@@ -92,4 +92,3 @@ async def graphql_endpoint(request: Request) -> Response:
     # Invalid queries and resolver errors both answer 200 with "errors": W&B clients
     # raise them at once, while a 5xx would make them retry for ~20 s.
     return JSONResponse(result)
-

@@ -50,8 +50,13 @@ async def add_user(request: Request) -> Response:
 async def list_users(request: Request) -> Response:
     def users(store: Store, _: dict[str, Any]) -> list[dict[str, Any]]:
         return [
-            {"username": user.username, "entity": user.entity, "email": user.email,
-             "admin": user.admin, "account_type": user.account_type}
+            {
+                "username": user.username,
+                "entity": user.entity,
+                "email": user.email,
+                "admin": user.admin,
+                "account_type": user.account_type,
+            }
             for user in store.identity.search_users("", limit=10_000)
         ]
 

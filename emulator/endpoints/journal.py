@@ -36,8 +36,12 @@ async def list_requests(request: Request) -> Response:
     except ValueError as error:
         return bad_request(str(error))
     entries = state_of(request.app).journal.entries(
-        operation=params.get("operation"), route=route, since=since,
-        entity=params.get("entity"), project=params.get("project"), run=params.get("run"),
+        operation=params.get("operation"),
+        route=route,
+        since=since,
+        entity=params.get("entity"),
+        project=params.get("project"),
+        run=params.get("run"),
     )
     return JSONResponse([entry.as_dict() for entry in entries])
 

@@ -66,15 +66,13 @@ def api_key(headers: Headers) -> str | None:
         return token
     if scheme.lower() != "basic" or not token:
         raise MalformedAuthorization(
-            "malformed Authorization header: expected 'Basic base64(api:<key>)' or"
-            " 'Bearer <key>'"
+            "malformed Authorization header: expected 'Basic base64(api:<key>)' or 'Bearer <key>'"
         )
     try:
         decoded = base64.b64decode(token, validate=True).decode()
     except (binascii.Error, UnicodeDecodeError):
         raise MalformedAuthorization(
-            "malformed Authorization header: the Basic credentials are not base64 of"
-            " 'api:<key>'"
+            "malformed Authorization header: the Basic credentials are not base64 of 'api:<key>'"
         ) from None
     _, colon, key = decoded.partition(":")
     if not colon:
@@ -107,9 +105,7 @@ def identify(state: EmulatorState, key: str | None, scope: Scope) -> str | Refus
     signer = signed_user(path, QueryParams(scope.get("query_string", b"")), state.url_secret)
     if signer is not None and not path.startswith(ADMIN_PREFIX):
         return signer
-    return Refusal(
-        401, f"{path} needs an API key: send 'Authorization: Basic base64(api:<key>)'"
-    )
+    return Refusal(401, f"{path} needs an API key: send 'Authorization: Basic base64(api:<key>)'")
 
 
 def _is_open(scope: Scope) -> bool:

@@ -120,6 +120,7 @@ class FaultMiddleware:
         if start is not None:
             scope["state"]["truncated"] = True  # the journal completes on this last part
             await send(start)
-            await send({"type": "http.response.body", "body": body[: len(body) // 2],
-                        "more_body": True})
+            await send(
+                {"type": "http.response.body", "body": body[: len(body) // 2], "more_body": True}
+            )
         await drop(receive, reset=False, reason=f"response truncated by fault {rule_id}")

@@ -82,8 +82,7 @@ def refusal(scope: Scope, allowed_hosts: tuple[str, ...] = ()) -> tuple[int, str
         json_body = headers.get("content-type", "").lower().startswith("application/json")
         if not json_body and CUSTOM_HEADER not in headers:
             return 415, (
-                "admin requests need Content-Type: application/json "
-                "or an X-Wandb-Emulator header"
+                "admin requests need Content-Type: application/json or an X-Wandb-Emulator header"
             )
     return None
 

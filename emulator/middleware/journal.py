@@ -42,8 +42,10 @@ class JournalMiddleware:
         def finish() -> None:
             if entry.in_flight:
                 entry.finish(
-                    status, (time.perf_counter() - started) * 1000,
-                    None if tap is None else tap.summary(), scope["state"].get("username"),
+                    status,
+                    (time.perf_counter() - started) * 1000,
+                    None if tap is None else tap.summary(),
+                    scope["state"].get("username"),
                 )
 
         async def send_and_watch(message: Message) -> None:

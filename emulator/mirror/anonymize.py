@@ -21,8 +21,17 @@ from faker import Faker
 
 #: Files the SDK itself names: their names are not personal.
 _SDK_FILES = frozenset(
-    {"config.yaml", "output.log", "requirements.txt", "diff.patch", "wandb-metadata.json",
-     "wandb-summary.json", "wandb-history.jsonl", "wandb-events.jsonl", "conda-environment.yaml"}
+    {
+        "config.yaml",
+        "output.log",
+        "requirements.txt",
+        "diff.patch",
+        "wandb-metadata.json",
+        "wandb-summary.json",
+        "wandb-history.jsonl",
+        "wandb-events.jsonl",
+        "conda-environment.yaml",
+    }
 )
 _TEXT_SUFFIXES = frozenset({".json", ".jsonl", ".yaml", ".yml", ".log", ".txt", ".md", ".patch"})
 

@@ -67,12 +67,16 @@ def _mirror_version(
         store.artifacts.contents.put_file(hashlib.md5(data).hexdigest(), data)
     producer = version.logged_by()
     stored = store.artifacts.log_listing(
-        entity, project,
-        collection=version.collection_name, type_name=version.type,
+        entity,
+        project,
+        collection=version.collection_name,
+        type_name=version.type,
         entries=[ManifestEntry(f.name, f.md5, f.size, None) for f in files],
         run_id=run_ids.get(producer.id) if producer is not None else None,
         aliases=[alias for alias in version.aliases if alias != _LATEST],
-        description=version.description, metadata=version.metadata, tags=version.tags,
+        description=version.description,
+        metadata=version.metadata,
+        tags=version.tags,
         deduplicate=False,
     )
     for user in version.used_by():

@@ -31,17 +31,29 @@ def add_parser(commands: Any) -> None:
         "mirror", help="copy a project from a W&B-compatible server into a snapshot"
     )
     mirror.add_argument("path", metavar="ENTITY/PROJECT")
-    mirror.add_argument("--from", dest="source", required=True, metavar="URL",
-                        help="the server's base URL, e.g. https://api.wandb.ai")
+    mirror.add_argument(
+        "--from",
+        dest="source",
+        required=True,
+        metavar="URL",
+        help="the server's base URL, e.g. https://api.wandb.ai",
+    )
     mirror.add_argument("--api-key", required=True, help="an API key the source accepts")
     mirror.add_argument("--runs", type=int, default=None, help="keep only the first N runs")
     mirror.add_argument("--filters", default="{}", help="a W&B run filter (JSON)")
     mirror.add_argument("--history", default="all", help="all, sampled:N or none")
-    mirror.add_argument("--files", default="small", choices=("none", "small", "all"),
-                        help="run files to keep (small: up to 1 MiB each; default small)")
+    mirror.add_argument(
+        "--files",
+        default="small",
+        choices=("none", "small", "all"),
+        help="run files to keep (small: up to 1 MiB each; default small)",
+    )
     mirror.add_argument("--artifacts", default="all", choices=("none", "metadata", "all"))
-    mirror.add_argument("--anonymize", action="store_true",
-                        help="replace user names, hosts, run names, notes and file paths")
+    mirror.add_argument(
+        "--anonymize",
+        action="store_true",
+        help="replace user names, hosts, run names, notes and file paths",
+    )
     mirror.add_argument("--anonymize-seed", type=int, default=0)
     mirror.add_argument("--workers", type=int, default=4, help="runs read at once")
     target = mirror.add_mutually_exclusive_group(required=True)
@@ -54,8 +66,12 @@ def options_from(args: argparse.Namespace) -> MirrorOptions:
     try:
         filters = json.loads(args.filters)
         return MirrorOptions(
-            runs=args.runs, filters=filters, history=HistoryFidelity.parse(args.history),
-            files=args.files, artifacts=args.artifacts, anonymize=args.anonymize,
+            runs=args.runs,
+            filters=filters,
+            history=HistoryFidelity.parse(args.history),
+            files=args.files,
+            artifacts=args.artifacts,
+            anonymize=args.anonymize,
             seed=args.anonymize_seed,
         )
     except json.JSONDecodeError as error:

@@ -57,9 +57,7 @@ def read_run(run: Run, options: MirrorOptions) -> RunCopy:
         copy.events = _logged(run.history(stream="system", pandas=False, samples=100_000))
     elif history.mode == "sampled":
         copy.history = _logged(run.history(samples=history.samples, pandas=False))
-        copy.events = _logged(
-            run.history(stream="system", pandas=False, samples=history.samples)
-        )
+        copy.events = _logged(run.history(stream="system", pandas=False, samples=history.samples))
     if options.files != "none":
         for file in run.files():
             if file.size is not None and options.keeps_file(file.size):

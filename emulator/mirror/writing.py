@@ -20,9 +20,7 @@ def anonymized(copy: RunCopy, anonymizer: Anonymizer) -> RunCopy:
     attributes["description"] = anonymizer.replace("notes", attributes["description"])
     _register_metadata(copy.files.get(_METADATA), anonymizer)
     paths = {name: anonymizer.file_path(name) for name in copy.files}
-    files = {
-        paths[name]: anonymizer.file_contents(name, data) for name, data in copy.files.items()
-    }
+    files = {paths[name]: anonymizer.file_contents(name, data) for name, data in copy.files.items()}
     return RunCopy(copy.name, attributes, copy.history, copy.events, files)
 
 

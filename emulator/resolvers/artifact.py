@@ -213,9 +213,7 @@ def resolve_artifact(_: Any, info: Info, id: str) -> Artifact | None:
 
 
 @project.field("artifactCollectionMembership")
-def resolve_membership_by_name(
-    obj: Project, info: Info, name: str
-) -> Membership | None:
+def resolve_membership_by_name(obj: Project, info: Info, name: str) -> Membership | None:
     """The member ``collection:alias`` (``vN``, alias or digest; ``collection`` alone
     means ``latest``) of a sequence or portfolio, else ``null``."""
     store = store_of(info).artifacts

@@ -71,9 +71,7 @@ def _listed(
     """Collections matching ``filters`` (a JSON object), in ``order``."""
     if filters:
         editing = store_of(info).artifacts.editing
-        collections = [
-            c for c in collections if matches(c, editing.collection_tags(c.id), filters)
-        ]
+        collections = [c for c in collections if matches(c, editing.collection_tags(c.id), filters)]
     return _ordered(collections, order, COLLECTION_ORDERS)
 
 
@@ -88,9 +86,7 @@ def resolve_collection_type(obj: ArtifactCollection, *_: Any) -> str:
 
 
 @query.field("artifactCollection")
-def resolve_collection_by_id(
-    _: Any, info: Info, id: str
-) -> ArtifactCollection | None:
+def resolve_collection_by_id(_: Any, info: Info, id: str) -> ArtifactCollection | None:
     """A collection by id; a malformed id is an error, an unknown one ``null``."""
     return store_of(info).artifacts.collection_by_id(collection_id_of(id))
 
@@ -101,9 +97,7 @@ def collection_id_of(value: str) -> int:
 
 
 @project.field("artifactType")
-def resolve_project_artifact_type(
-    obj: Project, info: Info, name: str
-) -> ArtifactType | None:
+def resolve_project_artifact_type(obj: Project, info: Info, name: str) -> ArtifactType | None:
     found = store_of(info).artifacts.types(obj.id, name)
     return found[0] if found else None
 
@@ -120,9 +114,7 @@ def resolve_project_artifact_types(
 
 
 @project.field("artifactCollection")
-def resolve_project_collection(
-    obj: Project, info: Info, name: str
-) -> ArtifactCollection | None:
+def resolve_project_collection(obj: Project, info: Info, name: str) -> ArtifactCollection | None:
     return store_of(info).artifacts.collection(obj.id, name)
 
 
@@ -152,9 +144,7 @@ def resolve_type_id(obj: ArtifactType, _: Info) -> str:
 
 
 @artifact_type.field("artifactCollection")
-def resolve_type_collection(
-    obj: ArtifactType, info: Info, name: str
-) -> ArtifactCollection | None:
+def resolve_type_collection(obj: ArtifactType, info: Info, name: str) -> ArtifactCollection | None:
     found = store_of(info).artifacts.collection(obj.project_id, name)
     return found if found is not None and found.type == obj.name else None
 
@@ -227,9 +217,7 @@ def resolve_collection_aliases(
 
 
 @_both("artifactMembership")
-def resolve_membership(
-    obj: ArtifactCollection, info: Info, alias_name: str
-) -> Membership | None:
+def resolve_membership(obj: ArtifactCollection, info: Info, alias_name: str) -> Membership | None:
     """The member named ``vN``, by an alias or by its digest, else ``null``."""
     store = store_of(info).artifacts
     store.expire_due()

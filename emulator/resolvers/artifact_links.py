@@ -147,9 +147,7 @@ def resolve_add_aliases(_: Any, info: Info, input: dict[str, Any]) -> dict[str, 
 
 @mutation.field("deleteAliases")
 @artifact_errors
-def resolve_delete_aliases(
-    _: Any, info: Info, input: dict[str, Any]
-) -> dict[str, Any]:
+def resolve_delete_aliases(_: Any, info: Info, input: dict[str, Any]) -> dict[str, Any]:
     """Remove aliases from a version."""
     found = _committed(info, input["artifact_id"])
     store_of(info).artifacts.editing.delete_aliases(found, _alias_pairs(info, input["aliases"]))
@@ -226,9 +224,7 @@ def resolve_add_collection_tags(_: Any, info: Info, input: dict[str, Any]) -> An
 
 @mutation.field("deleteArtifactCollectionTagAssignments")
 @artifact_errors
-def resolve_delete_collection_tags(
-    _: Any, info: Info, input: dict[str, Any]
-) -> Any:
+def resolve_delete_collection_tags(_: Any, info: Info, input: dict[str, Any]) -> Any:
     """Remove tags from a collection."""
     found = _named_collection(
         info, input["entity_name"], input["project_name"], input["artifact_collection_name"]

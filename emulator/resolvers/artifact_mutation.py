@@ -47,9 +47,9 @@ def _run(info: Info, entity: str, project: str, name: str) -> Run:
 
 
 def _collection_name(fields: dict[str, Any]) -> str:
-    names: list[str | None] = (
-        fields.get("artifact_collection_names") or [fields.get("artifact_collection_name")]
-    )
+    names: list[str | None] = fields.get("artifact_collection_names") or [
+        fields.get("artifact_collection_name")
+    ]
     if not names[0]:
         raise GraphQLError("createArtifact needs artifactCollectionName(s)")
     return names[0]
@@ -57,9 +57,7 @@ def _collection_name(fields: dict[str, Any]) -> str:
 
 @mutation.field("createArtifact")
 @artifact_errors
-def resolve_create_artifact(
-    _: Any, info: Info, input: dict[str, Any]
-) -> dict[str, Any]:
+def resolve_create_artifact(_: Any, info: Info, input: dict[str, Any]) -> dict[str, Any]:
     """A new PENDING version, or the COMMITTED one with this digest (aliases applied)."""
     entity, project = input["entity_name"], input["project_name"]
     require_write(info, entity)
@@ -95,9 +93,7 @@ def resolve_create_artifact(
 
 
 @mutation.field("createArtifactManifest")
-def resolve_create_manifest(
-    _: Any, info: Info, input: dict[str, Any]
-) -> dict[str, Any]:
+def resolve_create_manifest(_: Any, info: Info, input: dict[str, Any]) -> dict[str, Any]:
     """The version's one manifest: the same id however often it is asked for."""
     found = artifact_or_error(info, input["artifact_id"])
     if found.state != "PENDING":
@@ -112,9 +108,7 @@ def resolve_create_manifest(
 
 @mutation.field("updateArtifactManifest")
 @artifact_errors
-def resolve_update_manifest(
-    _: Any, info: Info, input: dict[str, Any]
-) -> dict[str, Any]:
+def resolve_update_manifest(_: Any, info: Info, input: dict[str, Any]) -> dict[str, Any]:
     """The manifest of a PENDING version, named by its id; records the base version an
     incremental manifest adds to."""
     try:
@@ -132,9 +126,7 @@ def resolve_update_manifest(
 
 @mutation.field("createArtifactFiles")
 @artifact_errors
-def resolve_create_files(
-    _: Any, info: Info, input: dict[str, Any]
-) -> dict[str, Any]:
+def resolve_create_files(_: Any, info: Info, input: dict[str, Any]) -> dict[str, Any]:
     """One upload slot per input file, in input order; no URL when the bytes are stored."""
     store = store_of(info).artifacts
     base_url = base_url_of(info)
@@ -162,9 +154,7 @@ def resolve_create_files(
 
 @mutation.field("commitArtifact")
 @artifact_errors
-def resolve_commit_artifact(
-    _: Any, info: Info, input: dict[str, Any]
-) -> dict[str, Any]:
+def resolve_commit_artifact(_: Any, info: Info, input: dict[str, Any]) -> dict[str, Any]:
     """COMMITTED once the manifest and every file it lists have arrived."""
     committed = store_of(info).artifacts.commit(artifact_id_of(input["artifact_id"]))
     return {"artifact": committed}
@@ -172,9 +162,7 @@ def resolve_commit_artifact(
 
 @mutation.field("useArtifact")
 @artifact_errors
-def resolve_use_artifact(
-    _: Any, info: Info, input: dict[str, Any]
-) -> dict[str, Any]:
+def resolve_use_artifact(_: Any, info: Info, input: dict[str, Any]) -> dict[str, Any]:
     """Record the version as an input of the run."""
     store = store_of(info).artifacts
     used = store.committed(artifact_id_of(input["artifact_id"]))

@@ -48,7 +48,8 @@ def _test(operator: str, operand: Any, value: Any) -> bool:
 def _field_matches(values: list[Any], condition: Any) -> bool:
     if isinstance(condition, Mapping):
         return all(
-            any(_test(op, operand, value) for value in values) if op not in ("$ne", "$nin")
+            any(_test(op, operand, value) for value in values)
+            if op not in ("$ne", "$nin")
             else all(_test(op, operand, value) for value in values)
             for op, operand in condition.items()
         )
@@ -71,9 +72,7 @@ def matches_fields(fields: Mapping[str, list[Any]], filters: Any, what: str) -> 
             if not _field_matches(fields[key], condition):
                 return False
         else:
-            raise GraphQLError(
-                f"cannot filter {what} by {key!r}: use one of {', '.join(fields)}"
-            )
+            raise GraphQLError(f"cannot filter {what} by {key!r}: use one of {', '.join(fields)}")
     return True
 
 

@@ -127,9 +127,7 @@ def resolve_create_run_files(_: Any, info: Info, input: dict[str, Any]) -> dict[
 
 
 @mutation.field("markRunFilesUploaded")
-def resolve_mark_run_files_uploaded(
-    _: Any, info: Info, input: dict[str, Any]
-) -> dict[str, Any]:
+def resolve_mark_run_files_uploaded(_: Any, info: Info, input: dict[str, Any]) -> dict[str, Any]:
     """Files are registered when their PUT arrives, so this only checks the run exists."""
     _run_of(info, input)
     return {"success": True, "client_mutation_id": input.get("client_mutation_id")}

@@ -53,9 +53,7 @@ def resolve_history(
 ) -> list[str]:
     """Rows with ``minStep <= _step < maxStep`` (every row without bounds), sampled."""
     count = check_samples(samples)
-    selection = store_of(info).history.select(
-        obj.id, HISTORY, min_step=min_step, max_step=max_step
-    )
+    selection = store_of(info).history.select(obj.id, HISTORY, min_step=min_step, max_step=max_step)
     return _strings(selection.sample(count))
 
 
@@ -86,9 +84,7 @@ class Spec:
             # their history. Such a spec selects nothing.
             keys = []
         elif (
-            not isinstance(keys, list)
-            or not keys
-            or not all(isinstance(key, str) for key in keys)
+            not isinstance(keys, list) or not keys or not all(isinstance(key, str) for key in keys)
         ):
             raise GraphQLError(f"sampledHistory spec keys must be a list of strings, got {keys!r}")
         # wandb-core repeats "_step" in the keys of scan pages: keep each key once.
@@ -134,9 +130,7 @@ def _projected(selection: Selection, keys: Sequence[str]) -> list[dict[str, Any]
 
 
 @run.field("sampledHistory")
-def resolve_sampled_history(
-    obj: Run, info: Info, specs: list[Any]
-) -> list[list[dict[str, Any]]]:
+def resolve_sampled_history(obj: Run, info: Info, specs: list[Any]) -> list[list[dict[str, Any]]]:
     """Per spec: the rows holding every key (in ``[minStep, maxStep]``), projected, sampled."""
     history = store_of(info).history
     answers: list[list[dict[str, Any]]] = []

@@ -40,9 +40,7 @@ def resolve_events_tail(obj: Run, info: Info) -> list[str]:
 
 
 @run.field("wandbConfig")
-def resolve_wandb_config(
-    obj: Run, _: Info, keys: list[str] | None = None
-) -> dict[str, Any]:
+def resolve_wandb_config(obj: Run, _: Info, keys: list[str] | None = None) -> dict[str, Any]:
     """The requested keys of ``config._wandb.value`` (all of them without ``keys``)."""
     internal = obj.config.get("_wandb", {})
     values = internal.get("value", {}) if isinstance(internal, dict) else {}

@@ -65,9 +65,7 @@ def _target(fields: dict[str, Any], info: Info) -> tuple[str, str, str]:
 
 
 @mutation.field("upsertBucket")
-def resolve_upsert_bucket(
-    _: Any, info: Info, input: dict[str, Any]
-) -> dict[str, Any]:
+def resolve_upsert_bucket(_: Any, info: Info, input: dict[str, Any]) -> dict[str, Any]:
     """Update the run named by ``id`` (which must exist), or upsert by entity/project/name."""
     changes = _changes(input)
     entity, project, name = _target(input, info)

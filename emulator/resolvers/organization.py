@@ -16,9 +16,7 @@ query = QueryType()
 
 
 @query.field("organization")
-def resolve_organization(
-    _: Any, info: Info, name: str | None = None
-) -> Organization | None:
+def resolve_organization(_: Any, info: Info, name: str | None = None) -> Organization | None:
     """An organization by name; ``null`` when there is none, as on W&B."""
     return None if name is None else store_of(info).teams.organization(name)
 

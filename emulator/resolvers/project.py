@@ -85,7 +85,10 @@ def resolve_runs(
 ) -> dict[str, Any]:
     try:
         page = store_of(info).runs.page(
-            obj.id, filters=_check_filters(filters), order=order, first=check_first(first),
+            obj.id,
+            filters=_check_filters(filters),
+            order=order,
+            first=check_first(first),
             after=after,
         )
     except FilterError as error:

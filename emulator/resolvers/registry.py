@@ -73,9 +73,7 @@ def resolve_members(_: Project, info: Info) -> list[Any]:
 @mutation.field("updateProjectMember")
 @mutation.field("updateProjectTeamMember")
 def resolve_member_mutation(_: Any, info: Info, input: dict[str, Any]) -> None:
-    raise GraphQLError(
-        f"{info.field_name}: registry members are not modelled by the emulator"
-    )
+    raise GraphQLError(f"{info.field_name}: registry members are not modelled by the emulator")
 
 
 @organization.field("advancedRegistryFeatures")
@@ -123,7 +121,8 @@ def _registries(info: Info, obj: Entity, filters: Any) -> list[Registry]:
     if filters:
         entity_id = store.projects.entity_id(obj.name)
         found = [
-            r for r in found
+            r
+            for r in found
             if matches_fields(_registry_fields(r, entity_id), filters, "registries")
         ]
     return found
@@ -160,9 +159,13 @@ def _collections(
     ]
     if filters:
         found = [
-            c for c in found
-            if matches_fields(_collection_fields(c, store.editing.collection_tags(c.id)),
-                              filters, "registry collections")
+            c
+            for c in found
+            if matches_fields(
+                _collection_fields(c, store.editing.collection_tags(c.id)),
+                filters,
+                "registry collections",
+            )
         ]
     return found
 
@@ -238,8 +241,11 @@ def resolve_memberships(
     ]
     found.sort(key=lambda m: m.created_at, reverse=True)
     if filters:
-        found = [m for m in found if matches_fields(_version_fields(info, m), filters,
-                                                    "registry versions")]
+        found = [
+            m
+            for m in found
+            if matches_fields(_version_fields(info, m), filters, "registry versions")
+        ]
     orders: dict[str, Callable[[Any], Any]] = {
         "created_at": lambda m: m.artifact.created_at,
         "linked_at": lambda m: m.created_at,
@@ -300,5 +306,6 @@ def resolve_delete(_: Any, info: Info, input: dict[str, Any]) -> dict[str, Any]:
         require_write(info, registry.project.entity)
     store_of(info).registries.delete(int(project_id))
     return {"success": True}
+
 
 BINDABLES = (project, entity, organization, mutation)

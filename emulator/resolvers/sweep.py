@@ -24,7 +24,10 @@ run = ObjectType("Run")
 
 #: Sweep fields ``project.sweeps(filters:)`` can test, by the name filters use.
 _FILTERABLE = {
-    "name": "name", "state": "state", "method": "method", "displayName": "display_name",
+    "name": "name",
+    "state": "state",
+    "method": "method",
+    "displayName": "display_name",
     "display_name": "display_name",
 }
 
@@ -65,9 +68,7 @@ def resolve_best_loss(obj: Sweep, info: Info) -> float | None:
 
 
 @sweep.field("runs")
-def resolve_runs(
-    obj: Sweep, info: Info, filters: Any = None, **args: Any
-) -> dict[str, Any]:
+def resolve_runs(obj: Sweep, info: Info, filters: Any = None, **args: Any) -> dict[str, Any]:
     """The sweep's runs: the project's runs filtered to this sweep."""
     project_record = store_of(info).projects.project(obj.entity, obj.project)
     if filters is not None and not isinstance(filters, dict):

@@ -78,9 +78,7 @@ def resolve_create_agent(_: Any, info: Info, input: dict[str, Any]) -> dict[str,
 
 
 @mutation.field("agentHeartbeat")
-def resolve_agent_heartbeat(
-    _: Any, info: Info, input: dict[str, Any]
-) -> dict[str, Any]:
+def resolve_agent_heartbeat(_: Any, info: Info, input: dict[str, Any]) -> dict[str, Any]:
     """Record the heartbeat and answer with the agent's commands (a JSON list)."""
     try:
         [storage_id] = ids.decode_id(input["id"], "Agent")

@@ -174,9 +174,7 @@ def _organization_name(info: Info, value: str) -> str:
 
 
 @mutation.field("createInvite")
-def resolve_create_invite(
-    _: Any, info: Info, input: dict[str, Any]
-) -> dict[str, Any]:
+def resolve_create_invite(_: Any, info: Info, input: dict[str, Any]) -> dict[str, Any]:
     """Add an existing user to a team by username or email (no invitation emails here)."""
     team = input["entity_name"]
     require_team_admin(info, team, "invite members")
@@ -200,9 +198,7 @@ def resolve_create_invite(
 
 
 @mutation.field("deleteInvite")
-def resolve_delete_invite(
-    _: Any, info: Info, input: dict[str, Any]
-) -> dict[str, Any]:
+def resolve_delete_invite(_: Any, info: Info, input: dict[str, Any]) -> dict[str, Any]:
     """Remove a member (``id`` from ``Entity.members``) from team ``entityName``."""
     team = input.get("entity_name")
     if not team or not input.get("id"):
@@ -218,9 +214,7 @@ def resolve_delete_invite(
 
 
 @mutation.field("createServiceAccount")
-def resolve_create_service_account(
-    _: Any, info: Info, input: dict[str, Any]
-) -> dict[str, Any]:
+def resolve_create_service_account(_: Any, info: Info, input: dict[str, Any]) -> dict[str, Any]:
     team = input["entity_name"]
     require_team_admin(info, team, "create service accounts")
     teams = store_of(info).teams

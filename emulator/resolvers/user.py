@@ -126,21 +126,15 @@ def resolve_create_user(_: Any, info: Info, input: dict[str, Any]) -> dict[str, 
 
 
 @mutation.field("generateApiKey")
-def resolve_generate_api_key(
-    _: Any, info: Info, input: dict[str, Any]
-) -> dict[str, Any]:
+def resolve_generate_api_key(_: Any, info: Info, input: dict[str, Any]) -> dict[str, Any]:
     """A new key for the viewer (the SDK sends this with the caller's own credentials)."""
     viewer = viewer_of(info)
-    key = store_of(info).identity.add_api_key(
-        viewer.username, description=input.get("description")
-    )
+    key = store_of(info).identity.add_api_key(viewer.username, description=input.get("description"))
     return {"api_key": key}
 
 
 @mutation.field("deleteApiKey")
-def resolve_delete_api_key(
-    _: Any, info: Info, input: dict[str, Any]
-) -> dict[str, Any]:
+def resolve_delete_api_key(_: Any, info: Info, input: dict[str, Any]) -> dict[str, Any]:
     """Revoke a key: its owner and instance admins may."""
     identity = store_of(info).identity
     try:

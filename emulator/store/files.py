@@ -190,9 +190,7 @@ class FileStore:
 
     # Direct writes and reads.
 
-    def put(
-        self, run_id: int, name: str, data: bytes, *, updated_at: str | None = None
-    ) -> RunFile:
+    def put(self, run_id: int, name: str, data: bytes, *, updated_at: str | None = None) -> RunFile:
         """Store ``data`` as file ``name`` of the run, replacing a file of that name.
 
         ``updated_at`` defaults to now.

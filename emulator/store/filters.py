@@ -268,8 +268,7 @@ def _json_scalar(field: _Field, op: str, operand: Any) -> Any:
     if isinstance(operand, (int, float, str)):
         return operand
     raise FilterError(
-        f"{op} on field {field.label!r} needs a number, string, boolean or null,"
-        f" got {operand!r}"
+        f"{op} on field {field.label!r} needs a number, string, boolean or null, got {operand!r}"
     )
 
 
@@ -406,9 +405,15 @@ def _literal_regex(field: _Field, pattern: str) -> SQL | None:
         return None
     # Strings that start with the prefix are exactly those in [prefix, prefix with its last
     # character incremented): SQLite compares text by code point (UTF-8 bytes).
-    return _present_and(field, _fragment(
-        f"{field.column} >= ", _bind(prefix), f" AND {field.column} < ", _bind(prefix[:-1] + bound)
-    ))
+    return _present_and(
+        field,
+        _fragment(
+            f"{field.column} >= ",
+            _bind(prefix),
+            f" AND {field.column} < ",
+            _bind(prefix[:-1] + bound),
+        ),
+    )
 
 
 def _successor(character: str) -> str | None:

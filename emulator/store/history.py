@@ -292,8 +292,13 @@ class HistoryStore:
             "INSERT OR REPLACE INTO history_streams (run_id, stream, line_count, last_step,"
             " version, shapes, types) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
-                run_id, stream, info.line_count, info.last_step, info.version,
-                json.dumps(info.shapes), json.dumps(info.types),
+                run_id,
+                stream,
+                info.line_count,
+                info.last_step,
+                info.version,
+                json.dumps(info.shapes),
+                json.dumps(info.types),
             ),
         )
 
@@ -320,10 +325,7 @@ class HistoryStore:
             shapes = self._info(conn, run_id, stream).shape_ids(keys)
             if shapes is not None and not shapes:
                 return Selection([])
-            sql = (
-                "SELECT steps, shapes, data FROM history"
-                " WHERE run_id = ? AND stream = ?"
-            )
+            sql = "SELECT steps, shapes, data FROM history WHERE run_id = ? AND stream = ?"
             params: list[Any] = [run_id, stream]
             if min_step is not None:
                 sql += " AND max_step >= ?"

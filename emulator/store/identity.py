@@ -206,8 +206,13 @@ def insert_user(
         "INSERT INTO users (entity_id, username, name, email, admin, account_type, created_at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
         (
-            entity_id, username, name, email or f"{username}@example.com", int(admin),
-            account_type, utc_now(),
+            entity_id,
+            username,
+            name,
+            email or f"{username}@example.com",
+            int(admin),
+            account_type,
+            utc_now(),
         ),
     )
     assert cursor.lastrowid is not None

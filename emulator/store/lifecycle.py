@@ -30,7 +30,6 @@ CREATE INDEX IF NOT EXISTS runs_running ON runs (heartbeat_at) WHERE state = 'ru
 TABLES = ("run_status", "uploaded_files")
 
 
-
 class LifecycleStore:
     """Reads and writes what file_stream reports about the end of runs."""
 

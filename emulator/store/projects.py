@@ -77,7 +77,10 @@ class ProjectStore:
                 "INSERT OR IGNORE INTO users (entity_id, username, name, email, created_at)"
                 " VALUES (?, ?, ?, ?, ?)",
                 (
-                    entity_id, username, name or username, f"{username}@example.com",
+                    entity_id,
+                    username,
+                    name or username,
+                    f"{username}@example.com",
                     created_at or utc_now(),
                 ),
             )

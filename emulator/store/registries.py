@@ -98,7 +98,8 @@ class RegistryStore:
         if row is None:
             return None
         types = [
-            r[0] for r in self._db.execute(
+            r[0]
+            for r in self._db.execute(
                 "SELECT name FROM artifact_types WHERE project_id = ? ORDER BY id", (found.id,)
             )
         ]
@@ -200,14 +201,17 @@ class RegistryStore:
         if registry is None:
             raise RegistryError(f"registry {entity}/{old} not found")
         if not is_registry_project(new) or new == REGISTRY_PREFIX:
-            raise RegistryError(f"registry project name {new!r} must be {REGISTRY_PREFIX!r}"
-                                " and a name")
+            raise RegistryError(
+                f"registry project name {new!r} must be {REGISTRY_PREFIX!r} and a name"
+            )
         if self._projects.project(entity, new) is not None:
             raise RegistryError(f"project {entity}/{new} already exists")
         with self._db.transaction() as conn:
             conn.execute("UPDATE projects SET name = ? WHERE id = ?", (new, registry.project.id))
-            conn.execute("UPDATE registries SET updated_at = ? WHERE project_id = ?",
-                         (utc_now(), registry.project.id))
+            conn.execute(
+                "UPDATE registries SET updated_at = ? WHERE project_id = ?",
+                (utc_now(), registry.project.id),
+            )
         renamed = self.registry(entity, new)
         assert renamed is not None
         return renamed
@@ -229,8 +233,7 @@ class RegistryStore:
         registry = self.registry(entity, project)
         if registry is None:
             raise RegistryError(
-                f"registry {project.removeprefix(REGISTRY_PREFIX)!r} not found in"
-                f" entity {entity!r}"
+                f"registry {project.removeprefix(REGISTRY_PREFIX)!r} not found in entity {entity!r}"
             )
         if not registry.allow_all_types and type_name not in registry.artifact_types:
             raise RegistryError(

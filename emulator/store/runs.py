@@ -126,8 +126,19 @@ def _row_values(run: Run) -> dict[str, Any]:
     values = {
         _column(name): getattr(run, name)
         for name in (
-            "name", "display_name", "state", "group", "job_type", "notes", "description",
-            "commit", "host", "sweep_name", "username", "created_at", "heartbeat_at",
+            "name",
+            "display_name",
+            "state",
+            "group",
+            "job_type",
+            "notes",
+            "description",
+            "commit",
+            "host",
+            "sweep_name",
+            "username",
+            "created_at",
+            "heartbeat_at",
         )
     }
     for name in _JSON_FIELDS:
@@ -192,9 +203,7 @@ class RunStore:
             for name, value in changes.items()
         }
         assignments = ", ".join(f"{column} = ?" for column in values)
-        self._db.execute(
-            f"UPDATE runs SET {assignments} WHERE id = ?", (*values.values(), run_id)
-        )
+        self._db.execute(f"UPDATE runs SET {assignments} WHERE id = ?", (*values.values(), run_id))
 
     def upsert(
         self, entity: str, project: str, name: str, changes: Mapping[str, Any], *, username: str

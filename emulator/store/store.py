@@ -1,6 +1,5 @@
 """The :class:`Store`: every part of the emulator's storage behind one object."""
 
-
 from __future__ import annotations
 
 import base64
@@ -44,8 +43,18 @@ from emulator.store.sweeps import SweepStore
 from emulator.store.teams import TeamStore
 
 _MODULES = (
-    projects, runs, history, history_exports, files, artifact_schema, console, lifecycle,
-    identity, teams, sweeps, registries,
+    projects,
+    runs,
+    history,
+    history_exports,
+    files,
+    artifact_schema,
+    console,
+    lifecycle,
+    identity,
+    teams,
+    sweeps,
+    registries,
 )
 DB_FILENAME = "emulator.sqlite3"
 

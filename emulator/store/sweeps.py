@@ -163,8 +163,17 @@ class SweepStore:
                 " method, state, username, run_count_expected, created_at, updated_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
-                    project_id, name or new_sweep_name(), display_name, description, config,
-                    method, state, username, run_count_expected, now, now,
+                    project_id,
+                    name or new_sweep_name(),
+                    display_name,
+                    description,
+                    config,
+                    method,
+                    state,
+                    username,
+                    run_count_expected,
+                    now,
+                    now,
                 ),
             )
             sweep_id = cursor.lastrowid

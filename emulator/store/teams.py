@@ -176,16 +176,23 @@ class TeamStore:
         """A service account of ``team`` (a user whose entity is the team) with a new key."""
         with self._db.transaction() as conn:
             entity = self._team(team)
-            number = 1 + conn.execute(
-                "SELECT count(*) FROM users WHERE account_type = 'SERVICE' AND entity_id = ?",
-                (entity.id,),
-            ).fetchone()[0]
+            number = (
+                1
+                + conn.execute(
+                    "SELECT count(*) FROM users WHERE account_type = 'SERVICE' AND entity_id = ?",
+                    (entity.id,),
+                ).fetchone()[0]
+            )
             username = f"{team}-service-{number}"
             while self._db.one("SELECT 1 FROM users WHERE username = ?", (username,)):
                 number += 1
                 username = f"{team}-service-{number}"
             user_id = insert_user(
-                conn, entity.id, username, name=description or username, email=None,
+                conn,
+                entity.id,
+                username,
+                name=description or username,
+                email=None,
                 account_type="SERVICE",
             )
             _insert_member(conn, entity.id, user_id, "service")

@@ -19,11 +19,24 @@ METHODS = ("grid", "random", "bayes")
 GOALS = ("minimize", "maximize")
 #: Distributions a grid can enumerate.
 GRID_DISTRIBUTIONS = frozenset({"constant", "categorical", "int_uniform", "q_uniform"})
-_BOUNDED = DISTRIBUTIONS - {"constant", "categorical", "categorical_w", "normal", "q_normal",
-                            "log_normal", "q_log_normal", "beta", "q_beta"}
-_POSITIVE_BOUNDS = frozenset({
-    "log_uniform_values", "q_log_uniform_values", "inv_log_uniform_values",
-})
+_BOUNDED = DISTRIBUTIONS - {
+    "constant",
+    "categorical",
+    "categorical_w",
+    "normal",
+    "q_normal",
+    "log_normal",
+    "q_log_normal",
+    "beta",
+    "q_beta",
+}
+_POSITIVE_BOUNDS = frozenset(
+    {
+        "log_uniform_values",
+        "q_log_uniform_values",
+        "inv_log_uniform_values",
+    }
+)
 
 
 class SweepConfigError(ValueError):
@@ -37,9 +50,7 @@ def parse(text: str) -> dict[str, Any]:
     except yaml.YAMLError as error:
         raise SweepConfigError(f"invalid sweep config YAML: {error}") from None
     if not isinstance(config, dict):
-        raise SweepConfigError(
-            f"sweep config must be a mapping, got {type(config).__name__}"
-        )
+        raise SweepConfigError(f"sweep config must be a mapping, got {type(config).__name__}")
     return config
 
 
@@ -47,9 +58,7 @@ def validate(config: Mapping[str, Any]) -> None:
     """Raise :class:`SweepConfigError` unless W&B would accept ``config``."""
     method = config.get("method")
     if method not in METHODS:
-        raise SweepConfigError(
-            f"method: must be one of {', '.join(METHODS)}, got {method!r}"
-        )
+        raise SweepConfigError(f"method: must be one of {', '.join(METHODS)}, got {method!r}")
     _check_metric(config.get("metric"), required=method == "bayes")
     parameters = config.get("parameters")
     if not isinstance(parameters, Mapping) or not parameters:
@@ -64,8 +73,9 @@ def validate(config: Mapping[str, Any]) -> None:
                 )
     _check_early_terminate(config)
     run_cap = config.get("run_cap")
-    if run_cap is not None and (isinstance(run_cap, bool) or not isinstance(run_cap, int)
-                                or run_cap < 1):
+    if run_cap is not None and (
+        isinstance(run_cap, bool) or not isinstance(run_cap, int) or run_cap < 1
+    ):
         raise SweepConfigError(f"run_cap: must be a positive integer, got {run_cap!r}")
 
 
@@ -101,8 +111,19 @@ def _check_leaf(leaf: Leaf, where: str) -> None:
     spec, distribution = leaf.spec, leaf.distribution
     if distribution not in DISTRIBUTIONS:
         raise SweepConfigError(f"{where}.distribution: unknown distribution {distribution!r}")
-    if not {"value", "values", "min", "max", "distribution", "mu", "sigma", "q", "a", "b",
-            "probabilities"} & set(spec):
+    if not {
+        "value",
+        "values",
+        "min",
+        "max",
+        "distribution",
+        "mu",
+        "sigma",
+        "q",
+        "a",
+        "b",
+        "probabilities",
+    } & set(spec):
         raise SweepConfigError(f"{where}: needs value, values or min and max")
     if distribution == "constant" and "value" not in spec:
         raise SweepConfigError(f"{where}: a constant needs value")
@@ -177,4 +198,3 @@ def expected_run_count(config: Mapping[str, Any]) -> int | None:
         size = grid.size(config)
         return size if cap is None else min(size, cap)
     return None if cap is None else int(cap)
-

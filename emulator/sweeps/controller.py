@@ -106,9 +106,9 @@ class SweepController:
             params = {name: spec.get("value") for name, spec in args.items()}
             command = self._run_command(sweep, agent, sweep_config.parse(sweep.config), params)
             scheduled.append({"id": entry.get("id"), "runid": command["run_id"]})
-            self._store.sweeps.update(sweep.id, {"scheduler": json.dumps(
-                {**scheduler, "scheduled": scheduled}
-            )})
+            self._store.sweeps.update(
+                sweep.id, {"scheduler": json.dumps({**scheduler, "scheduled": scheduled})}
+            )
             return [command]
         return []
 

@@ -11,12 +11,28 @@ from dataclasses import dataclass
 from typing import Any
 
 #: Distributions W&B accepts, as the sweeps engine names them.
-DISTRIBUTIONS = frozenset({
-    "constant", "categorical", "categorical_w", "int_uniform", "uniform", "q_uniform",
-    "log_uniform", "log_uniform_values", "q_log_uniform", "q_log_uniform_values",
-    "inv_log_uniform", "inv_log_uniform_values", "normal", "q_normal", "log_normal",
-    "q_log_normal", "beta", "q_beta",
-})
+DISTRIBUTIONS = frozenset(
+    {
+        "constant",
+        "categorical",
+        "categorical_w",
+        "int_uniform",
+        "uniform",
+        "q_uniform",
+        "log_uniform",
+        "log_uniform_values",
+        "q_log_uniform",
+        "q_log_uniform_values",
+        "inv_log_uniform",
+        "inv_log_uniform_values",
+        "normal",
+        "q_normal",
+        "log_normal",
+        "q_log_normal",
+        "beta",
+        "q_beta",
+    }
+)
 
 
 @dataclass(frozen=True)

@@ -35,9 +35,11 @@ class RunEdit:
             fields = parse_qs(body.decode("utf-8"), keep_blank_values=True)
         except UnicodeDecodeError:
             raise EditError("the form is not UTF-8") from None
-        tags = list(dict.fromkeys(
-            tag.strip() for tag in ",".join(fields.get("tags", [])).split(",") if tag.strip()
-        ))
+        tags = list(
+            dict.fromkeys(
+                tag.strip() for tag in ",".join(fields.get("tags", [])).split(",") if tag.strip()
+            )
+        )
         for tag in tags:
             if len(tag) > MAX_TAG_LENGTH:
                 raise EditError(f"tag {tag!r} is longer than {MAX_TAG_LENGTH} characters")
@@ -49,4 +51,3 @@ def apply_edit(store: Store, entity: str, project: str, name: str, edit: RunEdit
     does not exist."""
     run = find_run(store, find_project(store, entity, project), name)
     store.runs.update(run.id, {"tags": edit.tags, "notes": edit.notes or None})
-

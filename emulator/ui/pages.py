@@ -80,8 +80,9 @@ def _read_all(read: Callable[[int, int], list[_Record]]) -> list[_Record]:
 
 
 def _all_projects(store: Store, entity: str | None) -> list[Project]:
-    return _read_all(lambda after, limit: store.projects.projects(entity, after_id=after,
-                                                                   limit=limit))
+    return _read_all(
+        lambda after, limit: store.projects.projects(entity, after_id=after, limit=limit)
+    )
 
 
 def _project_rows(store: Store, entity: str | None) -> list[dict[str, Any]]:
@@ -153,8 +154,9 @@ def _console(store: Store, run: Run) -> list[str]:
     return [] if not data else data.decode("utf-8", errors="replace").splitlines()
 
 
-def run(store: Store, cache: SeriesCache, entity: str, project_name: str, name: str
-        ) -> dict[str, Any]:
+def run(
+    store: Store, cache: SeriesCache, entity: str, project_name: str, name: str
+) -> dict[str, Any]:
     """A run's overview, config, summary, charts, console, files and artifacts."""
     found_project = find_project(store, entity, project_name)
     found = find_run(store, found_project, name)
@@ -176,13 +178,20 @@ def run(store: Store, cache: SeriesCache, entity: str, project_name: str, name: 
         "logged": store.artifacts.lineage.logged_by_run(found.id),
         "used": store.artifacts.lineage.used_by_run(found.id),
         # Seeded groups and runs of a deleted sweep name a sweep that is not stored.
-        "sweep": (store.sweeps.get(entity, project_name, found.sweep_name)
-                  if found.sweep_name else None),
+        "sweep": (
+            store.sweeps.get(entity, project_name, found.sweep_name) if found.sweep_name else None
+        ),
     }
 
 
-def compare(store: Store, cache: SeriesCache, entity: str, project_name: str,
-            names: list[str], metric: str | None) -> dict[str, Any]:
+def compare(
+    store: Store,
+    cache: SeriesCache,
+    entity: str,
+    project_name: str,
+    names: list[str],
+    metric: str | None,
+) -> dict[str, Any]:
     """One metric of several runs on one chart; the metric defaults to the first shared."""
     found_project = find_project(store, entity, project_name)
     runs = [find_run(store, found_project, name) for name in dict.fromkeys(names)][:COMPARED_RUNS]
@@ -197,7 +206,10 @@ def compare(store: Store, cache: SeriesCache, entity: str, project_name: str,
     ]
     chart = build_chart(chosen or "", X_KEYS[HISTORY], lines) if chosen else None
     return {
-        "project": found_project, "runs": runs, "metrics": metrics, "metric": chosen,
+        "project": found_project,
+        "runs": runs,
+        "metrics": metrics,
+        "metric": chosen,
         "chart": chart,
     }
 
@@ -217,13 +229,15 @@ def artifacts(store: Store, entity: str, project_name: str) -> dict[str, Any]:
 def _collection(store: Store, project: Project, kind: str, name: str) -> ArtifactCollection:
     collection = store.artifacts.collection(project.id, name)
     if collection is None or collection.type != kind:
-        raise NotFound(f"artifact {project.entity}/{project.name}/{name} of type {kind!r} "
-                       "not found")
+        raise NotFound(
+            f"artifact {project.entity}/{project.name}/{name} of type {kind!r} not found"
+        )
     return collection
 
 
-def collection(store: Store, entity: str, project_name: str, kind: str, name: str
-               ) -> dict[str, Any]:
+def collection(
+    store: Store, entity: str, project_name: str, kind: str, name: str
+) -> dict[str, Any]:
     """A collection's versions with their aliases."""
     found_project = find_project(store, entity, project_name)
     found = _collection(store, found_project, kind, name)
@@ -241,8 +255,9 @@ def _runs_by_id(store: Store, ids: list[int]) -> list[Run]:
     return [run for run in map(store.runs.by_id, ids) if run is not None]
 
 
-def version(store: Store, entity: str, project_name: str, kind: str, name: str, alias: str
-            ) -> dict[str, Any]:
+def version(
+    store: Store, entity: str, project_name: str, kind: str, name: str, alias: str
+) -> dict[str, Any]:
     """One version: metadata, aliases, files with downloads and its lineage."""
     found_project = find_project(store, entity, project_name)
     found_collection = _collection(store, found_project, kind, name)
@@ -277,20 +292,27 @@ def _sweep_runs(store: Store, found: Sweep) -> list[Run]:
 
 
 def _all_sweeps(store: Store, project: Project) -> list[Sweep]:
-    return _read_all(lambda after, limit: store.sweeps.of_project(project.id, after_id=after,
-                                                                   limit=limit))
+    return _read_all(
+        lambda after, limit: store.sweeps.of_project(project.id, after_id=after, limit=limit)
+    )
 
 
 def sweeps(store: Store, entity: str, project_name: str) -> dict[str, Any]:
     """A project's sweeps, newest first, each with its metric and the best value reached."""
     found_project = find_project(store, entity, project_name)
     rows = []
-    newest_first = sorted(_all_sweeps(store, found_project),
-                          key=lambda found: (found.created_at, found.id), reverse=True)
+    newest_first = sorted(
+        _all_sweeps(store, found_project),
+        key=lambda found: (found.created_at, found.id),
+        reverse=True,
+    )
     for found in newest_first:
         metric = sweep_metric(found.config)
-        best = None if metric is None else metric.best(
-            run.summary_metrics for run in _sweep_runs(store, found))
+        best = (
+            None
+            if metric is None
+            else metric.best(run.summary_metrics for run in _sweep_runs(store, found))
+        )
         rows.append({"sweep": found, "metric": metric, "best": best})
     return {"project": found_project, "rows": rows}
 

@@ -68,8 +68,11 @@ class TableQuery:
     def params(self) -> dict[str, Any]:
         """The parameters as a query string holds them (without the cursor)."""
         return {
-            "filters": self.filters, "state": self.state, "tag": self.tag,
-            "order": self.order, "cols": ",".join(self.columns),
+            "filters": self.filters,
+            "state": self.state,
+            "tag": self.tag,
+            "order": self.order,
+            "cols": ",".join(self.columns),
             "first": self.first if self.first != PAGE_SIZE else None,
         }
 
@@ -120,13 +123,16 @@ def default_columns(runs: list[Run]) -> list[str]:
     config: dict[str, None] = {}
     summary: dict[str, None] = {}
     for run in runs:
-        config.update(dict.fromkeys(
-            key for key, entry in run.config.items()
-            if _shown(key, entry.get("value") if isinstance(entry, dict) else entry)
-        ))
-        summary.update(dict.fromkeys(
-            key for key, value in run.summary_metrics.items() if _shown(key, value)
-        ))
+        config.update(
+            dict.fromkeys(
+                key
+                for key, entry in run.config.items()
+                if _shown(key, entry.get("value") if isinstance(entry, dict) else entry)
+            )
+        )
+        summary.update(
+            dict.fromkeys(key for key, value in run.summary_metrics.items() if _shown(key, value))
+        )
         if len(config) >= DEFAULT_COLUMNS and len(summary) >= DEFAULT_COLUMNS:
             break
     return [f"config.{key}" for key in list(config)[:DEFAULT_COLUMNS]] + [
@@ -149,7 +155,10 @@ def read_table(store: Store, project: Project, query: TableQuery) -> Table:
     try:
         filters = query.filter_document()
         page = store.runs.page(
-            project.id, filters=filters, order=query.order, first=query.first,
+            project.id,
+            filters=filters,
+            order=query.order,
+            first=query.first,
             after=query.after,
         )
         count = store.runs.count(project.id, filters)

@@ -33,10 +33,18 @@ from emulator.ui.charts import (
 )
 from emulator.ui.templating import format_value
 
-LOG_DISTRIBUTIONS = frozenset({
-    "log_uniform", "log_uniform_values", "q_log_uniform", "q_log_uniform_values",
-    "inv_log_uniform", "inv_log_uniform_values", "log_normal", "q_log_normal",
-})
+LOG_DISTRIBUTIONS = frozenset(
+    {
+        "log_uniform",
+        "log_uniform_values",
+        "q_log_uniform",
+        "q_log_uniform_values",
+        "inv_log_uniform",
+        "inv_log_uniform_values",
+        "log_normal",
+        "q_log_normal",
+    }
+)
 CATEGORICAL_DISTRIBUTIONS = frozenset({"categorical", "categorical_w"})
 #: Fraction of the data range left free on each side, so no point sits on the frame.
 _PAD = 0.05
@@ -91,7 +99,8 @@ def swept_parameters(config_text: str) -> list[Leaf]:
     if not isinstance(parameters, Mapping):
         return []
     return [
-        leaf for leaf in leaves(parameters)
+        leaf
+        for leaf in leaves(parameters)
         if isinstance(leaf.spec, Mapping) and leaf.distribution != "constant"
     ]
 
@@ -146,8 +155,7 @@ def _axis(values: list[Any], leaf: Leaf) -> tuple[str, Callable[[Any], float], l
         return LEFT + (transform(value) - low) / (high - low) * width
 
     marks = _log_ticks(low, high) if log else nice_ticks(low, high)
-    return ("log" if log else "linear"), position, [Tick(position(v), tick_label(v))
-                                                    for v in marks]
+    return ("log" if log else "linear"), position, [Tick(position(v), tick_label(v)) for v in marks]
 
 
 def build_scatter(leaf: Leaf, metric: Metric, runs: Sequence[Run]) -> Scatter:
@@ -171,8 +179,10 @@ def build_scatter(leaf: Leaf, metric: Metric, runs: Sequence[Run]) -> Scatter:
         leaf.name,
         metric.name,
         scale,
-        [Point(x_of(value), y_of(measured), run, format_value(value), measured)
-         for run, value, measured in samples],
+        [
+            Point(x_of(value), y_of(measured), run, format_value(value), measured)
+            for run, value, measured in samples
+        ],
         x_ticks,
         [Tick(y_of(value), tick_label(value)) for value in nice_ticks(y0, y1)],
     )

@@ -44,8 +44,14 @@ class SeriesCache:
         """The series and charts of ``run``'s ``stream``, read from the store when not kept."""
         info = history.info(run.id, stream)
         key = (
-            history, run.id, run.name, run.created_at, stream,
-            info.version, info.line_count, info.last_step,
+            history,
+            run.id,
+            run.name,
+            run.created_at,
+            stream,
+            info.version,
+            info.line_count,
+            info.last_step,
         )
         with self._lock:
             if key in self._entries:

@@ -79,9 +79,7 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    environment.filters.update(
-        value=format_value, time=format_time, age=age, q=path_quote
-    )
+    environment.filters.update(value=format_value, time=format_time, age=age, q=path_quote)
     environment.globals.update(query_string=query)
     return environment
 

@@ -49,6 +49,9 @@ def routes() -> list[BaseRoute]:
             for path, handler, name in _PAGES
         ),
         # The run page's form: its tags and notes, the one thing the UI writes.
-        Route(_PROJECT + "/runs/{run}", imported_on_first_request(_VIEWS, "edit_run"),
-              methods=["POST"]),
+        Route(
+            _PROJECT + "/runs/{run}",
+            imported_on_first_request(_VIEWS, "edit_run"),
+            methods=["POST"],
+        ),
     ]

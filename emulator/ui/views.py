@@ -82,9 +82,7 @@ async def compare(request: Request) -> Response:
     cache = state_of(request.app).ui_series
     names = request.query_params.getlist("run")
     metric = request.query_params.get("metric")
-    return await _page(
-        request, "compare.html", pages.compare, store, cache, *path, names, metric
-    )
+    return await _page(request, "compare.html", pages.compare, store, cache, *path, names, metric)
 
 
 async def artifacts(request: Request) -> Response:

@@ -17,9 +17,23 @@ from benchmarks.report import COLUMNS
 
 ROOT = Path(__file__).resolve().parents[2]
 ROW_KEYS = {
-    "id", "workload", "size", "unit", "samples", "median", "cpu_samples", "cpu_median", "count",
-    "count_unit", "throughput",
-    "baseline", "ratio", "target", "status", "note", "error",
+    "id",
+    "workload",
+    "size",
+    "unit",
+    "samples",
+    "median",
+    "cpu_samples",
+    "cpu_median",
+    "count",
+    "count_unit",
+    "throughput",
+    "baseline",
+    "ratio",
+    "target",
+    "status",
+    "note",
+    "error",
 }
 STATUSES = {"ok", "MISS", "-", "n/a"}
 
@@ -29,7 +43,10 @@ def tiny_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict]:
     output = tmp_path_factory.mktemp("bench") / "tiny.json"
     result = subprocess.run(
         [sys.executable, "-m", "benchmarks", "--sizes", "tiny", "--json", str(output)],
-        cwd=ROOT, capture_output=True, text=True, timeout=600,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return result.stdout, json.loads(output.read_text())
@@ -59,7 +76,7 @@ def test_the_printed_table_has_a_line_per_row(tiny_run: tuple[str, dict]) -> Non
     stdout, document = tiny_run
     header = "| " + " | ".join(COLUMNS) + " |"
     assert header in stdout
-    lines = stdout[stdout.index(header):].splitlines()
+    lines = stdout[stdout.index(header) :].splitlines()
     table_rows = [line for line in lines[2:] if line.startswith("| B")]
     assert len(table_rows) == len(document["rows"])
     assert all(line.count("|") == len(COLUMNS) + 1 for line in table_rows)

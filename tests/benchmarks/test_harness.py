@@ -13,8 +13,10 @@ from benchmarks.sizes import PRESETS
 def test_measure_calls_setup_fn_and_teardown_each_time() -> None:
     calls: list[str] = []
     samples = measure(
-        lambda state: calls.append(f"fn{state}"), 3,
-        setup=lambda: len(calls), teardown=lambda state: calls.append("down"),
+        lambda state: calls.append(f"fn{state}"),
+        3,
+        setup=lambda: len(calls),
+        teardown=lambda state: calls.append("down"),
     )
     assert len(samples) == 3 and all(sample >= 0 for sample in samples)
     assert len(samples.cpu) == 3
@@ -24,8 +26,14 @@ def test_measure_calls_setup_fn_and_teardown_each_time() -> None:
 
 def test_row_derives_median_throughput_ratio_and_status() -> None:
     row = Row(
-        "B0", "work", "10 items", [2.0, 1.0, 4.0], count=10, count_unit="items",
-        baseline=Baseline("direct", [0.5]), target=(below(3.0, "< 3 s"),),
+        "B0",
+        "work",
+        "10 items",
+        [2.0, 1.0, 4.0],
+        count=10,
+        count_unit="items",
+        baseline=Baseline("direct", [0.5]),
+        target=(below(3.0, "< 3 s"),),
     )
     assert row.median == 2.0
     assert row.throughput == 5.0
@@ -33,8 +41,10 @@ def test_row_derives_median_throughput_ratio_and_status() -> None:
     assert row.status == "ok"
     assert Row("B0", "w", "s", [2.0], count=10, target=(above(10, "> 10/s"),)).status == "MISS"
     ratio_target = (below(3, "ratio < 3", metric="ratio"),)
-    assert Row("B0", "w", "s", [2.0], baseline=Baseline("b", [1.0]), target=ratio_target).status \
+    assert (
+        Row("B0", "w", "s", [2.0], baseline=Baseline("b", [1.0]), target=ratio_target).status
         == "ok"
+    )
     assert Row("B0", "w", "s", [2.0]).status == "-"
 
 

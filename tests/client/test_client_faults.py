@@ -15,8 +15,11 @@ def api(wandb_emulator: EmulatorHandle) -> Iterator[Api]:
     """A client retrying twice, quickly, with a short timeout."""
     wandb_emulator.seed(project="p", runs=3)
     with Api(
-        wandb_emulator.url, wandb_emulator.api_key,
-        max_retries=2, retry_backoff=0.01, timeout=0.5,
+        wandb_emulator.url,
+        wandb_emulator.api_key,
+        max_retries=2,
+        retry_backoff=0.01,
+        timeout=0.5,
     ) as client:
         yield client
 

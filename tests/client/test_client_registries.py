@@ -25,11 +25,17 @@ def alice_api(wandb_emulator: EmulatorHandle) -> Iterator[Api]:
 
 def test_create_list_save_and_delete(alice_api: Api) -> None:
     created = alice_api.create_registry(
-        "model", visibility="restricted", organization="acme", description="models",
+        "model",
+        visibility="restricted",
+        organization="acme",
+        description="models",
         artifact_types=["model"],
     )
     assert (created.name, created.full_name, created.entity, created.organization) == (
-        "model", "wandb-registry-model", "acme", "acme"
+        "model",
+        "wandb-registry-model",
+        "acme",
+        "acme",
     )
     assert created.created_at and created.updated_at
     alice_api.create_registry("datasets", visibility="organization")  # the org is inferred
@@ -40,13 +46,13 @@ def test_create_list_save_and_delete(alice_api: Api) -> None:
     assert [r.name for r in alice_api.registries(filter={"name": {"$regex": "data"}})] == [
         "datasets"
     ]
-    assert [r.name for r in alice_api.registries(order="name", per_page=1)] == [
-        "datasets", "model"
-    ]
+    assert [r.name for r in alice_api.registries(order="name", per_page=1)] == ["datasets", "model"]
 
     model = alice_api.registry("model", organization="acme")
     assert (model.description, model.visibility, model.allow_all_artifact_types) == (
-        "models", "restricted", False
+        "models",
+        "restricted",
+        False,
     )
     assert model.artifact_types == ["model"]
     model.description = "production models"
@@ -56,7 +62,9 @@ def test_create_list_save_and_delete(alice_api: Api) -> None:
     model.save()
     saved = alice_api.registry("models")
     assert (saved.description, saved.visibility, saved.full_name) == (
-        "production models", "organization", "wandb-registry-models"
+        "production models",
+        "organization",
+        "wandb-registry-models",
     )
     assert saved.artifact_types == ["model", "checkpoint"]
 
@@ -103,23 +111,32 @@ def test_link_collections_and_versions_as_the_sdk_sees_them(
     assert sorted(c.name for c in registry.collections()) == ["best", "digits"]
     assert [c.name for c in registry.collections(filter={"name": "best"})] == ["best"]
     assert sorted(v.qualified_name for v in registry.versions()) == [
-        "acme/wandb-registry-model/best:v0", "acme/wandb-registry-model/digits:v0"
+        "acme/wandb-registry-model/best:v0",
+        "acme/wandb-registry-model/digits:v0",
     ]
-    assert [v.qualified_name for v in alice_api.registries().versions(
-        filter={"alias": "prod"})] == ["acme/wandb-registry-model/best:v0"]
+    assert [
+        v.qualified_name for v in alice_api.registries().versions(filter={"alias": "prod"})
+    ] == ["acme/wandb-registry-model/best:v0"]
     assert {v.id for v in registry.versions()} == {logged.id}
 
     # The real SDK answers the same for the same registry.
     wandb_env.use(wandb_env.user("alice"))
     sdk = wandb.Api(timeout=15).registry("model", organization="acme")
     ours = alice_api.registry("model", organization="acme")
-    fields = ("name", "full_name", "entity", "organization", "description", "visibility",
-              "allow_all_artifact_types", "created_at", "updated_at")
+    fields = (
+        "name",
+        "full_name",
+        "entity",
+        "organization",
+        "description",
+        "visibility",
+        "allow_all_artifact_types",
+        "created_at",
+        "updated_at",
+    )
     assert {f: getattr(ours, f) for f in fields} == {f: getattr(sdk, f) for f in fields}
     assert ours.artifact_types == list(sdk.artifact_types)
-    assert sorted(c.name for c in ours.collections()) == sorted(
-        c.name for c in sdk.collections()
-    )
+    assert sorted(c.name for c in ours.collections()) == sorted(c.name for c in sdk.collections())
     assert sorted(v.qualified_name for v in ours.versions()) == sorted(
         v.qualified_name for v in sdk.versions()
     )

@@ -166,8 +166,9 @@ def test_bad_histories_format(wandb_api: Api, record: RunRecord) -> None:
         wandb_api.runs(f"{record.entity}/hist").histories(format="csv")
 
 
-def test_history_of_a_deleted_run(wandb_api: Api, wandb_emulator: EmulatorHandle,
-                                  record: RunRecord) -> None:
+def test_history_of_a_deleted_run(
+    wandb_api: Api, wandb_emulator: EmulatorHandle, record: RunRecord
+) -> None:
     run = wandb_api.run(_path(record))
     wandb_emulator.store.delete_run(record.id)
     with pytest.raises(NotFoundError, match=record.name):

@@ -38,9 +38,7 @@ def test_wait_until_finished(wandb_emulator: EmulatorHandle, wandb_api: Api) -> 
         running.wait_until_finished(poll_interval=0)
 
 
-def test_summary_items_are_local_until_update(
-    wandb_emulator: EmulatorHandle, run: Run
-) -> None:
+def test_summary_items_are_local_until_update(wandb_emulator: EmulatorHandle, run: Run) -> None:
     run.summary["local"] = 1
     del run.summary["loss"]
     stored = wandb_emulator.store.runs.get(run.entity, "p", run.id)
@@ -56,7 +54,8 @@ def test_summary_items_are_local_until_update(
 def test_files_by_name_and_pattern(run: Run) -> None:
     assert len(run.files(names=["config.yaml", "missing.txt"])) == 1
     assert [f.name for f in run.files(pattern="wandb-%")] == [
-        "wandb-metadata.json", "wandb-summary.json"
+        "wandb-metadata.json",
+        "wandb-summary.json",
     ]
     with pytest.raises(UsageError, match="both names and pattern"):
         run.files(names=["a"], pattern="%")

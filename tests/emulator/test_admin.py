@@ -61,8 +61,11 @@ def test_seed_rejects_bad_bodies(gql: GraphQLClient, body: bytes, fragment: str)
         (b'{"spaceships": []}', "spaceships"),
         (b'{"runs": [{"warp": 9}]}', "warp"),
         (b'{"projects": "x"}', "list of objects"),
-        (b'{"runs": [{"id": 1, "project_id": 999, "name": "x", "state": "finished",'
-         b' "username": "u", "created_at": "2026-01-01T00:00:00"}]}', "FOREIGN KEY"),
+        (
+            b'{"runs": [{"id": 1, "project_id": 999, "name": "x", "state": "finished",'
+            b' "username": "u", "created_at": "2026-01-01T00:00:00"}]}',
+            "FOREIGN KEY",
+        ),
     ],
 )
 def test_import_rejects_bad_snapshots_and_keeps_the_store(

@@ -38,8 +38,9 @@ COLLECTIONS = """query($filters: JSONString, $order: String) {
 @pytest.fixture
 def versions(gql: GraphQLClient) -> list[Artifact]:
     store = gql.store.artifacts
-    first = store.log("team", "proj", collection="ds", type_name="dataset",
-                      files={"a": b"1"}, aliases=["best"])
+    first = store.log(
+        "team", "proj", collection="ds", type_name="dataset", files={"a": b"1"}, aliases=["best"]
+    )
     second = store.log("team", "proj", collection="ds", type_name="dataset", files={"a": b"2"})
     store.log("team", "proj", collection="net", type_name="model", files={"w": b"w"})
     return [first, second]
@@ -82,8 +83,9 @@ def test_link_errors(gql: GraphQLClient, versions: list[Artifact]) -> None:
 
 def test_unlink_errors(gql: GraphQLClient, versions: list[Artifact]) -> None:
     sequence = ids.encode_id("ArtifactCollection", versions[0].collection_id)
-    message = _error(gql, UNLINK, {"input": {"artifactID": _id(versions[0]),
-                                             "artifactPortfolioID": sequence}})
+    message = _error(
+        gql, UNLINK, {"input": {"artifactID": _id(versions[0]), "artifactPortfolioID": sequence}}
+    )
     assert "is a sequence" in message
 
 
@@ -103,8 +105,11 @@ def test_delete_with_aliases_is_refused_and_changes_nothing(
 
 @pytest.mark.parametrize("ttl", [-5, 0, -3])
 def test_invalid_ttl_is_refused(gql: GraphQLClient, versions: list[Artifact], ttl: int) -> None:
-    message = _error(gql, UPDATE, {"input": {"artifactID": _id(versions[0]),
-                                             "ttlDurationSeconds": ttl, "description": "x"}})
+    message = _error(
+        gql,
+        UPDATE,
+        {"input": {"artifactID": _id(versions[0]), "ttlDurationSeconds": ttl, "description": "x"}},
+    )
     assert f"invalid ttlDurationSeconds {ttl}" in message
     assert gql.store.artifacts.get(versions[0].id).description is None  # type: ignore[union-attr]
 
@@ -114,7 +119,8 @@ def test_ttl_values_and_tags(gql: GraphQLClient, versions: list[Artifact]) -> No
     for ttl in (3600, -2, -1):
         found = gql.data(UPDATE, {"input": {**update, "ttlDurationSeconds": ttl}})
         assert found["updateArtifact"]["artifact"] == {
-            "ttlDurationSeconds": ttl, "tags": [{"name": "raw"}]
+            "ttlDurationSeconds": ttl,
+            "tags": [{"name": "raw"}],
         }
     bad = {"artifactID": _id(versions[0]), "tagsToAdd": [{"tagName": "no/slash"}]}
     assert "invalid tag 'no/slash'" in _error(gql, UPDATE, {"input": bad})
@@ -122,16 +128,25 @@ def test_ttl_values_and_tags(gql: GraphQLClient, versions: list[Artifact]) -> No
 
 def test_alias_errors(gql: GraphQLClient, versions: list[Artifact]) -> None:
     where = {"entityName": "team", "projectName": "proj", "artifactCollectionName": "net"}
-    message = _error(gql, ADD_ALIASES, {"input": {"artifactID": _id(versions[0]),
-                                                  "aliases": [{**where, "alias": "x"}]}})
+    message = _error(
+        gql,
+        ADD_ALIASES,
+        {"input": {"artifactID": _id(versions[0]), "aliases": [{**where, "alias": "x"}]}},
+    )
     assert "is not a member" in message
     where["artifactCollectionName"] = "ds"
-    message = _error(gql, ADD_ALIASES, {"input": {"artifactID": _id(versions[0]),
-                                                  "aliases": [{**where, "alias": "v7"}]}})
+    message = _error(
+        gql,
+        ADD_ALIASES,
+        {"input": {"artifactID": _id(versions[0]), "aliases": [{**where, "alias": "v7"}]}},
+    )
     assert "versions such as v3 are not aliases" in message
     where["artifactCollectionName"] = "nope"
-    message = _error(gql, ADD_ALIASES, {"input": {"artifactID": _id(versions[0]),
-                                                  "aliases": [{**where, "alias": "x"}]}})
+    message = _error(
+        gql,
+        ADD_ALIASES,
+        {"input": {"artifactID": _id(versions[0]), "aliases": [{**where, "alias": "x"}]}},
+    )
     assert "artifact collection team/proj/nope not found" in message
 
 
@@ -142,7 +157,7 @@ def test_collection_errors(gql: GraphQLClient, versions: list[Artifact]) -> None
     move = {"artifactSequenceID": sequence, "destinationArtifactTypeName": "a/b"}
     assert "invalid artifact type 'a/b'" in _error(gql, MOVE, {"input": move})
     assert "invalid artifact collection id" in _error(
-        gql, "{ artifactCollection(id: \"eA==\") { name } }", {}
+        gql, '{ artifactCollection(id: "eA==") { name } }', {}
     )
     assert "cannot filter artifact collections by 'colour'" in _error(
         gql, COLLECTIONS, {"filters": '{"colour": "red"}'}
@@ -163,9 +178,8 @@ def test_collection_errors(gql: GraphQLClient, versions: list[Artifact]) -> None
 def test_malformed_references_are_refused(gql: GraphQLClient, ref: Any, message: str) -> None:
     store = gql.store.artifacts
     draft = store.create("team", "proj", collection="refs", type_name="dataset", digest="d")
-    document = (
-        '{"version": 1, "contents": {"x": {"digest": "abc", "size": 1, "ref": %s}}}'
-        % (f'"{ref}"' if isinstance(ref, str) else ref)
+    document = '{"version": 1, "contents": {"x": {"digest": "abc", "size": 1, "ref": %s}}}' % (
+        f'"{ref}"' if isinstance(ref, str) else ref
     )
     response = gql.http.put(f"/artifacts/manifests/{draft.id}", content=document.encode())
     assert response.status_code == 400

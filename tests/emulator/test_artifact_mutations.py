@@ -89,15 +89,30 @@ def run(gql: GraphQLClient) -> None:
 def _create(gql: GraphQLClient, digest: str, **extra: object) -> dict:
     variables = {
         "input": {
-            "entityName": "ent", "projectName": "proj", "runName": "run1",
-            "artifactTypeName": "dataset", "artifactCollectionName": "data",
-            "artifactCollectionNames": None, "digest": digest, "digestAlgorithm": "MANIFEST_MD5",
-            "aliases": [{"alias": "latest", "artifactCollectionName": "data"},
-                        {"alias": "best", "artifactCollectionName": "data"}],
-            "metadata": json.dumps({"rows": 2}), "clientID": "c", "sequenceClientID": "s",
-            "enableDigestDeduplication": True, "historyStep": 3, "labels": None,
-            "distributedID": None, "storageRegion": None, "ttlDurationSeconds": None,
-            "clientMutationId": None, "description": None, **extra,
+            "entityName": "ent",
+            "projectName": "proj",
+            "runName": "run1",
+            "artifactTypeName": "dataset",
+            "artifactCollectionName": "data",
+            "artifactCollectionNames": None,
+            "digest": digest,
+            "digestAlgorithm": "MANIFEST_MD5",
+            "aliases": [
+                {"alias": "latest", "artifactCollectionName": "data"},
+                {"alias": "best", "artifactCollectionName": "data"},
+            ],
+            "metadata": json.dumps({"rows": 2}),
+            "clientID": "c",
+            "sequenceClientID": "s",
+            "enableDigestDeduplication": True,
+            "historyStep": 3,
+            "labels": None,
+            "distributedID": None,
+            "storageRegion": None,
+            "ttlDurationSeconds": None,
+            "clientMutationId": None,
+            "description": None,
+            **extra,
         }
     }
     return gql.query(CREATE, variables)
@@ -105,28 +120,43 @@ def _create(gql: GraphQLClient, digest: str, **extra: object) -> dict:
 
 def _files(gql: GraphQLClient, artifact_id: str, manifest_id: str, files: dict) -> dict:
     specs = [
-        {"artifactID": artifact_id, "artifactManifestID": manifest_id, "md5": _md5(data),
-         "mimetype": None, "name": name, "uploadPartsInput": None}
+        {
+            "artifactID": artifact_id,
+            "artifactManifestID": manifest_id,
+            "md5": _md5(data),
+            "mimetype": None,
+            "name": name,
+            "uploadPartsInput": None,
+        }
         for name, data in files.items()
     ]
-    return gql.query(FILES, {"input": {"artifactFiles": specs, "storageLayout": "V2",
-                                       "clientMutationId": None, "cloudRegionID": None}})
+    return gql.query(
+        FILES,
+        {
+            "input": {
+                "artifactFiles": specs,
+                "storageLayout": "V2",
+                "clientMutationId": None,
+                "cloudRegionID": None,
+            }
+        },
+    )
 
 
 def _log(gql: GraphQLClient, files: dict[str, bytes]) -> str:
     """Run the SDK's whole logging sequence; returns the artifact id."""
     artifact = _create(gql, _digest(files))["data"]["createArtifact"]["artifact"]
     assert artifact["state"] == "PENDING"
-    first = gql.data(MANIFEST, {"artifactID": artifact["id"], "digest": "",
-                                "includeUpload": False})
+    first = gql.data(MANIFEST, {"artifactID": artifact["id"], "digest": "", "includeUpload": False})
     manifest_id = first["createArtifactManifest"]["artifactManifest"]["id"]
     edges = _files(gql, artifact["id"], manifest_id, files)["data"]
     for name, edge in zip(files, edges["createArtifactFiles"]["files"]["edges"], strict=True):
         assert edge["node"]["artifact"]["id"] == artifact["id"]
         if edge["node"]["uploadUrl"]:
             assert gql.http.put(edge["node"]["uploadUrl"], content=files[name]).status_code == 200
-    second = gql.data(MANIFEST, {"artifactID": artifact["id"], "digest": _digest(files),
-                                 "includeUpload": True})["createArtifactManifest"]
+    second = gql.data(
+        MANIFEST, {"artifactID": artifact["id"], "digest": _digest(files), "includeUpload": True}
+    )["createArtifactManifest"]
     assert second["artifactManifest"]["id"] == manifest_id
     url = second["artifactManifest"]["file"]["uploadUrl"]
     assert gql.http.put(url, content=_manifest(files)).status_code == 200
@@ -188,13 +218,18 @@ def test_commit_without_files_or_manifest_stays_pending(gql: GraphQLClient, run:
     no_manifest = gql.query(COMMIT, {"artifactID": created["id"]})
     assert "manifest was never uploaded" in no_manifest["errors"][0]["message"]
     url = gql.data(MANIFEST, {"artifactID": created["id"], "digest": "", "includeUpload": True})[
-        "createArtifactManifest"]["artifactManifest"]["file"]["uploadUrl"]
+        "createArtifactManifest"
+    ]["artifactManifest"]["file"]["uploadUrl"]
     assert gql.http.put(url, content=_manifest(FILES_CONTENT)).status_code == 200
     missing = gql.query(COMMIT, {"artifactID": created["id"]})
     assert "files never uploaded: a/x.csv, b.txt" in missing["errors"][0]["message"]
     assert gql.data(BY_ID, {"id": created["id"]})["artifact"]["state"] == "PENDING"
-    assert gql.data(FILES_OF, {"alias": "latest"})["project"]["artifactCollection"][
-        "artifactMembership"] is None
+    assert (
+        gql.data(FILES_OF, {"alias": "latest"})["project"]["artifactCollection"][
+            "artifactMembership"
+        ]
+        is None
+    )
 
 
 def test_manifest_not_matching_the_digest_is_refused(gql: GraphQLClient, run: None) -> None:
@@ -212,8 +247,13 @@ def test_bad_uploads_are_400(gql: GraphQLClient, run: None) -> None:
     assert "expected" in wrong.json()["error"]
     assert gql.http.put("/artifacts/files/nothex", content=b"a").status_code == 400
     _create(gql, _digest({"b.txt": b"bee"}))
-    for body in (b"{", b"[]", json.dumps({"version": 1, "contents": {
-            "../etc/passwd": {"digest": _md5(b"x"), "size": 1}}}).encode()):
+    for body in (
+        b"{",
+        b"[]",
+        json.dumps(
+            {"version": 1, "contents": {"../etc/passwd": {"digest": _md5(b"x"), "size": 1}}}
+        ).encode(),
+    ):
         assert gql.http.put("/artifacts/manifests/1", content=body).status_code == 400
     assert gql.http.put("/artifacts/manifests/99", content=b"{}").status_code == 400
     assert gql.http.get("/artifacts/files/" + "0" * 32).status_code == 404
@@ -234,22 +274,33 @@ def test_traversal_file_names_are_refused(
 
 
 def test_invalid_create_requests(gql: GraphQLClient, run: None) -> None:
-    assert "run ent/proj/nope not found" in _create(gql, "d", runName="nope")["errors"][0][
-        "message"]
-    assert "metadata must be a JSON object" in _create(gql, "d", metadata="[1]")["errors"][0][
-        "message"]
-    assert "invalid alias" in _create(gql, "d", aliases=[
-        {"alias": "v3", "artifactCollectionName": "data"}])["errors"][0]["message"]
-    assert "invalid artifact name" in _create(gql, "d", artifactCollectionName="a:b")["errors"][
-        0]["message"]
+    assert (
+        "run ent/proj/nope not found" in _create(gql, "d", runName="nope")["errors"][0]["message"]
+    )
+    assert (
+        "metadata must be a JSON object"
+        in _create(gql, "d", metadata="[1]")["errors"][0]["message"]
+    )
+    assert (
+        "invalid alias"
+        in _create(gql, "d", aliases=[{"alias": "v3", "artifactCollectionName": "data"}])["errors"][
+            0
+        ]["message"]
+    )
+    assert (
+        "invalid artifact name"
+        in _create(gql, "d", artifactCollectionName="a:b")["errors"][0]["message"]
+    )
     _log(gql, FILES_CONTENT)
-    assert "has type 'dataset'" in _create(gql, "d", artifactTypeName="model")["errors"][0][
-        "message"]
+    assert (
+        "has type 'dataset'" in _create(gql, "d", artifactTypeName="model")["errors"][0]["message"]
+    )
 
 
 def test_unknown_and_malformed_ids_and_names(gql: GraphQLClient, run: None) -> None:
     assert gql.query(COMMIT, {"artifactID": "bm9wZQ=="})["errors"][0]["message"].startswith(
-        "invalid artifact id")
+        "invalid artifact id"
+    )
     missing = gql.query(COMMIT, {"artifactID": "QXJ0aWZhY3Q6OTk="})
     assert "not found" in missing["errors"][0]["message"]
     assert gql.data(BY_ID, {"id": "QXJ0aWZhY3Q6OTk="})["artifact"] is None
@@ -258,8 +309,7 @@ def test_unknown_and_malformed_ids_and_names(gql: GraphQLClient, run: None) -> N
     assert gql.data(by_name, {"name": "data:v0"})["project"]["artifactCollectionMembership"] is None
     assert "invalid artifact name" in gql.query(by_name, {"name": "data:"})["errors"][0]["message"]
     assert "invalid artifact name" in gql.query(by_name, {"name": ":v0"})["errors"][0]["message"]
-    assert "invalid artifact name" in gql.query(by_name, {"name": "a:b:c"})["errors"][0][
-        "message"]
+    assert "invalid artifact name" in gql.query(by_name, {"name": "a:b:c"})["errors"][0]["message"]
 
 
 def test_fallback_download_path_serves_the_bytes(gql: GraphQLClient, run: None) -> None:

@@ -20,8 +20,13 @@ def _run_id(store: Store, name: str) -> int:
 
 def _log(store: Store, data: bytes, run_id: int | None = None, **extra: object):
     return store.artifacts.log(
-        "e", "p", collection="ds", type_name="dataset", files={"f.txt": data},
-        run_id=run_id, **extra,
+        "e",
+        "p",
+        collection="ds",
+        type_name="dataset",
+        files={"f.txt": data},
+        run_id=run_id,
+        **extra,
     )
 
 

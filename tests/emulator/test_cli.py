@@ -30,7 +30,9 @@ def busy_port() -> Iterator[int]:
 def _serve(*args: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [*CLI, "serve", "--port", "0", *args],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 
@@ -99,7 +101,9 @@ def test_serve_refuses_another_applications_database(tmp_path: Path) -> None:
     foreign.close()
     done = subprocess.run(
         [*CLI, "serve", "--port", "0", "--data-dir", str(tmp_path)],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert done.returncode != 0
     assert "belongs to another application" in done.stderr

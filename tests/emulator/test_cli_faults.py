@@ -17,7 +17,9 @@ def test_serve_applies_rules_from_a_file_and_reset_brings_them_back(tmp_path: Pa
     rules = tmp_path / "rules.json"
     rules.write_text(json.dumps(RULES))
     process = subprocess.Popen(
-        [*CLI, "--faults", str(rules)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        [*CLI, "--faults", str(rules)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
     )
     try:
@@ -45,11 +47,13 @@ def test_serve_applies_rules_from_a_file_and_reset_brings_them_back(tmp_path: Pa
 def test_a_bad_rules_file_is_a_clear_error(tmp_path: Path) -> None:
     rules = tmp_path / "rules.json"
     rules.write_text(json.dumps([{"status": 503}, {"status": 503, "probability": 2}]))
-    done = subprocess.run([*CLI, "--faults", str(rules)], capture_output=True, text=True,
-                          timeout=60)
+    done = subprocess.run(
+        [*CLI, "--faults", str(rules)], capture_output=True, text=True, timeout=60
+    )
     assert done.returncode != 0
     assert "rule 1: fault rule field 'probability': must be between 0 and 1" in done.stderr
-    missing = subprocess.run([*CLI, "--faults", str(tmp_path / "nope.json")],
-                             capture_output=True, text=True, timeout=60)
+    missing = subprocess.run(
+        [*CLI, "--faults", str(tmp_path / "nope.json")], capture_output=True, text=True, timeout=60
+    )
     assert missing.returncode != 0
     assert "cannot use fault rules" in missing.stderr

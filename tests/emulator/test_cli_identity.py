@@ -16,8 +16,9 @@ def test_user_team_and_org_add_fill_the_data_dir(
     data = str(tmp_path)
     main(["user", "add", "alice", "--admin", "--data-dir", data])
     key = capsys.readouterr().out.strip()
-    main(["user", "add", "bob", "--key", "b" * 40, "--email", "bob@corp.example",
-          "--data-dir", data])
+    main(
+        ["user", "add", "bob", "--key", "b" * 40, "--email", "bob@corp.example", "--data-dir", data]
+    )
     assert capsys.readouterr().out.strip() == "b" * 40
     main(["team", "add", "ml", "--admin", "alice", "--member", "bob", "--data-dir", data])
     main(["org", "add", "acme", "--team", "ml", "--data-dir", data])

@@ -38,9 +38,22 @@ mutation UpsertBucket($name: String, $project: String, $entity: String, $notes: 
 def _serving(data_dir: Path, *extra: str) -> Iterator[tuple[subprocess.Popen[str], Api]]:
     """``wandb-emulator serve --data-dir`` in a subprocess, with a client bound to it."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "emulator", "serve", "--port", "0", "--entity", "ent",
-         "--data-dir", str(data_dir), *extra],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "emulator",
+            "serve",
+            "--port",
+            "0",
+            "--entity",
+            "ent",
+            "--data-dir",
+            str(data_dir),
+            *extra,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         lines = [process.stdout.readline() for _ in range(4)]
@@ -165,8 +178,9 @@ def test_concurrent_field_updates_lose_nothing(tmp_path: Path, data_dir: bool) -
                 barrier.wait(timeout=30)
                 for i in range(rounds):
                     variables = {**target, field: fields[field](i)}
-                    body = http.post("/graphql", json={"query": FIELD_UPSERT,
-                                                       "variables": variables}).json()
+                    body = http.post(
+                        "/graphql", json={"query": FIELD_UPSERT, "variables": variables}
+                    ).json()
                     if "errors" in body:
                         errors.append(body["errors"])
 
@@ -180,11 +194,15 @@ def test_concurrent_field_updates_lose_nothing(tmp_path: Path, data_dir: bool) -
     run = store.runs.get("ent", "p", "shared")
     last = rounds - 1
     assert (run.notes, run.display_name, run.tags) == (
-        f"note {last}", f"name-{last}", [f"tag{last}"]
+        f"note {last}",
+        f"name-{last}",
+        [f"tag{last}"],
     )
     assert run.config == {"lr": {"value": last, "desc": None}}
     assert run.summary_metrics == {"loss": last}
     assert (run.group, run.job_type, run.description) == (
-        f"group-{last}", f"job-{last}", f"description {last}"
+        f"group-{last}",
+        f"job-{last}",
+        f"description {last}",
     )
     store.close()

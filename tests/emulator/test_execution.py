@@ -113,7 +113,7 @@ DOCUMENTS = [
     fragment Parts on Item { name id ratio tags named { __typename name } }""",
     "{ items { id required { id name required { id } } } }",
     "{ maybeItems { id kids { id flag child { count } } grid } }",
-    "{ items { id first: echo(text: \"a\") second: echo(times: 3, text: \"b\") } }",
+    '{ items { id first: echo(text: "a") second: echo(times: 3, text: "b") } }',
     "{ maybeItems { kids { kids { id } } named { name ... on Item { count } } } }",
     "{ items(limit: 1) { __typename color stamp } }",
     "{ maybeItems { id parent { id tags parent { id } } } }",
@@ -133,8 +133,18 @@ SCALARS = st.one_of(
 )
 VALUES = st.one_of(SCALARS, st.lists(SCALARS, max_size=3), st.lists(st.lists(SCALARS, max_size=2)))
 LEAF_KEYS = (
-    "name", "count", "ratio", "flag", "stamp", "color", "tags", "loose", "grid",
-    "display", "camel_case", "camelCase",
+    "name",
+    "count",
+    "ratio",
+    "flag",
+    "stamp",
+    "color",
+    "tags",
+    "loose",
+    "grid",
+    "display",
+    "camel_case",
+    "camelCase",
 )
 
 
@@ -169,10 +179,22 @@ def test_any_data_answers_as_graphql_core_does(items: list[Any], document: str) 
 
 def test_a_plain_page_answers_as_graphql_core_does() -> None:
     items = [
-        {"id": str(n), "name": f"n{n}", "count": n, "ratio": n / 2, "flag": n % 2 == 0,
-         "stamp": "2024", "color": "red", "tags": ["a", "b"], "display": "d", "camel_case": n,
-         "child": {"id": "c"}, "required": {"id": "r", "required": {"id": "rr"}},
-         "kids": [{"id": "k", "flag": True}], "named": {"kind": "Item", "name": "x"}}
+        {
+            "id": str(n),
+            "name": f"n{n}",
+            "count": n,
+            "ratio": n / 2,
+            "flag": n % 2 == 0,
+            "stamp": "2024",
+            "color": "red",
+            "tags": ["a", "b"],
+            "display": "d",
+            "camel_case": n,
+            "child": {"id": "c"},
+            "required": {"id": "r", "required": {"id": "rr"}},
+            "kids": [{"id": "k", "flag": True}],
+            "named": {"kind": "Item", "name": "x"},
+        }
         for n in range(5)
     ]
     for document in DOCUMENTS:
@@ -264,7 +286,9 @@ def test_the_sdks_run_listing_answers_alike(store: Store, lazy: bool) -> None:
 
     def answer(executor: type[Executor]) -> Any:
         return graphql_sync(
-            build_schema_of_emulator(), payload, context_value=context,
+            build_schema_of_emulator(),
+            payload,
+            context_value=context,
             execution_context_class=executor,
         )
 

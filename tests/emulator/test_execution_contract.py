@@ -84,7 +84,11 @@ class SpiedExecutor(PlannedExecutor):
 def _infos(executor: type[Executor]) -> list[GraphQLResolveInfo]:
     received.clear()
     result = execute_sync(
-        SCHEMA, DOCUMENT, ROOT, context_value=CONTEXT, variable_values=VARIABLES,
+        SCHEMA,
+        DOCUMENT,
+        ROOT,
+        context_value=CONTEXT,
+        variable_values=VARIABLES,
         executor_class=executor,
     )
     assert result.errors is None
@@ -93,7 +97,13 @@ def _infos(executor: type[Executor]) -> list[GraphQLResolveInfo]:
 
 #: Info fields that must be the very objects graphql-core passes.
 SAME_OBJECTS = (
-    "return_type", "parent_type", "schema", "root_value", "operation", "context", "is_awaitable",
+    "return_type",
+    "parent_type",
+    "schema",
+    "root_value",
+    "operation",
+    "context",
+    "is_awaitable",
 )
 #: Info fields compared by value: ``path`` is a chain of tuples (key and typename each).
 SAME_VALUES = ("field_name", "path", "fragments", "abort_signal")

@@ -64,8 +64,11 @@ def test_a_rate_limit_says_when_to_come_back(state: EmulatorState, http: httpx.C
         "errors": [{"message": f"Too Many Requests (fault {rule} of wandb-emulator)"}]
     }
     headers = response.headers
-    assert (headers["retry-after"], headers["ratelimit-remaining"], headers["ratelimit-reset"]) \
-        == ("1", "0", "1")
+    assert (headers["retry-after"], headers["ratelimit-remaining"], headers["ratelimit-reset"]) == (
+        "1",
+        "0",
+        "1",
+    )
     assert headers["ratelimit-limit"].isdigit()
 
 

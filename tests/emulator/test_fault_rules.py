@@ -59,8 +59,13 @@ def _graphql(operation: str, **variables: Any) -> RequestInfo:
 def test_times_and_after_count_matching_requests_only() -> None:
     rules = FaultRules()
     [rule] = rules.add([parse_rule({"operation": "Runs", "status": 503, "after": 1, "times": 2})])
-    requests = [_graphql("Runs"), _graphql("Viewer"), _graphql("Runs"), _graphql("Runs"),
-                _graphql("Runs")]
+    requests = [
+        _graphql("Runs"),
+        _graphql("Viewer"),
+        _graphql("Runs"),
+        _graphql("Runs"),
+        _graphql("Runs"),
+    ]
     fired = [rules.match(request) is not None for request in requests]
     assert fired == [False, False, True, True, False]
     assert (rule.matched, rule.fired, rule.active) == (4, 2, False)
@@ -107,12 +112,15 @@ def test_jitter_stays_within_bounds_and_repeats_for_a_seed() -> None:
 
 def test_the_first_rule_that_fires_wins_and_later_ones_still_count() -> None:
     rules = FaultRules()
-    first, second = rules.add([
-        parse_rule({"operation": "Runs", "status": 429, "times": 1}),
-        parse_rule({"route": "graphql", "status": 503}),
-    ])
+    first, second = rules.add(
+        [
+            parse_rule({"operation": "Runs", "status": 429, "times": 1}),
+            parse_rule({"route": "graphql", "status": 503}),
+        ]
+    )
     assert [rules.match(_graphql("Runs")).rule.id for _ in range(2)] == [  # type: ignore[union-attr]
-        first.id, second.id
+        first.id,
+        second.id,
     ]
     assert (first.fired, second.fired, second.matched) == (1, 1, 1)
 
@@ -132,15 +140,23 @@ def test_reset_brings_back_the_initial_rules_with_fresh_counts() -> None:
 
 def test_routes_add_list_and_remove_rules(gql: GraphQLClient) -> None:
     http = gql.http
-    added = http.post("/_emulator/faults", json=[
-        {"operation": "Runs", "status": 429, "retry_after": 2},
-        {"id": "slow", "route": "download", "delay_ms": 5},
-    ])
+    added = http.post(
+        "/_emulator/faults",
+        json=[
+            {"operation": "Runs", "status": 429, "retry_after": 2},
+            {"id": "slow", "route": "download", "delay_ms": 5},
+        ],
+    )
     assert added.status_code == 200
     assert [rule["id"] for rule in added.json()] == ["f1", "slow"]
     assert added.json()[0] == {
-        "operation": "Runs", "status": 429, "retry_after": 2,
-        "id": "f1", "matched": 0, "fired": 0, "active": True,
+        "operation": "Runs",
+        "status": 429,
+        "retry_after": 2,
+        "id": "f1",
+        "matched": 0,
+        "fired": 0,
+        "active": True,
     }
     one = http.post("/_emulator/faults", json={"status": 500, "route": "upload"}).json()
     assert [rule["id"] for rule in one] == ["f2"]

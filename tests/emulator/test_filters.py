@@ -183,8 +183,15 @@ def test_scalar_operators(table: RunsTable, filters: dict, expected: list[str]) 
         ({"$nor": []}, ALL),
         # The W&B UI sends this shape when no filter is set.
         ({"$or": [{"$and": []}]}, ALL),
-        ({"$and": [{"$or": [{"tags": "good"}, {"state": "crashed"}]}, {"$nor": [{"name": "r2"}]}]},
-         ["r1", "r3"]),
+        (
+            {
+                "$and": [
+                    {"$or": [{"tags": "good"}, {"state": "crashed"}]},
+                    {"$nor": [{"name": "r2"}]},
+                ]
+            },
+            ["r1", "r3"],
+        ),
     ],
 )
 def test_logical_operators(table: RunsTable, filters: dict, expected: list[str]) -> None:
@@ -492,7 +499,7 @@ def test_bad_filters_name_the_problem(filters: Any, named: str) -> None:
         (
             "+config.lr",
             Ordering(
-                "json_extract(r.config, '$.\"lr\".\"value\"')",
+                'json_extract(r.config, \'$."lr"."value"\')',
                 descending=False,
                 key=JsonKey("config", '$."lr"."value"'),
             ),
@@ -513,8 +520,13 @@ def test_compile_order(order: str | None, expected: Ordering) -> None:
 
 @pytest.mark.parametrize(
     ("order", "named"),
-    [("-bogus", "'bogus'"), ("+", "''"), ("-config", "'config'"), (5, "5"),
-     ("-summary_metrics.a\nb", "control characters")],
+    [
+        ("-bogus", "'bogus'"),
+        ("+", "''"),
+        ("-config", "'config'"),
+        (5, "5"),
+        ("-summary_metrics.a\nb", "control characters"),
+    ],
 )
 def test_bad_orders_name_the_problem(order: Any, named: str) -> None:
     with pytest.raises(FilterError) as raised:

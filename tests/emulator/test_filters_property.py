@@ -175,9 +175,7 @@ def conditions(operands: dict[str, st.SearchStrategy[Any]]) -> st.SearchStrategy
     """An implicit equality or ``{"$op": operand, ...}`` (one or two operators, maybe negated)."""
     items = [st.tuples(st.just(op), operand) for op, operand in operands.items()]
     documents = st.lists(st.one_of(items), min_size=1, max_size=2).map(dict)
-    return st.one_of(
-        operands["$eq"], documents, documents.map(lambda document: {"$not": document})
-    )
+    return st.one_of(operands["$eq"], documents, documents.map(lambda document: {"$not": document}))
 
 
 LEAVES = st.sampled_from(sorted(OPERANDS)).flatmap(

@@ -32,9 +32,7 @@ def test_graphql_comment_line_and_undeclared_variables_are_accepted(gql: GraphQL
 
 
 def test_missing_variables_key_is_accepted(gql: GraphQLClient) -> None:
-    response = gql.http.post(
-        "/graphql", json={"operationName": "Viewer", "query": VIEWER}
-    )
+    response = gql.http.post("/graphql", json={"operationName": "Viewer", "query": VIEWER})
     assert response.json()["data"]["viewer"]["entity"] == "emulator"
 
 

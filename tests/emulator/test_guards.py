@@ -31,8 +31,9 @@ def server() -> Iterator[EmulatorServer]:
 @pytest.fixture
 def http(server: EmulatorServer) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=server.url, timeout=10) as client:
-        client.post("/_emulator/seed", json={"entity": "team", "project": "p", "runs": 1,
-                                              "steps": 1})
+        client.post(
+            "/_emulator/seed", json={"entity": "team", "project": "p", "runs": 1, "steps": 1}
+        )
         yield client
 
 
@@ -44,15 +45,25 @@ def _export(http: httpx.Client) -> dict:
     ("path", "headers", "body"),
     [
         # <form method=post action=http://127.0.0.1:PORT/_emulator/reset> submitted.
-        ("/_emulator/reset", {**CROSS_SITE, "Sec-Fetch-Mode": "navigate",
-                              "Content-Type": "application/x-www-form-urlencoded"}, b"a=b"),
+        (
+            "/_emulator/reset",
+            {
+                **CROSS_SITE,
+                "Sec-Fetch-Mode": "navigate",
+                "Content-Type": "application/x-www-form-urlencoded",
+            },
+            b"a=b",
+        ),
         # fetch(url, {method: "POST", mode: "no-cors", body: '{"query": ...}'}).
         ("/graphql", {**CROSS_SITE, "Content-Type": "text/plain;charset=UTF-8"}, MUTATION),
         # The same from a sandboxed iframe or a file: page.
         ("/graphql", {"Origin": "null", "Content-Type": "text/plain"}, MUTATION),
         # A browser that sends Sec-Fetch-Site but no Origin.
-        ("/_emulator/seed", {"Sec-Fetch-Site": "cross-site", "Content-Type": "text/plain"},
-         b'{"runs": 5}'),
+        (
+            "/_emulator/seed",
+            {"Sec-Fetch-Site": "cross-site", "Content-Type": "text/plain"},
+            b'{"runs": 5}',
+        ),
         ("/files/team/p/x/file_stream", {**CROSS_SITE, "Content-Type": "text/plain"}, b"{}"),
     ],
 )
@@ -68,8 +79,7 @@ def test_cross_site_writes_are_refused(
 
 def test_a_simple_admin_post_without_json_is_refused(http: httpx.Client) -> None:
     # Even from a browser that sent no Origin: its simple requests cannot be JSON.
-    response = http.post("/_emulator/reset", content=b"",
-                         headers={"Content-Type": "text/plain"})
+    response = http.post("/_emulator/reset", content=b"", headers={"Content-Type": "text/plain"})
     assert response.status_code == 415
     assert "X-Wandb-Emulator" in response.json()["error"]
     assert http.post("/_emulator/reset", headers={"X-Wandb-Emulator": "1"}).status_code == 200
@@ -90,14 +100,19 @@ def test_loopback_names_are_welcome(http: httpx.Client, server: EmulatorServer, 
 
 def test_local_pages_and_preflights(http: httpx.Client) -> None:
     # A notebook at http://localhost:8888 may talk to its local emulator...
-    response = http.post("/_emulator/seed", json={"runs": 1, "steps": 1},
-                         headers={"Origin": "http://localhost:8888"})
+    response = http.post(
+        "/_emulator/seed", json={"runs": 1, "steps": 1}, headers={"Origin": "http://localhost:8888"}
+    )
     assert response.status_code == 200
     # ...while a page elsewhere never gets the CORS grant a non-simple request needs.
-    preflight = http.options("/_emulator/reset", headers={
-        "Origin": EVIL, "Access-Control-Request-Method": "POST",
-        "Access-Control-Request-Headers": "content-type",
-    })
+    preflight = http.options(
+        "/_emulator/reset",
+        headers={
+            "Origin": EVIL,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
     assert preflight.status_code in (403, 405)
     assert "access-control-allow-origin" not in preflight.headers
 
@@ -120,8 +135,12 @@ def test_allowed_hosts_extend_the_names() -> None:
 
 @pytest.mark.parametrize(
     ("header", "name"),
-    [("localhost:8080", "localhost"), ("[::1]:8080", "::1"), ("::1", "::1"),
-     ("Example.COM", "example.com")],
+    [
+        ("localhost:8080", "localhost"),
+        ("[::1]:8080", "::1"),
+        ("::1", "::1"),
+        ("Example.COM", "example.com"),
+    ],
 )
 def test_host_names(header: str, name: str) -> None:
     assert host_name(header) == name

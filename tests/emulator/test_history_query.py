@@ -99,7 +99,7 @@ def test_live_data_lists_every_step_when_parquet_is_off(
         ("history(samples: 0)", "samples must be a positive integer"),
         ("events(samples: -5)", "samples must be a positive integer"),
         ("history(samples: 99999999999)", "Int cannot represent"),
-        ("history(minStep: \"a\")", "Int64"),
+        ('history(minStep: "a")', "Int64"),
     ],
 )
 def test_bad_arguments_are_graphql_errors(

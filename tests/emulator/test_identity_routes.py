@@ -39,8 +39,11 @@ def test_every_header_form_the_clients_send_names_the_user(http: TestClient) -> 
 
 @pytest.mark.parametrize(
     ("header", "problem"),
-    [("Basic %%%", "not base64"), ("Digest abc", "expected 'Basic"),
-     ("Basic " + base64.b64encode(b"nocolon").decode(), "no ':'")],
+    [
+        ("Basic %%%", "not base64"),
+        ("Digest abc", "expected 'Basic"),
+        ("Basic " + base64.b64encode(b"nocolon").decode(), "no ':'"),
+    ],
 )
 def test_malformed_headers_get_401_naming_the_problem(
     http: TestClient, header: str, problem: str
@@ -52,13 +55,19 @@ def test_malformed_headers_get_401_naming_the_problem(
 def test_admin_routes_answer_what_they_made_and_name_bad_input(http: TestClient) -> None:
     made = http.post("/_emulator/users", json={"username": "bob", "admin": True}).json()
     assert (made["username"], made["entity"], made["admin"], len(made["api_key"])) == (
-        "bob", "bob", True, 40
+        "bob",
+        "bob",
+        True,
+        40,
     )
-    team = http.post("/_emulator/teams", json={"name": "ml", "admin": "alice",
-                                                "members": [{"username": "bob", "role": "viewer"}]})
+    team = http.post(
+        "/_emulator/teams",
+        json={"name": "ml", "admin": "alice", "members": [{"username": "bob", "role": "viewer"}]},
+    )
     assert team.status_code == 201
     assert team.json()["members"] == [
-        {"username": "alice", "role": "admin"}, {"username": "bob", "role": "viewer"}
+        {"username": "alice", "role": "admin"},
+        {"username": "bob", "role": "viewer"},
     ]
     key = http.post("/_emulator/users/bob/keys", json={"description": "ci"})
     assert key.status_code == 201 and len(key.json()["api_key"]) == 40
@@ -68,8 +77,13 @@ def test_admin_routes_answer_what_they_made_and_name_bad_input(http: TestClient)
     cases = [
         ("POST", "/_emulator/users", {"username": "alice"}, 409, "already exists"),
         ("POST", "/_emulator/users", {"username": "carol", "api_key": "k"}, 400, "40+"),
-        ("POST", "/_emulator/users", {"username": "carol", "api_key": DEFAULT_API_KEY}, 400,
-         "reserved"),
+        (
+            "POST",
+            "/_emulator/users",
+            {"username": "carol", "api_key": DEFAULT_API_KEY},
+            400,
+            "reserved",
+        ),
         ("POST", "/_emulator/users", {"name": "carol"}, 400, "missing 'username'"),
         ("POST", "/_emulator/users", {"username": "carol", "admin": "yes"}, 400, "true or false"),
         ("POST", "/_emulator/users/ghost/keys", {}, 404, "no user 'ghost'"),
@@ -89,13 +103,20 @@ def test_admin_routes_answer_what_they_made_and_name_bad_input(http: TestClient)
 
 
 GRAPHQL_ERRORS = [
-    ('mutation { createInvite(input: {entityName: "ml", username: "ghost"}) { invite { id } } }',
-     "no user 'ghost'"),
-    ('mutation { createInvite(input: {entityName: "nope", username: "alice"}) { invite { id } } }',
-     "no team 'nope'"),
+    (
+        'mutation { createInvite(input: {entityName: "ml", username: "ghost"}) { invite { id } } }',
+        "no user 'ghost'",
+    ),
+    (
+        'mutation { createInvite(input: {entityName: "nope", username: "alice"})'
+        " { invite { id } } }",
+        "no team 'nope'",
+    ),
     ('mutation { deleteApiKey(input: {id: "bad"}) { success } }', "invalid ApiKey id"),
-    ('mutation { deleteInvite(input: {id: "VXNlcjphbGljZQ==", entityName: "ml"}) { success } }',
-     "last admin"),
+    (
+        'mutation { deleteInvite(input: {id: "VXNlcjphbGljZQ==", entityName: "ml"}) { success } }',
+        "last admin",
+    ),
     ('mutation { createTeam(input: {teamName: "a b"}) { entity { name } } }', "invalid team name"),
     ('mutation { createUser(input: {email: "nope"}) { user { id } } }', "invalid email"),
     ('{ user(id: "bad") { id } }', "invalid User id"),
@@ -132,9 +153,10 @@ def test_strict_file_stream_takes_writes_from_those_who_may_write(store: Store) 
         for name, key in (("alice", ALICE_KEY), ("bob", bob_key)):
             http.post("/_emulator/users", json={"username": name, "api_key": key})
         upsert = 'mutation { upsertBucket(input: {name: "r", modelName: "p"}) { bucket { id } } }'
-        assert "errors" not in http.post(
-            "/graphql", json={"query": upsert}, headers=_basic(ALICE_KEY)
-        ).json()
+        assert (
+            "errors"
+            not in http.post("/graphql", json={"query": upsert}, headers=_basic(ALICE_KEY)).json()
+        )
         body = {"files": {"wandb-history.jsonl": {"offset": 0, "content": ['{"_step": 0}']}}}
         refused = http.post("/files/alice/p/r/file_stream", json=body, headers=_basic(bob_key))
         assert refused.status_code == 403

@@ -24,13 +24,18 @@ def existing(store: Store) -> set[str]:
 
 def seed(store: Store, runs: int = 5) -> int:
     project = store.projects.ensure_project("ent", "proj")
-    store.runs.insert(project.id, [
-        Run(
-            name=f"run-{index}", created_at=f"2024-01-01T00:00:{index:02d}",
-            config=wandb_config({"lr": index / 10}), summary_metrics={"loss": 1 - index / 10},
-        )
-        for index in range(runs)
-    ])
+    store.runs.insert(
+        project.id,
+        [
+            Run(
+                name=f"run-{index}",
+                created_at=f"2024-01-01T00:00:{index:02d}",
+                config=wandb_config({"lr": index / 10}),
+                summary_metrics={"loss": 1 - index / 10},
+            )
+            for index in range(runs)
+        ],
+    )
     return project.id
 
 

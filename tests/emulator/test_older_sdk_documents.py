@@ -75,7 +75,11 @@ def _log_data(store: Store) -> Artifact:
     writer = store.runs.get("ent", "p", "writer")
     assert writer is not None
     return store.artifacts.log(
-        "ent", "p", collection="data", type_name="dataset", files={"a.txt": b"a"},
+        "ent",
+        "p",
+        collection="data",
+        type_name="dataset",
+        files={"a.txt": b"a"},
         run_id=writer.id,
     )
 
@@ -103,7 +107,8 @@ def test_artifact_by_name_with_tracking_lists_its_version_alias(
     # W&B lists the version alias among the aliases; 0.17 takes the version from it.
     assert [a["alias"] for a in artifact["aliases"]] == ["latest", "v0"]
     assert artifact["currentManifest"]["file"] == {
-        "name": "wandb_manifest.json", "displayName": "wandb_manifest.json",
+        "name": "wandb_manifest.json",
+        "displayName": "wandb_manifest.json",
     }
 
 
@@ -119,12 +124,13 @@ def test_upload_slots_name_their_files_base_name(gql: GraphQLClient, store: Stor
         "ent", "p", collection="more", type_name="dataset", digest="0" * 32
     )
     spec = {
-        "artifactID": ids.encode_id("Artifact", pending.id), "name": "dir/b.txt",
+        "artifactID": ids.encode_id("Artifact", pending.id),
+        "name": "dir/b.txt",
         "md5": md5_b64(b"b"),
     }
-    payload = gql.data(
-        UPLOAD_SLOTS, {"input": {"artifactFiles": [spec], "storageLayout": "V2"}}
-    )["createArtifactFiles"]
+    payload = gql.data(UPLOAD_SLOTS, {"input": {"artifactFiles": [spec], "storageLayout": "V2"}})[
+        "createArtifactFiles"
+    ]
     assert payload["files"]["edges"] == [{"node": {"name": "dir/b.txt", "displayName": "b.txt"}}]
 
 
@@ -138,9 +144,7 @@ fragment Inputs on InputArtifactConnection { totalCount edges { node { versionIn
 """
 
 
-def test_input_artifacts_are_an_input_artifact_connection(
-    gql: GraphQLClient, store: Store
-) -> None:
+def test_input_artifacts_are_an_input_artifact_connection(gql: GraphQLClient, store: Store) -> None:
     artifact = _log_data(store)
     store.runs.upsert("ent", "p", "reader", {}, username="ent")
     reader = store.runs.get("ent", "p", "reader")
@@ -174,7 +178,8 @@ def test_a_file_reference_commits_and_is_listed_with_the_files(store: Store) -> 
         "ent", "p", collection="refs", type_name="dataset", digest=manifest_digest(digests)
     )
     manifest = {
-        "version": 1, "storagePolicy": "wandb-storage-policy-v1",
+        "version": 1,
+        "storagePolicy": "wandb-storage-policy-v1",
         "storagePolicyConfig": {"storageLayout": "V2"},
         "contents": {
             "local.txt": {"digest": digests["local.txt"], "size": 1, "ref": "file:///tmp/x"},

@@ -35,8 +35,9 @@ def acme(gql: GraphQLClient) -> GraphQLClient:
     """Organization ``acme`` with registry ``model`` (models only)."""
     gql.store.teams.create_organization("acme")
     gql.store.registries.upsert(
-        "acme", "wandb-registry-model", RegistryInput(artifact_types=("model",),
-                                                      allow_all_types=False)
+        "acme",
+        "wandb-registry-model",
+        RegistryInput(artifact_types=("model",), allow_all_types=False),
     )
     gql.store.projects.ensure_project("acme", "plain")
     return gql
@@ -53,8 +54,10 @@ def _error(gql: GraphQLClient, document: str, variables: dict[str, Any]) -> str:
     [
         ({"entityName": "alice", "name": "wandb-registry-x"}, "not an organization's entity"),
         ({"entityName": "acme", "name": "models"}, "must be 'wandb-registry-' and a name"),
-        ({"entityName": "acme", "name": "wandb-registry-x", "access": "PUBLIC"},
-         "invalid registry access 'PUBLIC'"),
+        (
+            {"entityName": "acme", "name": "wandb-registry-x", "access": "PUBLIC"},
+            "invalid registry access 'PUBLIC'",
+        ),
         ({"entityName": "acme", "name": "plain"}, "must be 'wandb-registry-'"),
         ({"name": "wandb-registry-x"}, "needs entityName"),
     ],
@@ -69,11 +72,17 @@ def test_upsert_refuses_bad_registries(
 
 def test_rename_delete_and_members_errors(acme: GraphQLClient) -> None:
     before = acme.store.version
-    taken = {"entityName": "acme", "oldProjectName": "wandb-registry-model",
-             "newProjectName": "plain"}
+    taken = {
+        "entityName": "acme",
+        "oldProjectName": "wandb-registry-model",
+        "newProjectName": "plain",
+    }
     assert "must be 'wandb-registry-'" in _error(acme, RENAME, {"input": taken})
-    missing = {**taken, "oldProjectName": "wandb-registry-nope",
-               "newProjectName": "wandb-registry-y"}
+    missing = {
+        **taken,
+        "oldProjectName": "wandb-registry-nope",
+        "newProjectName": "wandb-registry-y",
+    }
     assert "registry acme/wandb-registry-nope not found" in _error(acme, RENAME, {"input": missing})
     plain = acme.store.projects.project("acme", "plain")
     assert plain is not None

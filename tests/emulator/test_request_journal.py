@@ -23,9 +23,25 @@ mutation UpsertBucket($entity: String, $project: String, $name: String) {
 }
 """
 VIEWER = "query Viewer { viewer { entity } }"
-KEYS = {"seq", "time", "route", "method", "path", "operation", "variables", "entity",
-        "project", "run", "body", "status", "duration_ms", "fault", "applied", "user",
-        "in_flight"}
+KEYS = {
+    "seq",
+    "time",
+    "route",
+    "method",
+    "path",
+    "operation",
+    "variables",
+    "entity",
+    "project",
+    "run",
+    "body",
+    "status",
+    "duration_ms",
+    "fault",
+    "applied",
+    "user",
+    "in_flight",
+}
 
 
 def _journal(gql: GraphQLClient, **params: str) -> list[dict]:
@@ -45,7 +61,10 @@ def test_an_entry_names_the_operation_even_when_the_sdk_leaves_it_empty(
     assert (entry["entity"], entry["project"], entry["run"]) == ("team", "p", "run1")
     assert (entry["route"], entry["method"], entry["path"]) == ("graphql", "POST", "/graphql")
     assert (entry["status"], entry["fault"], entry["applied"], entry["user"]) == (
-        200, None, True, "emulator"  # an open server's default user
+        200,
+        None,
+        True,
+        "emulator",  # an open server's default user
     )
     assert entry["in_flight"] is False
     assert entry["duration_ms"] > 0
@@ -79,8 +98,11 @@ def test_route_kinds_and_names_from_paths(path: str, route: str, names: tuple) -
         ("GetProject", {"entity": "e", "name": "p"}, ("e", "p", None)),
         ("CreateRunFiles", {"entity": "e", "project": "p", "run": "r"}, ("e", "p", "r")),
         ("RunParquetHistory", {"entity": "e", "project": "p", "runName": "r"}, ("e", "p", "r")),
-        ("CreateArtifactManifest", {"entityName": "e", "projectName": "p", "runName": "r"},
-         ("e", "p", "r")),
+        (
+            "CreateArtifactManifest",
+            {"entityName": "e", "projectName": "p", "runName": "r"},
+            ("e", "p", "r"),
+        ),
         ("ArtifactType", {"entity": "e", "project": "p", "name": "model"}, ("e", "p", None)),
     ],
 )
@@ -94,17 +116,25 @@ def test_entity_project_and_run_from_variables(
 
 def test_file_stream_and_upload_bodies_are_summarised(gql: GraphQLClient) -> None:
     gql.store.runs.upsert("team", "p", "r", {}, username="team")
-    batch = {"files": {"wandb-history.jsonl": {"offset": 0, "content": ['{"_step": 0}'] * 3}},
-             "complete": True, "exitcode": 0}
+    batch = {
+        "files": {"wandb-history.jsonl": {"offset": 0, "content": ['{"_step": 0}'] * 3}},
+        "complete": True,
+        "exitcode": 0,
+    }
     plain_body = json.dumps(batch).encode()
     gql.http.post("/files/team/p/r/file_stream", content=plain_body)
     packed = gzip.compress(plain_body)
-    gql.http.post("/files/team/p/r/file_stream", content=packed,
-                  headers={"Content-Encoding": "gzip"})
+    gql.http.post(
+        "/files/team/p/r/file_stream", content=packed, headers={"Content-Encoding": "gzip"}
+    )
     gql.http.put("/_upload/runfiles/nope", content=b"x" * 10)
     plain, zipped, upload = _journal(gql)
-    assert plain["body"] == {"bytes": len(plain_body), "complete": True, "exitcode": 0,
-                             "files": {"wandb-history.jsonl": {"offset": 0, "lines": 3}}}
+    assert plain["body"] == {
+        "bytes": len(plain_body),
+        "complete": True,
+        "exitcode": 0,
+        "files": {"wandb-history.jsonl": {"offset": 0, "lines": 3}},
+    }
     assert zipped["body"] == {**plain["body"], "bytes": len(packed)}
     assert (upload["route"], upload["status"], upload["body"]) == ("upload", 404, {"bytes": 10})
 
@@ -117,7 +147,8 @@ def test_filters_by_operation_route_names_and_time(gql: GraphQLClient) -> None:
     gql.http.get("/healthz")
 
     assert [e["operation"] for e in _journal(gql, operation="UpsertBucket")] == [
-        "UpsertBucket", "UpsertBucket"
+        "UpsertBucket",
+        "UpsertBucket",
     ]
     assert [e["path"] for e in _journal(gql, route="other")] == ["/healthz"]
     assert [e["run"] for e in _journal(gql, project="q")] == ["b"]
@@ -172,8 +203,10 @@ def test_unsupported_graphql_is_recorded(gql: GraphQLClient) -> None:
     for _ in range(2):
         gql.query("query Spaceships { viewer { warpDrive } }")
     gql.query("query Broken {")  # a syntax error is the client's, not a hole here
-    assert gql.http.get("/_emulator/unsupported").json() == [{
-        "operation": "Spaceships",
-        "message": "Cannot query field 'warpDrive' on type 'User'.",
-        "count": 2,
-    }]
+    assert gql.http.get("/_emulator/unsupported").json() == [
+        {
+            "operation": "Spaceships",
+            "message": "Cannot query field 'warpDrive' on type 'User'.",
+            "count": 2,
+        }
+    ]

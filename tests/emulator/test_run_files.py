@@ -246,9 +246,7 @@ def test_files_survive_an_export_import_round_trip(gql: GraphQLClient, run_id: i
     assert gql.store.export() == snapshot
 
 
-@pytest.mark.parametrize(
-    "blobs", [{"k": "%%% not base64"}, {"../up": ""}, "not an object"]
-)
+@pytest.mark.parametrize("blobs", [{"k": "%%% not base64"}, {"../up": ""}, "not an object"])
 def test_bad_snapshot_blobs_are_refused(gql: GraphQLClient, run_id: int, blobs: object) -> None:
     _upload(gql, "a.txt", b"a")
     before = gql.store.export()

@@ -34,4 +34,3 @@ def test_an_update_keeps_the_name_and_an_explicit_name_wins(store: Store) -> Non
     name = _create(store, "p", "run1")
     assert _create(store, "p", "run1", state="finished") == name
     assert _create(store, "p", "run2", display_name="chosen") == "chosen"
-

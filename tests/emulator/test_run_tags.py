@@ -33,11 +33,14 @@ def tagged(store: Store, tag: str) -> list[str]:
 def store() -> Iterator[Store]:
     store = Store()
     project = store.projects.ensure_project("ent", "proj")
-    store.runs.insert(project.id, [
-        Run(name="a", tags=["x", "y"], created_at="2024-01-01T00:00:01"),
-        Run(name="b", tags=["y"], created_at="2024-01-01T00:00:02"),
-        Run(name="c", tags=[], created_at="2024-01-01T00:00:03"),
-    ])
+    store.runs.insert(
+        project.id,
+        [
+            Run(name="a", tags=["x", "y"], created_at="2024-01-01T00:00:01"),
+            Run(name="b", tags=["y"], created_at="2024-01-01T00:00:02"),
+            Run(name="c", tags=[], created_at="2024-01-01T00:00:03"),
+        ],
+    )
     yield store
     store.close()
 
@@ -93,11 +96,14 @@ def _as_written_before_run_tags(path: Path) -> None:
 def test_opening_an_older_file_fills_the_tags_table(tmp_path: Path) -> None:
     with Store(tmp_path) as old:
         project = old.projects.ensure_project("ent", "proj")
-        old.runs.insert(project.id, [
-            Run(name="a", tags=["x"], created_at="2024-01-01T00:00:01"),
-            Run(name="b", tags=["x", "y"], created_at="2024-01-01T00:00:02"),
-            Run(name="c", created_at="2024-01-01T00:00:03"),
-        ])
+        old.runs.insert(
+            project.id,
+            [
+                Run(name="a", tags=["x"], created_at="2024-01-01T00:00:01"),
+                Run(name="b", tags=["x", "y"], created_at="2024-01-01T00:00:02"),
+                Run(name="c", created_at="2024-01-01T00:00:03"),
+            ],
+        )
     _as_written_before_run_tags(tmp_path / DB_FILENAME)
     conn = sqlite3.connect(tmp_path / DB_FILENAME)  # an older import let this in
     conn.execute("UPDATE runs SET tags = 'not json' WHERE name = 'c'")

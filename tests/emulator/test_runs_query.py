@@ -65,8 +65,15 @@ def test_order_by_summary_metric_descending(gql: GraphQLClient) -> None:
     _add_runs(gql.store)
     names = _names(_runs(gql, order="-summary_metrics.loss"))
     # loss = 1/(i+1): largest first; run 4 has no loss and sorts last.
-    assert names == ["run00000", "run00001", "run00002", "run00003", "run00005", "run00006",
-                     "run00004"]
+    assert names == [
+        "run00000",
+        "run00001",
+        "run00002",
+        "run00003",
+        "run00005",
+        "run00006",
+        "run00004",
+    ]
 
 
 def test_cursor_of_last_edge_continues_the_listing(gql: GraphQLClient) -> None:
@@ -84,8 +91,10 @@ def test_cursor_of_last_edge_continues_the_listing(gql: GraphQLClient) -> None:
 def test_run_fields_are_encoded_as_the_sdk_expects(gql: GraphQLClient) -> None:
     _add_runs(gql.store, count=1)
     node = _runs(gql)["data"]["project"]["runs"]["edges"][0]["node"]
-    assert json.loads(node["config"]) == {"lr": {"value": 0.001, "desc": None},
-                                          "optimizer": {"value": "sgd", "desc": None}}
+    assert json.loads(node["config"]) == {
+        "lr": {"value": 0.001, "desc": None},
+        "optimizer": {"value": "sgd", "desc": None},
+    }
     assert json.loads(node["summaryMetrics"]) == {"loss": 1.0}
     assert isinstance(node["projectId"], int)
     assert node["user"] == {"name": "emulator", "username": "emulator"}

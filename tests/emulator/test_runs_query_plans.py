@@ -20,15 +20,20 @@ from emulator.store.key_indexes import index_name
 def seeded() -> Iterator[tuple[Store, int]]:
     store = Store()
     project = store.projects.ensure_project("ent", "proj")
-    store.runs.insert(project.id, [
-        Run(
-            name=f"run-{index}", state=("finished", "failed")[index % 2],
-            group=f"sweep-{index % 3}" if index % 4 else None, job_type="train",
-            created_at=f"2024-01-01T00:00:{index:02d}",
-            heartbeat_at=None if index % 5 == 0 else f"2024-01-02T00:00:{index:02d}",
-        )
-        for index in range(40)
-    ])
+    store.runs.insert(
+        project.id,
+        [
+            Run(
+                name=f"run-{index}",
+                state=("finished", "failed")[index % 2],
+                group=f"sweep-{index % 3}" if index % 4 else None,
+                job_type="train",
+                created_at=f"2024-01-01T00:00:{index:02d}",
+                heartbeat_at=None if index % 5 == 0 else f"2024-01-02T00:00:{index:02d}",
+            )
+            for index in range(40)
+        ],
+    )
     yield store, project.id
     store.close()
 
@@ -97,15 +102,19 @@ def test_statistics_follow_growth_so_or_filters_use_both_indexes() -> None:
     with Store() as store:
         project = store.projects.ensure_project("ent", "proj")
         for chunk in range(4):
-            store.runs.insert(project.id, [
-                Run(
-                    name=f"run-{chunk}-{index}", state="finished",
-                    job_type=("train", "eval")[index % 2],
-                    group=f"sweep-{index % 50}" if index % 3 else f"cv-{index % 7}",
-                    created_at="2024-01-01T00:00:00",
-                )
-                for index in range(300)
-            ])
+            store.runs.insert(
+                project.id,
+                [
+                    Run(
+                        name=f"run-{chunk}-{index}",
+                        state="finished",
+                        job_type=("train", "eval")[index % 2],
+                        group=f"sweep-{index % 50}" if index % 3 else f"cv-{index % 7}",
+                        created_at="2024-01-01T00:00:00",
+                    )
+                    for index in range(300)
+                ],
+            )
         analyzed = store.db.execute("SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'runs'")
         assert analyzed[0][0] > 0
         filters = {"$or": [{"group": {"$regex": "^sweep-1"}}, {"jobType": "eval"}]}
@@ -122,15 +131,20 @@ def valued() -> Iterator[tuple[Store, int]]:
     tag "rare" on two runs."""
     store = Store()
     project = store.projects.ensure_project("ent", "proj")
-    store.runs.insert(project.id, [
-        Run(
-            name=f"run-{index}", state="finished", created_at=f"2024-01-01T00:{index:02d}:00",
-            config=wandb_config({"lr": index / 100}),
-            summary_metrics={} if index % 10 == 0 else {"loss": (index * 37) % 100 / 10},
-            tags=["rare"] if index in (3, 4) else ["common"],
-        )
-        for index in range(100)
-    ])
+    store.runs.insert(
+        project.id,
+        [
+            Run(
+                name=f"run-{index}",
+                state="finished",
+                created_at=f"2024-01-01T00:{index:02d}:00",
+                config=wandb_config({"lr": index / 100}),
+                summary_metrics={} if index % 10 == 0 else {"loss": (index * 37) % 100 / 10},
+                tags=["rare"] if index in (3, 4) else ["common"],
+            )
+            for index in range(100)
+        ],
+    )
     yield store, project.id
     store.close()
 

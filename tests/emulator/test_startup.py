@@ -20,7 +20,9 @@ _GRAPHQL_STACK = ("graphql", "ariadne", "emulator.resolvers", "emulator.endpoint
 def _run(script: str) -> None:
     result = subprocess.run(
         [sys.executable, "-c", f"GRAPHQL_STACK = {_GRAPHQL_STACK!r}\n{script}"],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
 

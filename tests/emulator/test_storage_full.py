@@ -26,11 +26,15 @@ def http(tmp_path: Path) -> Iterator[TestClient]:
 
 
 def _history(offset: int, count: int) -> dict[str, object]:
-    rows = [{"_step": step, "loss": 1 / (step + 1), "note": "x" * 200} for step in
-            range(offset, offset + count)]
-    return {"files": {"wandb-history.jsonl": {
-        "offset": offset, "content": [json.dumps(row) for row in rows]
-    }}}
+    rows = [
+        {"_step": step, "loss": 1 / (step + 1), "note": "x" * 200}
+        for step in range(offset, offset + count)
+    ]
+    return {
+        "files": {
+            "wandb-history.jsonl": {"offset": offset, "content": [json.dumps(row) for row in rows]}
+        }
+    }
 
 
 def _store(http: TestClient) -> Store:

@@ -94,7 +94,8 @@ def test_the_store_keeps_working_after_a_restore(store: Store) -> None:
     store.restore(image)
     run_id = _add_run(store, "three", files={"c.txt": b"c"})
     assert [row[0] for row in store.db.execute("SELECT name FROM runs ORDER BY id")] == [
-        "one", "three"
+        "one",
+        "three",
     ]
     assert store.files.read(store.files.get(run_id, "c.txt")) == b"c"
     image.close()
@@ -176,8 +177,12 @@ def test_a_file_image_shares_blob_files_and_cleans_up(tmp_path: Path) -> None:
 def test_images_left_by_a_killed_process_are_removed(tmp_path: Path) -> None:
     store = Store(tmp_path)
     _add_run(store, "one", files={"a.txt": b"a"})
-    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                           capture_output=True, text=True, check=True)
+    ended = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     images = tmp_path / ".blobs-images"
     orphan = images / f"image-{ended.stdout.strip()}-abc"
     (orphan / "ab").mkdir(parents=True)

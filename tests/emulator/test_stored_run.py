@@ -14,8 +14,11 @@ from emulator.store.stored_run import StoredRun
 def _stored(store: Store) -> tuple[Run, StoredRun]:
     project = store.projects.ensure_project("ent", "proj")
     run = Run(
-        name="r1", config={"lr": {"value": 0.1, "desc": None}}, summary_metrics={"loss": 0.5},
-        system_metrics={"cpu": 3}, tags=["a"],
+        name="r1",
+        config={"lr": {"value": 0.1, "desc": None}},
+        summary_metrics={"loss": 0.5},
+        system_metrics={"cpu": 3},
+        tags=["a"],
     )
     (run.id,) = store.runs.insert(project.id, [run])
     stored = store.runs.get("ent", "proj", "r1")
@@ -46,8 +49,13 @@ def test_stored_runs_behave_like_runs() -> None:
     with Store() as store:
         run, stored = _stored(store)
         assert stored.summary_metrics == {"loss": 0.5}
-        assert stored == replace(run, project_id=stored.project_id, entity="ent", project="proj",
-                                 created_at=stored.created_at)
+        assert stored == replace(
+            run,
+            project_id=stored.project_id,
+            entity="ent",
+            project="proj",
+            created_at=stored.created_at,
+        )
         assert asdict(stored)["system_metrics"] == {"cpu": 3}
         stored.summary_metrics["acc"] = 1.0
         assert stored.summary_metrics == {"loss": 0.5, "acc": 1.0}

@@ -73,8 +73,9 @@ RANDOM = {
 
 def create(gql: GraphQLClient, config: dict[str, Any] | str, **variables: Any) -> dict[str, Any]:
     text = config if isinstance(config, str) else yaml.safe_dump(config)
-    return gql.query(UPSERT, {"config": text, "entityName": "alice", "projectName": "p",
-                              **variables})
+    return gql.query(
+        UPSERT, {"config": text, "entityName": "alice", "projectName": "p", **variables}
+    )
 
 
 def sweep_name(gql: GraphQLClient, config: dict[str, Any]) -> str:
@@ -85,20 +86,23 @@ def sweep_name(gql: GraphQLClient, config: dict[str, Any]) -> str:
 
 
 def agent(gql: GraphQLClient, sweep: str) -> str:
-    data = gql.data(CREATE_AGENT, {"host": "h", "entityName": "alice", "projectName": "p",
-                                   "sweep": sweep})
+    data = gql.data(
+        CREATE_AGENT, {"host": "h", "entityName": "alice", "projectName": "p", "sweep": sweep}
+    )
     return str(data["createAgent"]["agent"]["id"])
 
 
 def heartbeat(gql: GraphQLClient, agent_id: str, running: dict[str, bool] | None = None) -> list:
-    data = gql.data(HEARTBEAT, {"id": agent_id, "metrics": "{}",
-                                "runState": json.dumps(running or {})})
+    data = gql.data(
+        HEARTBEAT, {"id": agent_id, "metrics": "{}", "runState": json.dumps(running or {})}
+    )
     return list(json.loads(data["agentHeartbeat"]["commands"]))
 
 
 def read(gql: GraphQLClient, sweep: str) -> dict[str, Any]:
-    data = gql.data(SWEEP_WITH_RUNS, {"entity": "alice", "project": "p", "sweep": sweep,
-                                      "specs": "{}"})
+    data = gql.data(
+        SWEEP_WITH_RUNS, {"entity": "alice", "project": "p", "sweep": sweep, "specs": "{}"}
+    )
     return dict(data["project"]["sweep"])
 
 
@@ -111,8 +115,8 @@ def test_a_created_sweep_reads_back_as_the_sdk_asks(gql: GraphQLClient) -> None:
     assert yaml.safe_load(sweep["config"]) == GRID
     assert sweep["runs"]["edges"] == [] and sweep["bestLoss"] is None
     counts = gql.data(
-        "query { project(name: \"p\", entityName: \"alice\") { totalSweeps"
-        f" sweep(sweepName: \"{name}\") {{ runCount runCountExpected createdAt }} }} }}"
+        'query { project(name: "p", entityName: "alice") { totalSweeps'
+        f' sweep(sweepName: "{name}") {{ runCount runCountExpected createdAt }} }} }}'
     )["project"]
     assert counts["totalSweeps"] == 1
     assert counts["sweep"]["runCount"] == 0 and counts["sweep"]["runCountExpected"] == 6
@@ -183,7 +187,7 @@ def test_runs_of_a_sweep_are_counted_and_filtered(gql: GraphQLClient) -> None:
     name = sweep_name(gql, GRID)
     upsert = (
         "mutation($name: String, $sweep: String, $summary: JSONString) {"
-        " upsertBucket(input: {name: $name, entityName: \"alice\", modelName: \"p\","
+        ' upsertBucket(input: {name: $name, entityName: "alice", modelName: "p",'
         " sweep: $sweep, summaryMetrics: $summary}) { bucket { id } } }"
     )
     for run, loss in (("a", 0.5), ("b", 0.2)):
@@ -195,12 +199,14 @@ def test_runs_of_a_sweep_are_counted_and_filtered(gql: GraphQLClient) -> None:
     assert sweep["bestLoss"] == 0.2
     assert all(edge["node"]["sampledHistory"] == [[]] for edge in sweep["runs"]["edges"])
     project = gql.data(
-        "query($f: JSONString) { project(name: \"p\", entityName: \"alice\") {"
+        'query($f: JSONString) { project(name: "p", entityName: "alice") {'
         " runs(filters: $f) { edges { node { name sweep { name } } } } } }",
         {"f": json.dumps({"sweep": name})},
     )["project"]
-    assert [(e["node"]["name"], e["node"]["sweep"]["name"]) for e in
-            project["runs"]["edges"]] == [("b", name), ("a", name)]
+    assert [(e["node"]["name"], e["node"]["sweep"]["name"]) for e in project["runs"]["edges"]] == [
+        ("b", name),
+        ("a", name),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -210,23 +216,51 @@ def test_runs_of_a_sweep_are_counted_and_filtered(gql: GraphQLClient) -> None:
         ("- a list", "sweep config must be a mapping"),
         ({"method": "annealing", "parameters": {"x": {"value": 1}}}, "method: must be one of"),
         ({"method": "grid"}, "parameters: must be a non-empty mapping"),
-        ({"method": "random", "parameters": {"lr": {"min": 0.1, "max": 0.01}}},
-         "parameters.lr: min 0.1 is greater than max 0.01"),
-        ({"method": "random", "parameters": {"lr": {"distribution": "log_uniform_values",
-                                                     "min": 0, "max": 1}}}, "needs min > 0"),
-        ({"method": "random", "parameters": {"lr": {"distribution": "zipf"}}},
-         "unknown distribution 'zipf'"),
-        ({"method": "random", "parameters": {"bs": {"values": []}}},
-         "parameters.bs.values: must be a non-empty list"),
-        ({"method": "grid", "parameters": {"lr": {"min": 0.1, "max": 1.0}}},
-         "grid search needs value, values or integer bounds"),
+        (
+            {"method": "random", "parameters": {"lr": {"min": 0.1, "max": 0.01}}},
+            "parameters.lr: min 0.1 is greater than max 0.01",
+        ),
+        (
+            {
+                "method": "random",
+                "parameters": {"lr": {"distribution": "log_uniform_values", "min": 0, "max": 1}},
+            },
+            "needs min > 0",
+        ),
+        (
+            {"method": "random", "parameters": {"lr": {"distribution": "zipf"}}},
+            "unknown distribution 'zipf'",
+        ),
+        (
+            {"method": "random", "parameters": {"bs": {"values": []}}},
+            "parameters.bs.values: must be a non-empty list",
+        ),
+        (
+            {"method": "grid", "parameters": {"lr": {"min": 0.1, "max": 1.0}}},
+            "grid search needs value, values or integer bounds",
+        ),
         ({"method": "bayes", "parameters": {"x": {"value": 1}}}, "bayes search needs a metric"),
-        ({"method": "random", "metric": {"name": "loss", "goal": "lowest"},
-          "parameters": {"x": {"value": 1}}}, "metric.goal: must be minimize or maximize"),
-        ({"method": "random", "metric": {"name": "loss"}, "parameters": {"x": {"value": 1}},
-          "early_terminate": {"type": "median"}}, "early_terminate.type: must be hyperband"),
-        ({"method": "random", "run_cap": 0, "parameters": {"x": {"value": 1}}},
-         "run_cap: must be a positive integer"),
+        (
+            {
+                "method": "random",
+                "metric": {"name": "loss", "goal": "lowest"},
+                "parameters": {"x": {"value": 1}},
+            },
+            "metric.goal: must be minimize or maximize",
+        ),
+        (
+            {
+                "method": "random",
+                "metric": {"name": "loss"},
+                "parameters": {"x": {"value": 1}},
+                "early_terminate": {"type": "median"},
+            },
+            "early_terminate.type: must be hyperband",
+        ),
+        (
+            {"method": "random", "run_cap": 0, "parameters": {"x": {"value": 1}}},
+            "run_cap: must be a positive integer",
+        ),
     ],
 )
 def test_invalid_configs_are_refused_naming_the_bad_part(
@@ -240,8 +274,9 @@ def test_invalid_configs_are_refused_naming_the_bad_part(
 
 
 def test_unknown_sweeps_and_agents_are_clear_errors(gql: GraphQLClient) -> None:
-    result = gql.query(CREATE_AGENT, {"host": "h", "entityName": "alice", "projectName": "p",
-                                      "sweep": "nosuchsw"})
+    result = gql.query(
+        CREATE_AGENT, {"host": "h", "entityName": "alice", "projectName": "p", "sweep": "nosuchsw"}
+    )
     assert result["errors"][0]["message"] == "sweep alice/p/nosuchsw not found"
 
     for bad in ("QWdlbnQ6OTk5", "not-an-id"):  # Agent:999, then garbage
@@ -251,9 +286,12 @@ def test_unknown_sweeps_and_agents_are_clear_errors(gql: GraphQLClient) -> None:
 
     result = gql.query(UPSERT, {"id": "U3dlZXA6OTk5", "state": "PAUSED"})  # Sweep:999
     assert "not found" in result["errors"][0]["message"]
-    missing = gql.data(SWEEP_WITH_RUNS.replace("$specs: [JSONString!]!", "")
-                       .replace("sampledHistory(specs: $specs)", ""),
-                       {"entity": "alice", "project": "p", "sweep": "nosuchsw"})
+    missing = gql.data(
+        SWEEP_WITH_RUNS.replace("$specs: [JSONString!]!", "").replace(
+            "sampledHistory(specs: $specs)", ""
+        ),
+        {"entity": "alice", "project": "p", "sweep": "nosuchsw"},
+    )
     assert missing["project"] is None or missing["project"]["sweep"] is None
 
 
@@ -264,8 +302,9 @@ def test_finished_sweeps_take_no_agents_and_states_are_checked(gql: GraphQLClien
     result = gql.query(UPSERT, {"id": sweep_id, "state": "DONE"})
     assert "unknown sweep state 'DONE'" in result["errors"][0]["message"]
     _set_state(gql, name, "FINISHED")
-    result = gql.query(CREATE_AGENT, {"host": "h", "entityName": "alice", "projectName": "p",
-                                      "sweep": name})
+    result = gql.query(
+        CREATE_AGENT, {"host": "h", "entityName": "alice", "projectName": "p", "sweep": name}
+    )
     message = f"sweep alice/p/{name} is finished; it takes no more agents"
     assert result["errors"][0]["message"] == message
     stored = gql.store.sweeps.get("alice", "p", name)
@@ -278,8 +317,11 @@ def test_bayes_without_the_engine_names_the_extra(
     import sys
 
     monkeypatch.setitem(sys.modules, "sweeps", None)  # as if not installed
-    config = {"method": "bayes", "metric": {"name": "loss"},
-              "parameters": {"lr": {"min": 0.0, "max": 1.0}}}
+    config = {
+        "method": "bayes",
+        "metric": {"name": "loss"},
+        "parameters": {"lr": {"min": 0.0, "max": 1.0}},
+    }
     result = create(gql, config)
     assert "pip install 'wandb-emulator[sweeps]'" in result["errors"][0]["message"]
 
@@ -296,13 +338,21 @@ def test_hyperband_stops_a_run_that_falls_behind(gql: GraphQLClient) -> None:
     store = gql.store
     project = store.projects.project("alice", "p")
     assert project is not None
-    losses = {"a": [1, 0.5, 0.2, 0.1], "b": [1, 0.6, 0.3, 0.2], "c": [1, 0.4, 0.2, 0.1],
-              "behind": [5, 5, 5]}
+    losses = {
+        "a": [1, 0.5, 0.2, 0.1],
+        "b": [1, 0.6, 0.3, 0.2],
+        "c": [1, 0.4, 0.2, 0.1],
+        "behind": [5, 5, 5],
+    }
     for run, values in losses.items():
         state = "running" if run == "behind" else "finished"
-        store.runs.upsert("alice", "p", run, {"sweep_name": name, "state": state,
-                                              "summary_metrics": {"loss": values[-1]}},
-                          username="alice")
+        store.runs.upsert(
+            "alice",
+            "p",
+            run,
+            {"sweep_name": name, "state": state, "summary_metrics": {"loss": values[-1]}},
+            username="alice",
+        )
         stored = store.runs.get("alice", "p", run)
         assert stored is not None
         store.history.write_history(

@@ -29,8 +29,14 @@ def _upsert(gql: GraphQLClient, **variables: object) -> dict:
 
 
 def test_create_then_update_keeps_unmentioned_fields(gql: GraphQLClient) -> None:
-    created = _upsert(gql, name="abc12345", project="p", entity="team", notes="first",
-                      config=json.dumps({"lr": {"value": 0.1, "desc": None}}))
+    created = _upsert(
+        gql,
+        name="abc12345",
+        project="p",
+        entity="team",
+        notes="first",
+        config=json.dumps({"lr": {"value": 0.1, "desc": None}}),
+    )
     payload = created["data"]["upsertBucket"]
     assert payload["inserted"] is True
     assert payload["bucket"]["state"] == "running"

@@ -49,8 +49,9 @@ class FailureSwitch:
             if self.down or (self.every and self.requests % self.every == 0):
                 self.failed += 1
                 headers = [(b"retry-after", b"0"), (b"content-type", b"application/json")]
-                await send({"type": "http.response.start", "status": self.status,
-                            "headers": headers})
+                await send(
+                    {"type": "http.response.start", "status": self.status, "headers": headers}
+                )
                 await send({"type": "http.response.body", "body": b'{"error": "injected"}'})
                 return
         await self.app(scope, receive, send)
@@ -60,8 +61,17 @@ class FailureSwitch:
 def source() -> Iterator[Source]:
     """One seeded source server per test module (mirroring only reads it)."""
     store = Store()
-    seed_project(store, seed=3, entity=ENTITY, project=PROJECT, runs=5, steps=150,
-                 username="alice-ml", files=True, artifacts=True)
+    seed_project(
+        store,
+        seed=3,
+        entity=ENTITY,
+        project=PROJECT,
+        runs=5,
+        steps=150,
+        username="alice-ml",
+        files=True,
+        artifacts=True,
+    )
     failures = FailureSwitch(create_app(store))
     with EmulatorServer(failures) as server:  # type: ignore[arg-type]  # any ASGI app serves
         yield Source(server, store, failures)

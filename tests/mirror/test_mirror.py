@@ -49,30 +49,46 @@ def _reads(api: wandb.Api, *, personal: bool = True) -> dict[str, Any]:
     runs = api.runs(PATH, filters={"state": {"$ne": "running"}}, order="-summary_metrics.loss")
     reads: dict[str, Any] = {"runs": []}
     for run in runs:
-        reads["runs"].append({
-            "id": run.id, "state": run.state, "config": run.config,
-            "summary": run.summary_metrics, "tags": run.tags, "group": run.group,
-            "job_type": run.job_type, "created_at": run.created_at,
-            "history": run.history(samples=40, pandas=False),
-            "scan": list(run.scan_history()),
-            "system": run.history(stream="events", pandas=False),
-            # Anonymized text files keep their sizes, not their contents.
-            "files": sorted((f.name, f.size, f.md5 if personal else None) for f in run.files()
-                            if f.name.startswith(("wandb-", "config", "requirements"))),
-            "logged": sorted(a.name for a in run.logged_artifacts()),
-            "used": sorted(a.name for a in run.used_artifacts()),
-            **({"name": run.name, "user": run.user.username, "notes": run.notes}
-               if personal else {}),
-        })
+        reads["runs"].append(
+            {
+                "id": run.id,
+                "state": run.state,
+                "config": run.config,
+                "summary": run.summary_metrics,
+                "tags": run.tags,
+                "group": run.group,
+                "job_type": run.job_type,
+                "created_at": run.created_at,
+                "history": run.history(samples=40, pandas=False),
+                "scan": list(run.scan_history()),
+                "system": run.history(stream="events", pandas=False),
+                # Anonymized text files keep their sizes, not their contents.
+                "files": sorted(
+                    (f.name, f.size, f.md5 if personal else None)
+                    for f in run.files()
+                    if f.name.startswith(("wandb-", "config", "requirements"))
+                ),
+                "logged": sorted(a.name for a in run.logged_artifacts()),
+                "used": sorted(a.name for a in run.used_artifacts()),
+                **(
+                    {"name": run.name, "user": run.user.username, "notes": run.notes}
+                    if personal
+                    else {}
+                ),
+            }
+        )
     [dataset_type] = [t for t in api.artifact_types(PATH) if t.name == "dataset"]
     [collection] = list(dataset_type.collections())[:1]
     artifact = api.artifact(f"{PATH}/{collection.name}:latest")
     producer = artifact.logged_by()
     reads["artifact"] = {
-        "name": artifact.name, "aliases": sorted(artifact.aliases),
-        "metadata": artifact.metadata, "digest": artifact.digest,
+        "name": artifact.name,
+        "aliases": sorted(artifact.aliases),
+        "metadata": artifact.metadata,
+        "digest": artifact.digest,
         "manifest": sorted((p, e.digest, e.size) for p, e in artifact.manifest.entries.items()),
-        "logged_by": producer and producer.id, "used_by": sorted(r.id for r in artifact.used_by()),
+        "logged_by": producer and producer.id,
+        "used_by": sorted(r.id for r in artifact.used_by()),
     }
     return reads
 
@@ -92,9 +108,11 @@ def test_a_mirrored_project_reads_the_same_through_the_sdk(
 
     artifact = _sdk(target.url).artifact(f"{PATH}/{ours['artifact']['name']}")
     downloaded = Path(artifact.download(root=str(tmp_path / "a")))
-    original = Path(_sdk(healthy.url).artifact(f"{PATH}/{ours['artifact']['name']}").download(
-        root=str(tmp_path / "b")
-    ))
+    original = Path(
+        _sdk(healthy.url)
+        .artifact(f"{PATH}/{ours['artifact']['name']}")
+        .download(root=str(tmp_path / "b"))
+    )
     assert {p.name: p.read_bytes() for p in downloaded.iterdir()} == {
         p.name: p.read_bytes() for p in original.iterdir()
     }
@@ -105,10 +123,18 @@ def test_our_client_reads_the_mirror_like_the_source(
 ) -> None:
     _load(target, _snapshot(healthy))
     with _client(healthy.url) as theirs, _client(target.url) as ours:
+
         def listing(api: Api) -> list[tuple[Any, ...]]:
             return [
-                (r.id, r.name, r.state, r.config, r.summary_metrics, r.user and r.user.username,
-                 [f.read() for f in r.files() if f.name == "wandb-summary.json"])
+                (
+                    r.id,
+                    r.name,
+                    r.state,
+                    r.config,
+                    r.summary_metrics,
+                    r.user and r.user.username,
+                    [f.read() for f in r.files() if f.name == "wandb-summary.json"],
+                )
                 for r in api.runs(PATH, filters={"config.lr": {"$gt": 0}})
             ]
 
@@ -126,9 +152,7 @@ def test_anonymized_mirrors_replace_personal_values_and_keep_the_rest(
 
     theirs = _reads(_sdk(healthy.url))
     ours = _reads(_sdk(target.url))
-    assert _reads(_sdk(target.url), personal=False) == _reads(
-        _sdk(healthy.url), personal=False
-    )
+    assert _reads(_sdk(target.url), personal=False) == _reads(_sdk(healthy.url), personal=False)
     for mine, original in zip(ours["runs"], theirs["runs"], strict=True):
         assert mine["name"] != original["name"]
         assert _shape(mine["name"]) == _shape(original["name"])
@@ -142,8 +166,9 @@ def test_anonymized_mirrors_replace_personal_values_and_keep_the_rest(
 
 
 def test_fidelity_options_bound_what_is_kept(healthy: Source) -> None:
-    options = MirrorOptions(runs=2, history=HistoryFidelity.parse("sampled:10"), files="none",
-                            artifacts="metadata")
+    options = MirrorOptions(
+        runs=2, history=HistoryFidelity.parse("sampled:10"), files="none", artifacts="metadata"
+    )
     with Store() as store, _client(healthy.url) as api:
         report = mirror_project(api, PATH, store, options)
         runs = [store.runs.get(ENTITY, PROJECT, row["name"]) for row in store.export()["runs"]]
@@ -174,8 +199,18 @@ def test_an_interrupted_mirror_writes_no_snapshot_and_a_rerun_completes_it(
     healthy: Source, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     output = tmp_path / "snapshot.json"
-    args = ["mirror", PATH, "--from", healthy.url, "--api-key", DEFAULT_API_KEY,
-            "--files", "all", "-o", str(output)]
+    args = [
+        "mirror",
+        PATH,
+        "--from",
+        healthy.url,
+        "--api-key",
+        DEFAULT_API_KEY,
+        "--files",
+        "all",
+        "-o",
+        str(output),
+    ]
     reads = 0
 
     def read_then_fail(run: Any, options: MirrorOptions) -> Any:
@@ -231,11 +266,27 @@ def test_the_plugin_loads_a_snapshot_and_serve_starts_from_one(
 
 def test_serve_starts_from_a_mirrored_snapshot(healthy: Source, tmp_path: Path) -> None:
     output = tmp_path / "snapshot.json"
-    main(["mirror", PATH, "--from", healthy.url, "--api-key", DEFAULT_API_KEY, "-o", str(output),
-          "--history", "sampled:20", "--artifacts", "none"])
+    main(
+        [
+            "mirror",
+            PATH,
+            "--from",
+            healthy.url,
+            "--api-key",
+            DEFAULT_API_KEY,
+            "-o",
+            str(output),
+            "--history",
+            "sampled:20",
+            "--artifacts",
+            "none",
+        ]
+    )
     process = subprocess.Popen(
         [sys.executable, "-m", "emulator", "serve", "--port", "0", "--load", str(output)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         lines = [process.stdout.readline() for _ in range(2)] if process.stdout else []
@@ -256,12 +307,21 @@ def test_serve_starts_from_a_mirrored_snapshot(healthy: Source, tmp_path: Path) 
         (["--runs", "0"], "--runs must be at least 1"),
     ],
 )
-def test_bad_mirror_options_are_named(
-    option: list[str], message: str, tmp_path: Path
-) -> None:
+def test_bad_mirror_options_are_named(option: list[str], message: str, tmp_path: Path) -> None:
     with pytest.raises(SystemExit, match=re.escape(message)):
-        main(["mirror", PATH, "--from", "http://127.0.0.1:9", "--api-key", "k",
-              "-o", str(tmp_path / "s.json"), *option])
+        main(
+            [
+                "mirror",
+                PATH,
+                "--from",
+                "http://127.0.0.1:9",
+                "--api-key",
+                "k",
+                "-o",
+                str(tmp_path / "s.json"),
+                *option,
+            ]
+        )
     assert not (tmp_path / "s.json").exists()
 
 
@@ -270,7 +330,9 @@ def test_a_corrupt_snapshot_is_refused_by_serve(tmp_path: Path) -> None:
     broken.write_text('{"runs": [{"nope": 1}]}')
     done = subprocess.run(
         [sys.executable, "-m", "emulator", "serve", "--port", "0", "--load", str(broken)],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert done.returncode != 0 and f"cannot import {broken}" in done.stderr
 

@@ -46,9 +46,19 @@ class ServeProcess:
         log = self.data_dir.with_name(self.data_dir.name + "-serve.log")
         with log.open("a") as stderr:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "emulator", "serve", "--port", str(self.port),
-                 "--data-dir", str(self.data_dir)],
-                stdout=subprocess.PIPE, stderr=stderr, text=True,
+                [
+                    sys.executable,
+                    "-m",
+                    "emulator",
+                    "serve",
+                    "--port",
+                    str(self.port),
+                    "--data-dir",
+                    str(self.data_dir),
+                ],
+                stdout=subprocess.PIPE,
+                stderr=stderr,
+                text=True,
             )
         assert self.process.stdout is not None
         first = self.process.stdout.readline()
@@ -108,23 +118,45 @@ class Logger:
 
 
 def start_logger(
-    url: str, project: str, run_id: str, steps: int, work_dir: Path, *extra: str,
+    url: str,
+    project: str,
+    run_id: str,
+    steps: int,
+    work_dir: Path,
+    *extra: str,
     offline: bool = False,
 ) -> Logger:
     """Start a logger process pointed at ``url`` (or offline), in its own directory."""
     home = work_dir / run_id
     home.mkdir(parents=True, exist_ok=True)
     env = {key: value for key, value in os.environ.items() if not key.startswith("WANDB_")}
-    env.update({
-        "WANDB_BASE_URL": url, "WANDB_API_KEY": DEFAULT_API_KEY, "WANDB_ENTITY": "soak",
-        "WANDB_DIR": str(home), "WANDB_CACHE_DIR": str(home / "cache"),
-        "WANDB_CONFIG_DIR": str(home / "config"), "WANDB_DATA_DIR": str(home / "data"),
-        "WANDB_SILENT": "true", "WANDB_MODE": "offline" if offline else "online",
-    })
-    command = [sys.executable, str(LOGGER), "--project", project, "--id", run_id,
-               "--steps", str(steps), *extra]
-    process = subprocess.Popen(command, cwd=home, env=env, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
+    env.update(
+        {
+            "WANDB_BASE_URL": url,
+            "WANDB_API_KEY": DEFAULT_API_KEY,
+            "WANDB_ENTITY": "soak",
+            "WANDB_DIR": str(home),
+            "WANDB_CACHE_DIR": str(home / "cache"),
+            "WANDB_CONFIG_DIR": str(home / "config"),
+            "WANDB_DATA_DIR": str(home / "data"),
+            "WANDB_SILENT": "true",
+            "WANDB_MODE": "offline" if offline else "online",
+        }
+    )
+    command = [
+        sys.executable,
+        str(LOGGER),
+        "--project",
+        project,
+        "--id",
+        run_id,
+        "--steps",
+        str(steps),
+        *extra,
+    ]
+    process = subprocess.Popen(
+        command, cwd=home, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     return Logger(run_id, steps, process)
 
 

@@ -32,8 +32,9 @@ def _history_lines(api: Api, project: str, run_id: str) -> int:
 
 def test_a_crash_mid_run_loses_no_step(server: ServeProcess, tmp_path: Path) -> None:
     loggers = [
-        start_logger(server.url, "crash", f"crash{i:03d}", STEPS, tmp_path / "runs",
-                     "--pause-every", "100")
+        start_logger(
+            server.url, "crash", f"crash{i:03d}", STEPS, tmp_path / "runs", "--pause-every", "100"
+        )
         for i in range(3)
     ]
     # Crash once every run has something stored but none has finished.
@@ -55,8 +56,9 @@ def test_a_crash_mid_run_loses_no_step(server: ServeProcess, tmp_path: Path) -> 
 def test_a_crash_during_an_artifact_upload_loses_nothing(
     server: ServeProcess, tmp_path: Path
 ) -> None:
-    logger = start_logger(server.url, "upload", "upload01", 50, tmp_path / "runs",
-                          "--artifact-mb", "24")
+    logger = start_logger(
+        server.url, "upload", "upload01", 50, tmp_path / "runs", "--artifact-mb", "24"
+    )
     while (line := logger.readline()) and line.strip() != "uploading artifact":
         pass
     server.kill()

@@ -43,10 +43,14 @@ SETTINGS = settings(
 )
 _NAMES = st.text("abcdefgh", min_size=1, max_size=6)
 _JSON = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
     | st.text(max_size=20),
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
     max_leaves=12,
 )
 
@@ -66,8 +70,9 @@ class Target:
 @pytest.fixture(scope="module")
 def target() -> Iterator[Target]:
     store = Store()
-    seed_project(store, seed=5, entity=ENTITY, project=PROJECT, runs=3, steps=30, files=True,
-                 artifacts=True)
+    seed_project(
+        store, seed=5, entity=ENTITY, project=PROJECT, runs=3, steps=30, files=True, artifacts=True
+    )
     store.runs.upsert("abc", "abc", "abc", {}, username="abc")  # a run fuzzing may reach
     with TestClient(create_app(store), raise_server_exceptions=False) as http:
         yield Target(http, store, _export_of_kept(store))
@@ -81,9 +86,7 @@ def _export_of_kept(store: Store) -> str:
     runs = [r for r in snapshot["runs"] if r["project_id"] == project["id"]]
     run_ids = {r["id"] for r in runs}
     files = [f for f in snapshot["run_files"] if f["run_id"] in run_ids]
-    collections = [
-        c for c in snapshot["artifact_collections"] if c["project_id"] == project["id"]
-    ]
+    collections = [c for c in snapshot["artifact_collections"] if c["project_id"] == project["id"]]
     artifacts = [
         a for a in snapshot["artifacts"] if a["collection_id"] in {c["id"] for c in collections}
     ]
@@ -134,9 +137,7 @@ _SCALARS = {
 
 @SETTINGS
 @given(query=queries(_SCHEMA, custom_scalars=_SCALARS))
-def test_generated_queries_never_fail_the_server(
-    target: Target, query: str
-) -> None:
+def test_generated_queries_never_fail_the_server(target: Target, query: str) -> None:
     http = target.http
     response = http.post("/graphql", json={"query": query, "operationName": ""})
     _check(response)
@@ -146,9 +147,7 @@ def test_generated_queries_never_fail_the_server(
 
 @SETTINGS
 @given(mutation=mutations(_SCHEMA, custom_scalars=_SCALARS))
-def test_generated_mutations_never_fail_the_server(
-    target: Target, mutation: str
-) -> None:
+def test_generated_mutations_never_fail_the_server(target: Target, mutation: str) -> None:
     http = target.http
     _check(http.post("/graphql", json={"query": mutation}))
 
@@ -179,8 +178,11 @@ _STREAM_FILES = st.sampled_from(
         ),
         max_size=3,
     ),
-    extra=st.dictionaries(st.sampled_from(["complete", "exitcode", "preempting", "uploaded",
-                                           "dropped"]), _JSON, max_size=2),
+    extra=st.dictionaries(
+        st.sampled_from(["complete", "exitcode", "preempting", "uploaded", "dropped"]),
+        _JSON,
+        max_size=2,
+    ),
 )
 def test_file_stream_bodies_with_bad_lines_store_all_or_nothing(
     target: Target, files: dict[str, Any], extra: dict[str, Any]
@@ -196,26 +198,31 @@ def test_file_stream_bodies_with_bad_lines_store_all_or_nothing(
 
 
 _SEGMENT = st.one_of(_NAMES, st.sampled_from(["..", "%2e%2e", "", "0", "-1", "a/b", "%00"]))
-_ROUTES = st.sampled_from([
-    ("PUT", "/_upload/runfiles/{}"),
-    ("GET", "/_download/runfiles/{}/{}/{}/{}"),
-    ("GET", "/_history/{}/{}.parquet"),
-    ("GET", "/artifacts/files/{}"),
-    ("PUT", "/artifacts/files/{}"),
-    ("GET", "/artifacts/manifests/{}"),
-    ("PUT", "/artifacts/manifests/{}"),
-    ("GET", "/artifactsV2/default/{}/{}/{}/{}/{}/{}"),
-    ("GET", "/_emulator/export"),
-    ("POST", "/sdk/otel/v1/{}"),
-    ("DELETE", "/graphql"),
-])
+_ROUTES = st.sampled_from(
+    [
+        ("PUT", "/_upload/runfiles/{}"),
+        ("GET", "/_download/runfiles/{}/{}/{}/{}"),
+        ("GET", "/_history/{}/{}.parquet"),
+        ("GET", "/artifacts/files/{}"),
+        ("PUT", "/artifacts/files/{}"),
+        ("GET", "/artifacts/manifests/{}"),
+        ("PUT", "/artifacts/manifests/{}"),
+        ("GET", "/artifactsV2/default/{}/{}/{}/{}/{}/{}"),
+        ("GET", "/_emulator/export"),
+        ("POST", "/sdk/otel/v1/{}"),
+        ("DELETE", "/graphql"),
+    ]
+)
 
 
 @SETTINGS
-@given(route=_ROUTES, segments=st.lists(_SEGMENT, min_size=6, max_size=6),
-       body=st.binary(max_size=64))
+@given(
+    route=_ROUTES, segments=st.lists(_SEGMENT, min_size=6, max_size=6), body=st.binary(max_size=64)
+)
 def test_rest_routes_answer_bad_requests_with_4xx(
-    target: Target, route: tuple[str, str], segments: list[str],
+    target: Target,
+    route: tuple[str, str],
+    segments: list[str],
     body: bytes,
 ) -> None:
     http = target.http

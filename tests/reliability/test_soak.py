@@ -104,7 +104,7 @@ class MemorySampler(threading.Thread):
         """Whether the last quarter of the run grew at most 10 % (or 32 MiB) over the third,
         once the server has loaded what it loads once (the GraphQL stack, pyarrow, caches)."""
         quarter = max(1, len(self.samples) // 4)
-        third = max(self.samples[2 * quarter: 3 * quarter] or self.samples)
+        third = max(self.samples[2 * quarter : 3 * quarter] or self.samples)
         last = max(self.samples[-quarter:])
         return last <= max(third * 1.10, third + 32 * 2**20)
 
@@ -133,8 +133,9 @@ def test_loggers_and_readers_together(
             start_logger(server.url, PROJECT, run_id, size.steps, tmp_path / "runs")
             for run_id in run_ids
         ]
-        offline = start_logger(server.url, PROJECT, "offline0", size.steps, tmp_path / "runs",
-                               offline=True)
+        offline = start_logger(
+            server.url, PROJECT, "offline0", size.steps, tmp_path / "runs", offline=True
+        )
         codes = {logger.run_id: logger.wait(timeout=1800) for logger in [*loggers, offline]}
     memory.done.set()
     memory.join()
@@ -151,17 +152,25 @@ def test_loggers_and_readers_together(
 
     report = {
         "size": SIZE_NAME,
-        "loggers": size.loggers, "steps": size.steps, "readers": size.readers,
-        "steps_sent": size.loggers * size.steps, "steps_stored": arrived.steps_stored,
+        "loggers": size.loggers,
+        "steps": size.steps,
+        "readers": size.readers,
+        "steps_sent": size.loggers * size.steps,
+        "steps_stored": arrived.steps_stored,
         "responses": dict(sorted((str(k), v) for k, v in readers.statuses.items())),
         "latency_ms": {
-            name: {"n": len(values), "p50": round(1000 * _percentile(values, 0.5), 1),
-                   "p99": round(1000 * _percentile(values, 0.99), 1)}
+            name: {
+                "n": len(values),
+                "p50": round(1000 * _percentile(values, 0.5), 1),
+                "p99": round(1000 * _percentile(values, 0.99), 1),
+            }
             for name, values in sorted(readers.latencies.items())
         },
-        "memory_mib": {"start": round(memory.samples[0] / 2**20),
-                       "peak": round(max(memory.samples) / 2**20),
-                       "end": round(memory.samples[-1] / 2**20)},
+        "memory_mib": {
+            "start": round(memory.samples[0] / 2**20),
+            "peak": round(max(memory.samples) / 2**20),
+            "end": round(memory.samples[-1] / 2**20),
+        },
         "online_offline_ratio": round(
             statistics.mean(lg.seconds for lg in loggers) / offline.seconds, 2
         ),

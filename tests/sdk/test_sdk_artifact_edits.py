@@ -29,7 +29,9 @@ def test_incremental_and_removed_files(
     path = f"{wandb_env.entity}/inc/shards"
     for api in (sdk, wandb_api):
         assert sorted(f.name for f in api.artifact(f"{path}:v1").files()) == [
-            "a.txt", "b.txt", "c.txt"
+            "a.txt",
+            "b.txt",
+            "c.txt",
         ]
         assert sorted(f.name for f in api.artifact(f"{path}:v2").files()) == ["b.txt", "c.txt"]
     root = Path(sdk.artifact(f"{path}:v1").download(str(tmp_path / "v1")))

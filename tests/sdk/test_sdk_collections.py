@@ -18,8 +18,14 @@ from fixtures.handle import EmulatorHandle
 def path(wandb_env: EmulatorHandle) -> str:
     store, entity = wandb_env.store.artifacts, wandb_env.entity
     for number in range(3):
-        store.log(entity, "shelf", collection="mnist", type_name="dataset",
-                  files={"rows.csv": f"{number}\n".encode()}, aliases=["best"] * (number == 1))
+        store.log(
+            entity,
+            "shelf",
+            collection="mnist",
+            type_name="dataset",
+            files={"rows.csv": f"{number}\n".encode()},
+            aliases=["best"] * (number == 1),
+        )
     store.log(entity, "shelf", collection="weights", type_name="model", files={"w": b"w"})
     return f"{entity}/shelf"
 

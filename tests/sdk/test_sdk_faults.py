@@ -38,13 +38,12 @@ def test_logging_survives_rate_limits_and_an_outage(
     assert statuses[-1] == 200
     refused = wandb_env.requests(operation="UpsertBucket")[:2]
     assert [(r["status"], r["fault"], r["applied"]) for r in refused] == [
-        (503, upsert.id, False), (503, upsert.id, False)
+        (503, upsert.id, False),
+        (503, upsert.id, False),
     ]
 
 
-def test_a_graphql_error_reaches_the_public_api(
-    wandb_env: EmulatorHandle, sdk: wandb.Api
-) -> None:
+def test_a_graphql_error_reaches_the_public_api(wandb_env: EmulatorHandle, sdk: wandb.Api) -> None:
     wandb_env.seed(project="p", runs=2)
     wandb_env.faults.add(operation="Runs", graphql_error="the database is on fire")
 

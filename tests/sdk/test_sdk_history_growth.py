@@ -36,8 +36,9 @@ def test_a_resumed_run_is_read_whole_again(
     assert _steps(sdk, path) == [0, 1, 2, 3]
     assert _scan_in_new_process(run_script, path) == [0, 1, 2, 3]
 
-    run_script("train.py", "--project", "grow", "--id", "growing1", "--resume", "allow",
-               "--steps", "3")
+    run_script(
+        "train.py", "--project", "grow", "--id", "growing1", "--resume", "allow", "--steps", "3"
+    )
     assert _steps(sdk, path) == list(range(7))
     assert _scan_in_new_process(run_script, path) == list(range(7))
 

@@ -20,7 +20,9 @@ def test_the_viewer_and_default_entity_follow_the_key(wandb_env: EmulatorHandle)
     for user in (alice, bob):
         viewer = _api(user.api_key).viewer
         assert (viewer.username, viewer.entity, viewer.email) == (
-            user.username, user.entity, user.email
+            user.username,
+            user.entity,
+            user.email,
         )
         assert viewer.api_keys == [user.api_key]
         assert viewer.teams == [user.entity]
@@ -95,7 +97,9 @@ def test_organizations_as_the_sdk_reads_them(wandb_env: EmulatorHandle) -> None:
     assert as_alice.viewer.username == "alice"
     org = as_alice.organization("acme")
     assert (org.name, org.org_entity.name, org.org_entity.entity_type) == (
-        "acme", "acme", "organization"
+        "acme",
+        "acme",
+        "organization",
     )
     # With no name, the SDK infers it from the viewer's entity: alice is in acme by her team.
     assert as_alice.organization().name == "acme"

@@ -20,8 +20,13 @@ def promoted(wandb_env: EmulatorHandle) -> None:
     """What ``scripts/promote.py`` leaves, written straight into the store (fast)."""
     store, entity = wandb_env.store.artifacts, wandb_env.entity
     first = store.log(
-        entity, "zoo", collection="digits", type_name="model", files={"model.bin": b"1"},
-        aliases=["candidate"], tags=["baseline"],
+        entity,
+        "zoo",
+        collection="digits",
+        type_name="model",
+        files={"model.bin": b"1"},
+        aliases=["candidate"],
+        tags=["baseline"],
     )
     second = store.log(
         entity, "zoo", collection="digits", type_name="model", files={"model.bin": b"2"}
@@ -142,7 +147,8 @@ def test_our_client_links_unlinks_and_deletes_like_the_sdk(
 
     linked = source.link("showcase/favourites", aliases=["pick"])
     assert (linked.qualified_name, linked.aliases) == (
-        f"{entity}/showcase/favourites:v0", ["latest", "pick"]
+        f"{entity}/showcase/favourites:v0",
+        ["latest", "pick"],
     )
     assert sdk.artifact(f"{entity}/showcase/favourites:pick").source_name == "digits:v0"
     wandb_api.artifact(f"{entity}/showcase/favourites:v0").unlink()

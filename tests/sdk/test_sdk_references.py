@@ -55,8 +55,9 @@ def test_cloud_references_are_listed_and_fail_to_download_naming_the_scheme(
     store = wandb_env.store.artifacts
     entries = [ManifestEntry(name, ref, 0, None, ref) for name, ref in refs.items()]
     digest = manifest_digest({entry.path: entry.digest for entry in entries})
-    draft = store.create(wandb_env.entity, "refs", collection="cloud", type_name="dataset",
-                         digest=digest)
+    draft = store.create(
+        wandb_env.entity, "refs", collection="cloud", type_name="dataset", digest=digest
+    )
     store.put_manifest(draft.id, build_manifest(entries))
     store.commit(draft.id)
 

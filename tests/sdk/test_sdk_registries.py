@@ -25,11 +25,16 @@ def sdk(wandb_env: EmulatorHandle) -> wandb.Api:
 
 def test_create_list_save_and_delete_registries(sdk: wandb.Api) -> None:
     created = sdk.create_registry(
-        "model", visibility="restricted", organization="acme", description="models",
+        "model",
+        visibility="restricted",
+        organization="acme",
+        description="models",
         artifact_types=["model"],
     )
     assert (created.full_name, created.entity, created.organization) == (
-        "wandb-registry-model", "acme", "acme"
+        "wandb-registry-model",
+        "acme",
+        "acme",
     )
     sdk.create_registry("datasets", visibility="organization")  # the org is inferred
     assert [r.name for r in sdk.registries()] == ["model", "datasets"]
@@ -40,7 +45,9 @@ def test_create_list_save_and_delete_registries(sdk: wandb.Api) -> None:
 
     model = sdk.registry("model", organization="acme")
     assert (model.description, model.visibility, model.allow_all_artifact_types) == (
-        "models", "restricted", False
+        "models",
+        "restricted",
+        False,
     )
     assert list(model.artifact_types) == ["model"]
     model.description = "production models"
@@ -81,10 +88,12 @@ def test_link_versions_into_a_registry(
     source = sdk.artifact("alice/zoo/digits:v0")
     again = source.link("wandb-registry-model/best", aliases=["prod"])
     assert (again.qualified_name, again.source_qualified_name) == (
-        "acme/wandb-registry-model/best:v0", "alice/zoo/digits:v0"
+        "acme/wandb-registry-model/best:v0",
+        "alice/zoo/digits:v0",
     )
     assert sorted(v.qualified_name for v in registry.versions()) == [
-        "acme/wandb-registry-model/best:v0", "acme/wandb-registry-model/digits:v0"
+        "acme/wandb-registry-model/best:v0",
+        "acme/wandb-registry-model/digits:v0",
     ]
     assert [v.qualified_name for v in sdk.registries().versions(filter={"alias": "prod"})] == [
         "acme/wandb-registry-model/best:v0"

@@ -27,8 +27,7 @@ from tests.sdk.scripts.sweep_train import train
 pytestmark = [
     # wandb 0.31's wandb.sweep() calls a deprecated helper of its own...
     pytest.mark.filterwarnings(
-        "ignore:Read the `app_url` setting from the appropriate Settings object"
-        ":DeprecationWarning"
+        "ignore:Read the `app_url` setting from the appropriate Settings object:DeprecationWarning"
     ),
     # ...and its in-process agent leaves each run's sweep parameter file open.
     pytest.mark.filterwarnings(
@@ -76,16 +75,25 @@ def wait_for(condition: Callable[[], Any], what: str, timeout: float = 90) -> An
 def wandb_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     """Run the unmodified ``wandb`` command line to completion."""
     return subprocess.run(
-        [sys.executable, "-m", "wandb", *args], cwd=cwd, env=script_env(),
-        capture_output=True, text=True, timeout=120, check=True,
+        [sys.executable, "-m", "wandb", *args],
+        cwd=cwd,
+        env=script_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
     )
 
 
 def agent_process(path: str, cwd: Path) -> subprocess.Popen[str]:
     """``wandb agent path`` in a subprocess (polling every half second, see wandb_cli.py)."""
     return subprocess.Popen(
-        script_command("wandb_cli.py", "agent", path), cwd=cwd, env=script_env(),
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        script_command("wandb_cli.py", "agent", path),
+        cwd=cwd,
+        env=script_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
 
 
@@ -134,7 +142,9 @@ def test_random_sweep_in_process_runs_count_trainings(
     assert wandb_api.run(f"{in_project}/{best.name}").sweep.id == sweep_id
     [listed] = wandb_api.project(PROJECT).sweeps()
     assert (listed.id, listed.run_count, len(wandb_api.project(PROJECT).sweeps())) == (
-        sweep_id, 3, 1
+        sweep_id,
+        3,
+        1,
     )
 
     # Stopped through the SDK, the sweep takes no more agents; unknown sweeps neither.
@@ -151,7 +161,8 @@ def test_grid_sweep_from_the_cli_runs_every_point_then_finishes(
     in_project: str, wandb_env: EmulatorHandle, wandb_api: Api, tmp_path: Path
 ) -> None:
     config = {
-        "method": "grid", **PROGRAM,
+        "method": "grid",
+        **PROGRAM,
         "metric": {"name": "loss", "goal": "minimize"},
         "parameters": {"lr": {"values": [0.1, 0.01]}, "batch_size": {"value": 32}},
     }
@@ -194,13 +205,17 @@ def test_pause_resume_and_stop_from_a_second_process_reach_a_running_agent(
 
     agent = agent_process(path, tmp_path)
     try:
-        wait_for(lambda: any(run.state == "finished" for run in wandb_env.runs(PROJECT)),
-                 "a first finished run")
+        wait_for(
+            lambda: any(run.state == "finished" for run in wandb_env.runs(PROJECT)),
+            "a first finished run",
+        )
         wandb_cli("sweep", "--pause", path, cwd=tmp_path)
         assert store.sweeps.by_id(stored.id).state == "PAUSED"
         # The agent finishes what it runs, then keeps polling without getting a new run.
-        wait_for(lambda: all(r.state != "running" for r in wandb_env.runs(PROJECT)),
-                 "the run in progress to end")
+        wait_for(
+            lambda: all(r.state != "running" for r in wandb_env.runs(PROJECT)),
+            "the run in progress to end",
+        )
         seen = agent_record().heartbeats
         paused_at = handed_out()
         wait_for(heartbeats_after(seen + 3), "heartbeats while paused")
@@ -240,7 +255,8 @@ def test_a_local_controller_schedules_the_runs_agents_get(
 ) -> None:
     pytest.importorskip("sweeps")  # wandb.controller needs the sweeps engine client-side
     config = {
-        "method": "grid", "controller": {"type": "local"},
+        "method": "grid",
+        "controller": {"type": "local"},
         "metric": {"name": "loss", "goal": "minimize"},
         "parameters": {"lr": {"values": [0.1, 0.01]}, "batch_size": {"value": 8}},
     }

@@ -13,7 +13,9 @@ MARKUP = '<script>window.pwned = 1</script><img src=x onerror="window.pwned = 2"
 
 
 def test_the_printed_run_url_opens_the_run_and_no_value_runs_as_script(
-    run_script: Callable[..., CompletedProcess], wandb_env: EmulatorHandle, page: Any,
+    run_script: Callable[..., CompletedProcess],
+    wandb_env: EmulatorHandle,
+    page: Any,
     wandb_api: Api,
 ) -> None:
     url = run_script("hostile_run.py", "--project", "ui").stdout.strip().splitlines()[-1]
@@ -26,8 +28,12 @@ def test_the_printed_run_url_opens_the_run_and_no_value_runs_as_script(
     assert MARKUP in page.locator("#config").inner_text()
     assert MARKUP in page.locator("#logs").inner_text()
     assert "<script>tag</script>" in page.locator("#overview").inner_text()
-    assert page.locator("#charts figure.chart[data-metric=loss] polyline").get_attribute(
-        "points").count(",") == 5
+    assert (
+        page.locator("#charts figure.chart[data-metric=loss] polyline")
+        .get_attribute("points")
+        .count(",")
+        == 5
+    )
     # Our client's run URL is the same page.
     (run,) = wandb_api.runs(f"{wandb_env.entity}/ui")
     assert run.url == url

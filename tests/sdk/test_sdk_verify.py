@@ -33,16 +33,25 @@ def verify_output(
     """One ``wandb verify --host`` run against a fresh ``wandb-emulator serve``."""
     home = tmp_path_factory.mktemp("verify")
     env = {key: value for key, value in os.environ.items() if not key.startswith("WANDB_")}
-    env.update({
-        "WANDB_API_KEY": DEFAULT_API_KEY, "WANDB_CONFIG_DIR": str(home / "config"),
-        "WANDB_CACHE_DIR": str(home / "cache"), "WANDB_DATA_DIR": str(home / "data"),
-        "WANDB_X_DISABLE_UPDATE_CHECK": "true", "WANDB_ERROR_REPORTING": "false",
-    })
+    env.update(
+        {
+            "WANDB_API_KEY": DEFAULT_API_KEY,
+            "WANDB_CONFIG_DIR": str(home / "config"),
+            "WANDB_CACHE_DIR": str(home / "cache"),
+            "WANDB_DATA_DIR": str(home / "data"),
+            "WANDB_X_DISABLE_UPDATE_CHECK": "true",
+            "WANDB_ERROR_REPORTING": "false",
+        }
+    )
     with emulator(home / "emulator.log") as url:
         env["WANDB_BASE_URL"] = url
         yield subprocess.run(
             [str(Path(sys.executable).with_name("wandb")), "verify", "--host", url],
-            cwd=home, env=env, capture_output=True, text=True, timeout=300,
+            cwd=home,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
         )
 
 
@@ -55,8 +64,6 @@ def test_every_verify_check_but_sweeps_passes(verify_output: subprocess.Complete
     assert [line for line in _failures(verify_output) if "sweep" not in line.lower()] == []
 
 
-@pytest.mark.xfail(
-    not _has_sweeps(), reason="verify's sweep check needs upsertSweep", strict=True
-)
+@pytest.mark.xfail(not _has_sweeps(), reason="verify's sweep check needs upsertSweep", strict=True)
 def test_wandb_verify_exits_0(verify_output: subprocess.CompletedProcess) -> None:
     assert verify_output.returncode == 0, _failures(verify_output)

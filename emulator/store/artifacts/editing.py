@@ -28,8 +28,10 @@ _TAG_MAX = 128
 
 def check_ttl(value: Any) -> int:
     """A TTL in seconds, ``-1`` (inherit) or ``-2`` (disabled); ArtifactError otherwise."""
-    if isinstance(value, bool) or not isinstance(value, int) or (
-        value <= 0 and value not in (TTL_INHERIT, TTL_DISABLED)
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int)
+        or (value <= 0 and value not in (TTL_INHERIT, TTL_DISABLED))
     ):
         raise ArtifactError(
             f"invalid ttlDurationSeconds {value!r}: use a positive number of seconds,"
@@ -189,8 +191,7 @@ class ArtifactEditing:
         removing = [check_tag(tag) for tag in remove]
         with self._db.transaction() as conn:
             conn.executemany(
-                "INSERT OR IGNORE INTO artifact_collection_tags (collection_id, tag)"
-                " VALUES (?, ?)",
+                "INSERT OR IGNORE INTO artifact_collection_tags (collection_id, tag) VALUES (?, ?)",
                 [(collection_id, tag) for tag in adding],
             )
             conn.executemany(

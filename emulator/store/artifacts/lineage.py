@@ -14,7 +14,10 @@ INPUT, OUTPUT = "input", "output"
 
 
 def link(
-    conn: sqlite3.Connection, run_id: int, artifact_id: int, direction: str,
+    conn: sqlite3.Connection,
+    run_id: int,
+    artifact_id: int,
+    direction: str,
     used_as: str | None = None,
 ) -> None:
     """Record an edge between a run and a version (once)."""

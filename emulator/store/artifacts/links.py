@@ -44,15 +44,18 @@ def move_aliases(
 
 def move_latest(conn: sqlite3.Connection, collection_id: int) -> None:
     """Point ``latest`` of a collection at its newest member (or nothing when empty)."""
-    row = conn.execute(
-        "SELECT artifact_id FROM artifact_links WHERE collection_id = ?"
-        " ORDER BY version_index DESC LIMIT 1",
-        (collection_id,),
-    ).fetchone() or conn.execute(
-        "SELECT id FROM artifacts WHERE collection_id = ? AND state = 'COMMITTED'"
-        " ORDER BY version_index DESC LIMIT 1",
-        (collection_id,),
-    ).fetchone()
+    row = (
+        conn.execute(
+            "SELECT artifact_id FROM artifact_links WHERE collection_id = ?"
+            " ORDER BY version_index DESC LIMIT 1",
+            (collection_id,),
+        ).fetchone()
+        or conn.execute(
+            "SELECT id FROM artifacts WHERE collection_id = ? AND state = 'COMMITTED'"
+            " ORDER BY version_index DESC LIMIT 1",
+            (collection_id,),
+        ).fetchone()
+    )
     if row is None:
         conn.execute(
             "DELETE FROM artifact_aliases WHERE collection_id = ? AND alias = ?",
@@ -102,8 +105,9 @@ class ArtifactLinks:
         """The member of a portfolio named ``vN``, by an alias or by its digest."""
         index = version_index(name)
         if index is not None:
-            found = self._linked("k.collection_id = ? AND k.version_index = ?",
-                                 [collection.id, index])
+            found = self._linked(
+                "k.collection_id = ? AND k.version_index = ?", [collection.id, index]
+            )
         else:
             found = self._linked(
                 "k.collection_id = ? AND (a.id = (SELECT artifact_id FROM artifact_aliases"
@@ -129,8 +133,9 @@ class ArtifactLinks:
         does not accept the version's type.
         """
         if artifact.state != "COMMITTED":
-            raise ArtifactError(f"artifact {artifact.id} is {artifact.state}, only committed"
-                                " versions can be linked")
+            raise ArtifactError(
+                f"artifact {artifact.id} is {artifact.state}, only committed versions can be linked"
+            )
         alias_list = [a for a in dict.fromkeys(aliases) if a != LATEST]
         for alias in alias_list:
             check_alias(alias)
@@ -180,12 +185,9 @@ class ArtifactLinks:
                 (collection.id, artifact_id),
             ).rowcount
             if not deleted:
-                raise ArtifactError(
-                    f"artifact {artifact_id} is not linked in {collection.name!r}"
-                )
+                raise ArtifactError(f"artifact {artifact_id} is not linked in {collection.name!r}")
             conn.execute(
                 "DELETE FROM artifact_aliases WHERE collection_id = ? AND artifact_id = ?",
                 (collection.id, artifact_id),
             )
             move_latest(conn, collection.id)
-

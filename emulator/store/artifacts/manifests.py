@@ -54,8 +54,11 @@ def check_file_name(name: Any) -> str:
     if not isinstance(name, str) or not name:
         raise ArtifactError(f"invalid artifact file name {name!r}: must be a non-empty string")
     parts = name.split("/")
-    if name.startswith("/") or "\\" in name or "\x00" in name or any(
-        part in ("", ".", "..") for part in parts
+    if (
+        name.startswith("/")
+        or "\\" in name
+        or "\x00" in name
+        or any(part in ("", ".", "..") for part in parts)
     ):
         raise ArtifactError(f"invalid artifact file name {name!r}: must be a relative path")
     return name

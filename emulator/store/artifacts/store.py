@@ -220,10 +220,17 @@ class ArtifactStore(ArtifactCatalog):
                     " created_by_run_id, created_at, updated_at)"
                     " VALUES (?, ?, 'PENDING', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
-                        collection_id, digest, description, json.dumps(dict(metadata or {})),
+                        collection_id,
+                        digest,
+                        description,
+                        json.dumps(dict(metadata or {})),
                         json.dumps(list(tags)),
                         -1 if ttl_duration_seconds is None else ttl_duration_seconds,
-                        history_step, json.dumps(alias_list), run_id, now, now,
+                        history_step,
+                        json.dumps(alias_list),
+                        run_id,
+                        now,
+                        now,
                     ),
                 )
                 artifact_id = inserted_id(cursor)
@@ -387,8 +394,14 @@ class ArtifactStore(ArtifactCatalog):
             for name, data in files.items()
         ]
         return self.log_listing(
-            entity, project, collection=collection, type_name=type_name, entries=entries,
-            run_id=run_id, aliases=aliases, **fields,
+            entity,
+            project,
+            collection=collection,
+            type_name=type_name,
+            entries=entries,
+            run_id=run_id,
+            aliases=aliases,
+            **fields,
         )
 
     def log_listing(
@@ -410,8 +423,14 @@ class ArtifactStore(ArtifactCatalog):
         """
         digest = manifest_digest({entry.path: entry.digest for entry in entries})
         artifact = self.create(
-            entity, project, collection=collection, type_name=type_name,
-            digest=digest, run_id=run_id, aliases=aliases, **fields,
+            entity,
+            project,
+            collection=collection,
+            type_name=type_name,
+            digest=digest,
+            run_id=run_id,
+            aliases=aliases,
+            **fields,
         )
         if artifact.state == "COMMITTED":
             return artifact

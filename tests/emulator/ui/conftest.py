@@ -22,7 +22,13 @@ RUNS, STEPS = 12, 120
 def seeded(store: Store) -> list[Run]:
     """Runs with history, files and artifacts in ``demo/demo-project``."""
     return seed_project(
-        store, seed=0, entity=ENTITY, project=PROJECT, runs=RUNS, steps=STEPS, files=True,
+        store,
+        seed=0,
+        entity=ENTITY,
+        project=PROJECT,
+        runs=RUNS,
+        steps=STEPS,
+        files=True,
         artifacts=True,
     )
 

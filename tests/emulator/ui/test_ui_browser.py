@@ -24,8 +24,9 @@ PATH = f"{ENTITY}/{PROJECT}"
 
 @pytest.fixture
 def demo(wandb_emulator: EmulatorHandle) -> EmulatorHandle:
-    wandb_emulator.seed(entity=ENTITY, project=PROJECT, runs=RUNS, steps=STEPS, seed=0,
-                        artifacts=True)
+    wandb_emulator.seed(
+        entity=ENTITY, project=PROJECT, runs=RUNS, steps=STEPS, seed=0, artifacts=True
+    )
     return wandb_emulator
 
 
@@ -124,8 +125,9 @@ def test_artifact_lineage_links_producer_and_consumer(
     page.get_by_role("link", name=used.collection, exact=True).click()
     assert page.locator("h1").inner_text().startswith(used.collection)
     page.get_by_role("link", name=used.version, exact=True).click()
-    assert page.locator(".lineage a.producer").get_attribute("href").endswith(
-        f"/runs/{producer.name}")
+    assert (
+        page.locator(".lineage a.producer").get_attribute("href").endswith(f"/runs/{producer.name}")
+    )
     screenshot(page, "artifact")
     page.locator(".lineage a.consumer", has_text=consumer.name).click()
     assert page.url == consumer.url
@@ -182,8 +184,7 @@ def test_tags_and_notes_edited_on_the_page_reach_the_api(
 def test_sweep_url_opens_a_plot_per_parameter_whose_points_open_the_runs(
     page: Any, wandb_emulator: EmulatorHandle, wandb_api: Api
 ) -> None:
-    wandb_emulator.seed(entity=ENTITY, project=PROJECT, runs=RUNS, steps=STEPS, seed=0,
-                        sweeps=2)
+    wandb_emulator.seed(entity=ENTITY, project=PROJECT, runs=RUNS, steps=STEPS, seed=0, sweeps=2)
     listed = list(wandb_api.project(PROJECT, entity=ENTITY).sweeps())
     page.goto(f"{wandb_emulator.url}/{PATH}")
     page.locator("#sweeps-link").click()

@@ -53,15 +53,14 @@ def test_state_and_tag_filters_are_anded_to_the_box(
     filters = json.dumps({"config.epochs": {"$gte": 10}})
     html = pages.get(BASE, params={"filters": filters, "tag": tag, "state": "finished"}).text
     expected = {
-        run.name for run in seeded
+        run.name
+        for run in seeded
         if tag in run.tags and run.state == "finished" and run.config["epochs"]["value"] >= 10
     }
     assert set(_rows(html)) == expected
 
 
-def test_a_malformed_filter_shows_the_api_message(
-    pages: TestClient, seeded: list[Run]
-) -> None:
+def test_a_malformed_filter_shows_the_api_message(pages: TestClient, seeded: list[Run]) -> None:
     response = pages.get(BASE, params={"filters": '{"nosuch": 1}'})
     assert response.status_code == 200
     assert "invalid filters or order: unknown field &#39;nosuch&#39;" in response.text
@@ -71,9 +70,7 @@ def test_a_malformed_filter_shows_the_api_message(
     assert bad_cursor.status_code == 200 and "invalid cursor" in bad_cursor.text
 
 
-def test_missing_things_are_404_pages_naming_them(
-    pages: TestClient, seeded: list[Run]
-) -> None:
+def test_missing_things_are_404_pages_naming_them(pages: TestClient, seeded: list[Run]) -> None:
     run = seeded[0].name
     cases = {
         "/nobody": "entity &#39;nobody&#39; not found",
@@ -144,10 +141,20 @@ def test_version_page_lists_aliases_files_and_lineage(
 def test_user_values_are_escaped(pages: TestClient, store: Store) -> None:
     evil = "<script>alert(1)</script>"
     project = store.projects.ensure_project(ENTITY, PROJECT)
-    (run_id,) = store.runs.insert(project.id, [Run(
-        name="evil", display_name=evil, tags=[evil], config={evil: {"value": evil}},
-        summary_metrics={evil: evil}, notes=evil, username=ENTITY,
-    )])
+    (run_id,) = store.runs.insert(
+        project.id,
+        [
+            Run(
+                name="evil",
+                display_name=evil,
+                tags=[evil],
+                config={evil: {"value": evil}},
+                summary_metrics={evil: evil},
+                notes=evil,
+                username=ENTITY,
+            )
+        ],
+    )
     store.console.write(run_id, [evil], 0)
     for path in (f"{BASE}/runs/evil", BASE, f"{BASE}?filters={quote(evil)}"):
         html = pages.get(path).text

@@ -27,8 +27,7 @@ SWEEPS = 3
 @pytest.fixture
 def sweeps(store: Store) -> list[Sweep]:
     """``SWEEPS`` seeded sweeps over the runs of ``demo/demo-project``."""
-    seed_project(store, seed=0, entity=ENTITY, project=PROJECT, runs=RUNS, steps=10,
-                 sweeps=SWEEPS)
+    seed_project(store, seed=0, entity=ENTITY, project=PROJECT, runs=RUNS, steps=10, sweeps=SWEEPS)
     project = store.projects.project(ENTITY, PROJECT)
     assert project is not None
     return store.sweeps.of_project(project.id)
@@ -42,7 +41,8 @@ def _plots(html: str) -> dict[str, tuple[str, str]]:
     """Each plot's parameter -> (scale, its SVG), as the page draws them."""
     found = re.findall(
         r'<figure class="chart scatter" data-parameter="([^"]+)" data-scale="(\w+)">(.*?)</figure>',
-        html, re.S,
+        html,
+        re.S,
     )
     return {unescape(name): (scale, body) for name, scale, body in found}
 
@@ -52,7 +52,8 @@ def _points(svg: str) -> list[tuple[str, str, float]]:
     return [
         (href, run, float(x))
         for href, run, x in re.findall(
-            r'<a href="([^"]+)"><circle class="point[^"]*" data-run="([^"]+)" cx="([\d.]+)"', svg)
+            r'<a href="([^"]+)"><circle class="point[^"]*" data-run="([^"]+)" cx="([\d.]+)"', svg
+        )
     ]
 
 
@@ -96,7 +97,8 @@ def test_sweep_page_plots_each_parameter_with_a_point_per_run_linking_to_it(
     for leaf in swept:
         scale, svg = plots[leaf.name]
         expected_scale = {"log_uniform_values": "log", "categorical": "categorical"}.get(
-            leaf.distribution, "linear")
+            leaf.distribution, "linear"
+        )
         assert scale == expected_scale
         points = _points(svg)
         assert sorted(run for _, run, _ in points) == sorted(with_metric)
@@ -140,15 +142,25 @@ EVIL = "<script>alert(1)</script>"
 
 def test_every_sweep_value_is_escaped(pages: TestClient, store: Store) -> None:
     config = {
-        "name": EVIL, "description": EVIL, "method": "grid",
+        "name": EVIL,
+        "description": EVIL,
+        "method": "grid",
         "metric": {"name": EVIL, "goal": "maximize"},
         "parameters": {EVIL: {"values": [EVIL, "<b>bold</b>"]}},
     }
     sweep = create_sweep(store, ENTITY, PROJECT, yaml.safe_dump(config), username="alice")
-    store.runs.upsert(ENTITY, PROJECT, "evil-run", {
-        "display_name": EVIL, "sweep_name": sweep.name,
-        "config": {EVIL: {"value": EVIL}}, "summary_metrics": {EVIL: 1.5},
-    }, username="alice")
+    store.runs.upsert(
+        ENTITY,
+        PROJECT,
+        "evil-run",
+        {
+            "display_name": EVIL,
+            "sweep_name": sweep.name,
+            "config": {EVIL: {"value": EVIL}},
+            "summary_metrics": {EVIL: 1.5},
+        },
+        username="alice",
+    )
     for path in (f"{BASE}/sweeps", f"{BASE}/sweeps/{sweep.name}"):
         html = pages.get(path).text
         assert "<script>alert" not in html and "<b>bold" not in html
@@ -161,7 +173,8 @@ def test_axes_follow_the_config_and_fall_back_when_they_cannot(
     pages: TestClient, store: Store
 ) -> None:
     config = {
-        "method": "random", "metric": {"name": "loss"},
+        "method": "random",
+        "metric": {"name": "loss"},
         "parameters": {
             "layers": {"values": [8, 2, 4]},  # numbers, but categories in the config's order
             "lr": {"values": [0.0, 0.1]},  # a list, so categorical too
@@ -174,14 +187,25 @@ def test_axes_follow_the_config_and_fall_back_when_they_cannot(
     values = [(8, 0.0, 0.001, 0.0, 0.3), (2, 0.1, 0.1, 0.01, 0.2), (4, 0.1, 0.01, 0.1, None)]
     for index, (layers, lr, wd, scale, loss) in enumerate(values):
         run_config = {"layers": layers, "lr": lr, "wd": wd, "scale": scale, "fixed": 3}
-        store.runs.upsert(ENTITY, PROJECT, f"run-{index}", {
-            "sweep_name": sweep.name, "config": {k: {"value": v} for k, v in run_config.items()},
-            "summary_metrics": {} if loss is None else {"loss": loss},
-        }, username="alice")
+        store.runs.upsert(
+            ENTITY,
+            PROJECT,
+            f"run-{index}",
+            {
+                "sweep_name": sweep.name,
+                "config": {k: {"value": v} for k, v in run_config.items()},
+                "summary_metrics": {} if loss is None else {"loss": loss},
+            },
+            username="alice",
+        )
     plots = _plots(pages.get(f"{BASE}/sweeps/{sweep.name}").text)
     # Constants are not plotted; a zero cannot go on a log axis, so "scale" is linear.
     assert {name: scale for name, (scale, _) in plots.items()} == {
-        "layers": "categorical", "lr": "categorical", "wd": "log", "scale": "linear"}
+        "layers": "categorical",
+        "lr": "categorical",
+        "wd": "log",
+        "scale": "linear",
+    }
     layer_x = {run: x for _, run, x in _points(plots["layers"][1])}
     assert set(layer_x) == {"run-0", "run-1"}  # run-2 has no loss
     # Three slots in the config's order (8, 2, 4) whatever the runs hold: 8 left of 2.

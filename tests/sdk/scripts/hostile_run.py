@@ -17,8 +17,11 @@ def main() -> None:
     parser.add_argument("--project", required=True)
     args = parser.parse_args()
     with wandb.init(
-        project=args.project, name=MARKUP, tags=["<b>tag</b>", "<script>tag</script>"],
-        notes=MARKUP, config={"payload": MARKUP, MARKUP: 1},
+        project=args.project,
+        name=MARKUP,
+        tags=["<b>tag</b>", "<script>tag</script>"],
+        notes=MARKUP,
+        config={"payload": MARKUP, MARKUP: 1},
     ) as run:
         for step in range(5):
             run.log({"loss": 1 / (step + 1)})

@@ -30,13 +30,22 @@ def main() -> None:
         weights.write_bytes(b"weights-2")
         second = run.link_model(str(weights), "digits-classifier", "digits", ["production"])
         assert second is not None
-        print(json.dumps({
-            "run": run.id,
-            "linked": [
-                [link.qualified_name, link.source_qualified_name, link.is_link, link.aliases]
-                for link in (first, second)
-            ],
-        }))
+        print(
+            json.dumps(
+                {
+                    "run": run.id,
+                    "linked": [
+                        [
+                            link.qualified_name,
+                            link.source_qualified_name,
+                            link.is_link,
+                            link.aliases,
+                        ]
+                        for link in (first, second)
+                    ],
+                }
+            )
+        )
 
 
 if __name__ == "__main__":

@@ -32,11 +32,15 @@ def main() -> None:
         rows.add_file("rows.csv")
         dataset = run.log_artifact(rows)
         dataset.wait()
-        print(json.dumps({
-            "linked": None if linked is None else [linked.qualified_name, linked.aliases],
-            "missing": _error(run, logged, "wandb-registry-nope/digits"),
-            "wrong_type": _error(run, dataset, "wandb-registry-model/rows"),
-        }))
+        print(
+            json.dumps(
+                {
+                    "linked": None if linked is None else [linked.qualified_name, linked.aliases],
+                    "missing": _error(run, logged, "wandb-registry-nope/digits"),
+                    "wrong_type": _error(run, dataset, "wandb-registry-model/rows"),
+                }
+            )
+        )
 
 
 if __name__ == "__main__":
