@@ -23,6 +23,7 @@ run: $(STAMP)
 ## Run the whole test suite (the linters and the docs build first).
 test: $(STAMP) docs
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -n 2 -q
 
@@ -34,6 +35,7 @@ test-compat: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 ## Build the docs site into site/; --strict fails on broken links, anchors and pages
 ## missing from the nav (not --quiet: it would hide those warnings from --strict).
