@@ -93,11 +93,8 @@ def _capabilities(results: list[dict[str, Any]]) -> list[str]:
 
 def _summary(result: dict[str, Any]) -> str:
     outcomes = result["results"]
-    bad = [name for name, o in outcomes.items() if not o["ok"] and not o.get("pending")]
-    pending = [name for name, o in outcomes.items() if o.get("pending")]
+    bad = [name for name, o in outcomes.items() if not o["ok"]]
     verdict = "FAILED: " + ", ".join(bad) if bad else "ok"
-    if pending:
-        verdict += " (pending: " + ", ".join(pending) + ")"
     return (
         f"wandb {result['version']:<8} venv {result['venv_seconds']:>5}s  "
         f"suite {result['suite_seconds']:>5}s  {verdict}"

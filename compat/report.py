@@ -21,8 +21,7 @@ This page is written by the last full run; do not edit it by hand.
 
 **Minimum supported release: {minimum}** (the oldest release of the matrix that passes
 everything; older releases are not run in CI: try one with `python -m compat --release
-0.16.6`). *pending* marks a check that waits on a
-feature the emulator does not have yet, not a failure of that release.
+0.16.6`).
 
 """
 
@@ -47,8 +46,8 @@ _LEGEND = """
 
 
 def passes(result: Result) -> bool:
-    """Whether a release passed every capability (pending ones do not count against it)."""
-    return all(o["ok"] or o.get("pending") for o in result["results"].values())
+    """Whether a release passed every capability."""
+    return all(o["ok"] for o in result["results"].values())
 
 
 def minimum(results: Sequence[Result]) -> str:
@@ -88,7 +87,7 @@ def with_readme_table(readme: str, results: Sequence[Result], capabilities: Sequ
 
 
 def table(results: Sequence[Result], capabilities: Sequence[str]) -> list[str]:
-    """The table's lines, then the failures and pending checks as measured."""
+    """The table's lines, then the failures as measured."""
     lines = ["| release | " + " | ".join(capabilities) + " |"]
     lines.append("|---" * (len(capabilities) + 1) + "|")
     failures: list[str] = []
@@ -100,14 +99,10 @@ def table(results: Sequence[Result], capabilities: Sequence[str]) -> list[str]:
                 cells.append("n/a")
             elif outcome["ok"]:
                 cells.append("yes")
-            elif outcome.get("pending"):
-                cells.append("pending")
-                detail = outcome["detail"]
-                failures.append(f"- {result['version']}, {capability} (pending): {detail}")
             else:
                 cells.append("**no**")
                 failures.append(f"- {result['version']}, {capability}: `{outcome['detail']}`")
         lines.append(f"| {result['version']} | " + " | ".join(cells) + " |")
     if failures:
-        lines += ["", "Failures and pending checks, as measured:", "", *failures]
+        lines += ["", "Failures, as measured:", "", *failures]
     return lines

@@ -111,8 +111,6 @@ class Outcome:
     ok: bool
     detail: str = ""
     seconds: float = 0.0
-    #: Not failed, not passed: waits on something outside this release's support.
-    pending: bool = False
 
 
 @dataclass
@@ -320,14 +318,9 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _RED = "\x1b[31m"
 
 
-class Pending(Exception):
-    """A check that cannot pass yet for a reason outside this release's support."""
-
-
 def check_verify(suite: Suite) -> None:
     """``wandb verify`` exits 0; its https and CORS lines are warnings (yellow), failures
-    are red. A failure of only the sweep check, because the server has no sweeps, is
-    reported as pending rather than failed."""
+    are red."""
     cli = Path(sys.executable).with_name("wandb")
     done = subprocess.run(
         [str(cli), "verify", "--host", os.environ["WANDB_BASE_URL"]],
@@ -340,8 +333,6 @@ def check_verify(suite: Suite) -> None:
     if done.returncode == 0:
         return
     failures = [_ANSI.sub("", line).strip() for line in done.stdout.splitlines() if _RED in line]
-    if failures and all("upsertSweep" in line for line in failures):
-        raise Pending("only the sweep check fails: the emulator has no sweeps yet")
     raise AssertionError(
         f"wandb verify exited {done.returncode}: "
         + _tail("\n".join(failures) or done.stdout + done.stderr)
@@ -377,8 +368,6 @@ def run_suite(out: Path) -> int:
             try:
                 check(suite)
                 outcome = Outcome(ok=True)
-            except Pending as reason:
-                outcome = Outcome(ok=False, detail=str(reason), pending=True)
             except Exception as error:
                 frames = traceback.extract_tb(error.__traceback__)
                 where = f" ({Path(frames[-1].filename).name}:{frames[-1].lineno})" if frames else ""
@@ -391,11 +380,11 @@ def run_suite(out: Path) -> int:
         "results": {name: vars(outcome) for name, outcome in results.items()},
     }
     out.write_text(json.dumps(report, indent=2))
-    return 0 if all(outcome.ok or outcome.pending for outcome in results.values()) else 1
+    return 0 if all(outcome.ok for outcome in results.values()) else 1
 
 
 def _verdict(outcome: Outcome) -> str:
-    return "ok" if outcome.ok else ("PENDING" if outcome.pending else "FAIL")
+    return "ok" if outcome.ok else "FAIL"
 
 
 def main(argv: list[str]) -> int:
