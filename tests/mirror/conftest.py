@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -11,6 +10,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from emulator import EmulatorServer, Store, create_app
 from fixtures.seeding import seed_project
+from tests.reliability.harness import free_port
 
 ENTITY, PROJECT = "team", "vision"
 
@@ -96,7 +96,5 @@ def target() -> Iterator[EmulatorServer]:
 
 @pytest.fixture
 def unused_tcp_port() -> int:
-    """A loopback port nothing listens on (bound, then released)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    """A loopback port nothing listens on."""
+    return free_port()
