@@ -211,13 +211,18 @@ def _tag_names(input: dict[str, Any]) -> list[str]:
     return [tag["tag_name"] for tag in input["tags"]]
 
 
+def _tagged_collection(info: Info, input: dict[str, Any]) -> Any:
+    """The collection a tag assignment input names."""
+    return _named_collection(
+        info, input["entity_name"], input["project_name"], input["artifact_collection_name"]
+    )
+
+
 @mutation.field("createArtifactCollectionTagAssignments")
 @artifact_errors
 def resolve_add_collection_tags(_: Any, info: Info, input: dict[str, Any]) -> Any:
     """Tag a collection."""
-    found = _named_collection(
-        info, input["entity_name"], input["project_name"], input["artifact_collection_name"]
-    )
+    found = _tagged_collection(info, input)
     store_of(info).artifacts.editing.tag_collection(found.id, add=_tag_names(input))
     return {"tags": [{"id": f"Tag:{name}", "name": name} for name in _tag_names(input)]}
 
@@ -226,9 +231,7 @@ def resolve_add_collection_tags(_: Any, info: Info, input: dict[str, Any]) -> An
 @artifact_errors
 def resolve_delete_collection_tags(_: Any, info: Info, input: dict[str, Any]) -> Any:
     """Remove tags from a collection."""
-    found = _named_collection(
-        info, input["entity_name"], input["project_name"], input["artifact_collection_name"]
-    )
+    found = _tagged_collection(info, input)
     store_of(info).artifacts.editing.tag_collection(found.id, remove=_tag_names(input))
     return {"success": True}
 
