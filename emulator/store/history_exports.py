@@ -66,14 +66,18 @@ def lines_rewritten(conn: sqlite3.Connection, run_id: int, offset: int) -> None:
 
 
 class HistoryExports:
-    """Reads and records the files each run's history was served as.
-
-    ``lock`` serializes exports, so two readers never number two files for the same lines.
-    """
+    """Reads and records the files each run's history was served as."""
 
     def __init__(self, db: Database) -> None:
         self._db = db
-        self.lock = threading.Lock()
+        self._locks: dict[int, threading.Lock] = {}
+        self._locks_guard = threading.Lock()
+
+    def lock(self, run_id: int) -> threading.Lock:
+        """The lock that serializes a run's exports, so two readers never number two files
+        for the same lines; exports of different runs go on side by side."""
+        with self._locks_guard:
+            return self._locks.setdefault(run_id, threading.Lock())
 
     def files(self, run_id: int) -> list[ExportedFile]:
         """The files served for a run, by position."""

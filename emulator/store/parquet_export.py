@@ -41,7 +41,7 @@ def exported_files(store: Store, run_id: int) -> list[ExportedFile] | None:
     exports = store.history_exports
     if not parquet_available():
         return None
-    with exports.lock:
+    with exports.lock(run_id):
         if exports.is_live(run_id):
             return None
         files = exports.files(run_id)
