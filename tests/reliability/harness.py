@@ -117,6 +117,10 @@ class Logger:
         return (self.ended or time.monotonic()) - self.started
 
 
+#: How much lower the loggers' scheduling priority is than the server's.
+LOGGER_NICENESS = 10
+
+
 def start_logger(
     url: str,
     project: str,
@@ -157,6 +161,11 @@ def start_logger(
     process = subprocess.Popen(
         command, cwd=home, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
+    # The loggers stand for training jobs, each of which has a machine of its own; on a
+    # machine of two cores, dozens of them at full speed would leave the one server they
+    # talk to a few per cent of the CPU. At a lower priority (inherited by the SDK's
+    # wandb-core process, which starts later) they take what the server leaves.
+    os.setpriority(os.PRIO_PROCESS, process.pid, LOGGER_NICENESS)
     return Logger(run_id, steps, process)
 
 
