@@ -4,6 +4,10 @@ Both streams are stored the same way: lines in chunks of :data:`CHUNK_LINES` (se
 :mod:`emulator.store.history_chunks`), each chunk with the step range it covers, so a
 step range is read through the primary key without decoding other rows. Lines are
 kept at their file_stream line offset: a re-sent offset overwrites, never duplicates.
+A full chunk of history also keeps its metrics' extremes (the ``extremes`` column, added
+by an upgrade: see :mod:`emulator.store.migrations`), so charts of long runs read those
+instead of every line; a chunk still filling up, or written before the column existed,
+has ``NULL`` there and is decoded instead.
 
 Per run and stream, ``history_streams`` keeps what readers need without a scan and is
 maintained at write time: the line count, the last step, the distinct key tuples
@@ -16,6 +20,7 @@ from __future__ import annotations
 import itertools
 import json
 import sqlite3
+from array import array
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -23,7 +28,14 @@ from typing import Any
 
 from emulator.store import history_exports
 from emulator.store.database import Database
-from emulator.store.history_chunks import CHUNK_LINES, Chunk, TypeCounts
+from emulator.store.history_chunks import (
+    CHUNK_LINES,
+    Chunk,
+    Extremes,
+    TypeCounts,
+    dump_extremes,
+    load_extremes,
+)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS history_streams (
@@ -117,6 +129,22 @@ class _Shapes:
         if len(self._ids) > len(self._shapes):  # the dict keeps new shapes in id order
             self._shapes.extend(itertools.islice(self._ids, len(self._shapes), None))
         return found
+
+
+@dataclass
+class StepExtremes:
+    """A metric's extreme points over a whole history: ``steps[i], values[i]`` in line
+    order, and ``count``, the lines with a finite value and a step."""
+
+    count: int = 0
+    steps: list[int] = field(default_factory=list)
+    values: list[float] = field(default_factory=list)
+
+    def add(self, chunk_steps: Sequence[int], extremes: Extremes) -> None:
+        """Append one chunk's extremes of the metric (``chunk_steps``: that chunk's steps)."""
+        self.count += extremes.count
+        self.steps.extend(map(chunk_steps.__getitem__, extremes.slots))
+        self.values.extend(extremes.values)
 
 
 @dataclass(frozen=True)
@@ -258,11 +286,13 @@ class HistoryStore:
             chunk = old.spliced(start, rows, shapes)
         info.add(chunk.type_counts())
         low, high = chunk.step_range()
+        full = stream == HISTORY and len(chunk) == CHUNK_LINES
+        extremes = dump_extremes(chunk.extremes()) if full else None
         conn.execute(
             "INSERT OR REPLACE INTO history"
-            " (run_id, stream, chunk, min_step, max_step, steps, shapes, data)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (run_id, stream, number, low, high, *chunk.columns()),
+            " (run_id, stream, chunk, min_step, max_step, steps, shapes, data, extremes)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (run_id, stream, number, low, high, *chunk.columns(), extremes),
         )
         return high
 
@@ -341,6 +371,30 @@ class HistoryStore:
             if slots:
                 parts.append((chunk, slots))
         return Selection(parts)
+
+    def step_extremes(self, run_id: int, keys: Sequence[str]) -> dict[str, StepExtremes]:
+        """Per key of ``keys`` that has any, the extreme points of a run's history over
+        ``_step``: at most two per block of lines (see :class:`Extremes`), in line order."""
+        found = {key: StepExtremes() for key in keys}
+        rows = self._db.tuples(
+            "SELECT steps, extremes,"
+            " CASE WHEN extremes IS NULL THEN shapes END,"
+            " CASE WHEN extremes IS NULL THEN data END"
+            " FROM history WHERE run_id = ? AND stream = ? ORDER BY chunk",
+            (run_id, HISTORY),
+        )
+        for steps, extremes, shapes, data in rows:
+            if extremes is None:
+                chunk = Chunk.from_columns(steps, shapes, data)
+                chunk_extremes, chunk_steps = chunk.extremes(), chunk.steps
+            else:
+                chunk_extremes, chunk_steps = load_extremes(extremes), array("q")
+                chunk_steps.frombytes(steps)
+            for key, points in found.items():
+                extreme = chunk_extremes.get(key)
+                if extreme is not None:
+                    points.add(chunk_steps, extreme)
+        return {key: points for key, points in found.items() if points.count}
 
     def select_lines(self, run_id: int, stream: str, start: int, end: int) -> Selection:
         """Lines ``[start, end)`` of a stream, in line order."""

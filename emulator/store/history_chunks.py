@@ -14,6 +14,10 @@ values again, and a reader decodes only the groups and lines it returns. The byt
 :mod:`marshal` version 4 of plain lists, tuples, bytes and JSON-compatible values,
 readable by every Python the project supports. Chunks are only ever read back from this
 store or from a snapshot of one: marshal is not meant for untrusted bytes.
+
+A full chunk of history also keeps its **extremes** (:meth:`Chunk.extremes`): for each
+metric, the lowest and highest value in every block of :data:`EXTREME_BLOCK` lines, so a
+chart of a long run keeps every spike without decoding every line.
 """
 
 from __future__ import annotations
@@ -34,6 +38,9 @@ CHUNK_LINES = 1024
 NO_STEP = -(2**63)
 #: The shape of a line that was never written (a gap below a later offset).
 HOLE = 0
+#: Lines per block of a chunk's extremes: a block keeps its lowest and highest point.
+EXTREME_BLOCK = 128
+_NUMBER_TYPES = frozenset({int, float})
 
 #: Python types -> the type names W&B reports in ``historyKeys``.
 WIRE_TYPES: dict[type, str] = {
@@ -67,6 +74,85 @@ def steps_of(rows: Sequence[Any]) -> array[int]:
         return array("q", list(map(dict.get, rows, repeat("_step"), repeat(NO_STEP))))
     except (TypeError, OverflowError):  # a float, null or out-of-range step; not a dict
         return array("q", map(step_of, rows))
+
+
+def is_finite_number(value: Any) -> bool:
+    """Whether ``value`` is an int or float (not a bool), neither NaN nor infinite."""
+    # bool is not in _NUMBER_TYPES (type() is exact); NaN and infinities fail v - v == 0.
+    return type(value) in _NUMBER_TYPES and value - value == 0
+
+
+def _finite_float(value: Any) -> float | None:
+    """``value`` as a float when it is a finite int or float (not a bool), else ``None``
+    (an int too large for a float included)."""
+    if type(value) not in _NUMBER_TYPES:
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if number - number == 0 else None
+
+
+def all_finite(values: Sequence[Any]) -> bool:
+    """Whether a packed column holds only finite numbers: its sum is finite (a NaN or an
+    infinity makes it not; so may an overflow, which only sends a caller the slow way)."""
+    if not isinstance(values, array):
+        return False
+    total = sum(values)
+    return bool(total - total == 0)
+
+
+@dataclass(frozen=True)
+class Extremes:
+    """The extreme points of one metric: slots (ascending) and values, at most two per
+    block of :data:`EXTREME_BLOCK` lines, and ``count``, how many lines the metric has a
+    finite value on (lines without a ``_step`` are not counted: a chart cannot place them)."""
+
+    count: int
+    slots: Sequence[int]
+    values: Sequence[float]
+
+    def wire(self) -> tuple[int, bytes, bytes]:
+        return self.count, array("H", self.slots).tobytes(), array("d", self.values).tobytes()
+
+    @classmethod
+    def from_wire(cls, wire: Sequence[Any]) -> Extremes:
+        count, slots, values = wire
+        packed_slots, packed_values = array("H"), array("d")
+        packed_slots.frombytes(slots)
+        packed_values.frombytes(values)
+        return cls(count, packed_slots, packed_values)
+
+
+def dump_extremes(extremes: Mapping[str, Extremes]) -> bytes:
+    """A chunk's extremes as bytes, for storage."""
+    return marshal.dumps({key: found.wire() for key, found in extremes.items()})
+
+
+def load_extremes(data: bytes) -> dict[str, Extremes]:
+    """The inverse of :func:`dump_extremes`."""
+    return {key: Extremes.from_wire(wire) for key, wire in marshal.loads(data).items()}
+
+
+def _block_extremes(slots: Sequence[int], values: Sequence[Any]) -> Extremes:
+    """The extremes of finite ``values`` on ascending ``slots``."""
+    if isinstance(values, array):  # unpack once, not in each of the four passes below
+        values = values.tolist()
+    kept_slots: list[int] = []
+    kept_values: list[float] = []
+    start = 0
+    while start < len(slots):
+        block_end = (slots[start] // EXTREME_BLOCK + 1) * EXTREME_BLOCK
+        stop = bisect_left(slots, block_end, start)
+        part = values[start:stop]
+        low = start + part.index(min(part))
+        high = start + part.index(max(part))
+        for index in sorted({low, high}):
+            kept_slots.append(slots[index])
+            kept_values.append(float(values[index]))
+        start = stop
+    return Extremes(len(slots), kept_slots, kept_values)
 
 
 def _column(values: list[Any]) -> tuple[str, Sequence[Any]]:
@@ -262,6 +348,34 @@ class Chunk:
             for slot, value in zip(group.slots, column, strict=True):
                 values[slot] = value
         return values
+
+    def extremes(self) -> dict[str, Extremes]:
+        """The :class:`Extremes` of every key logged with finite numbers on lines with a
+        step, W&B's own ``_`` keys aside."""
+        stepless = NO_STEP in self.steps
+        pairs: dict[str, list[tuple[Sequence[int], Sequence[Any], bool]]] = {}
+        for group in self.groups.values():
+            for key, (_, values) in zip(group.keys, group.columns, strict=True):
+                if not key.startswith("_"):
+                    clean = not stepless and all_finite(values)
+                    pairs.setdefault(key, []).append((group.slots, values, clean))
+        found = {}
+        for key, parts in pairs.items():
+            if len(parts) == 1 and parts[0][2]:  # one packed finite column: no filtering
+                slots, values, _ = parts[0]
+            else:
+                kept = sorted(
+                    (slot, number)
+                    for part_slots, part_values, _ in parts
+                    for slot, value in zip(part_slots, part_values, strict=True)
+                    if (number := _finite_float(value)) is not None and self.steps[slot] != NO_STEP
+                )
+                if not kept:
+                    continue
+                slots = [slot for slot, _ in kept]
+                values = [value for _, value in kept]
+            found[key] = _block_extremes(slots, values)
+        return found
 
     def row(self, slot: int) -> Row:
         """Decode the line in ``slot``."""

@@ -39,20 +39,33 @@ _IDENTITY_COLUMNS = (
 )
 
 
-def _add_identity_columns(conn: sqlite3.Connection) -> None:
-    """Version 2: entities have a type and an organization; users an admin flag, an
-    account type and a creation time. New files get the columns here too (the schema
-    scripts hold only what version 0 had), so there is one definition of each."""
-    for table, column in _IDENTITY_COLUMNS:
+def _add_columns(conn: sqlite3.Connection, columns: tuple[tuple[str, str], ...]) -> None:
+    """Add each ``(table, column DDL)`` a table lacks. New files get their columns here
+    too (the schema scripts hold only what version 0 had), so each has one definition."""
+    for table, column in columns:
         existing = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
         if column.split()[0] not in existing:
             conn.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
+
+
+def _add_identity_columns(conn: sqlite3.Connection) -> None:
+    """Version 2: entities have a type and an organization; users an admin flag, an
+    account type and a creation time."""
+    _add_columns(conn, _IDENTITY_COLUMNS)
+
+
+def _add_history_extremes(conn: sqlite3.Connection) -> None:
+    """Version 3: a full chunk of history keeps its metrics' extremes, for charts (see
+    :meth:`emulator.store.history_chunks.Chunk.extremes`). Chunks written before stay
+    ``NULL``, which readers take as "decode the chunk": nothing is rewritten here."""
+    _add_columns(conn, (("history", "extremes BLOB"),))
 
 
 #: The upgrade to version ``n`` is ``UPGRADES[n - 1]``.
 UPGRADES: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _fill_run_tags,
     _add_identity_columns,
+    _add_history_extremes,
 )
 
 

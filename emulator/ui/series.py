@@ -5,11 +5,15 @@ bucket's minimum and maximum, so a spike between plotted points still shows.
 The reduction is deterministic: buckets are the evenly spaced positions the store's
 own sampling picks (:meth:`emulator.store.history.Selection.sample`, first and last
 line included), and each bucket contributes its lowest and highest point, in order.
+
+A history long enough that a bucket spans more than a block of the store's extremes
+(:data:`emulator.store.history_chunks.EXTREME_BLOCK` lines) is reduced from those
+extremes, each block's lowest and highest point, instead of from every line: the same
+spikes show, and a million lines cost a read of a few thousand points.
 """
 
 from __future__ import annotations
 
-from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, pairwise
@@ -17,12 +21,12 @@ from operator import itemgetter
 from typing import Any
 
 from emulator.store.history import EVENTS, HISTORY, HistoryStore, Selection, StreamInfo
+from emulator.store.history_chunks import EXTREME_BLOCK, all_finite, is_finite_number
 
 #: Buckets per series: about one per horizontal pixel of a chart on a laptop screen.
 BUCKETS = 500
 #: The x axis of each stream: history is plotted over steps, system metrics over time.
 X_KEYS = {HISTORY: "_step", EVENTS: "_runtime"}
-_NUMBER_TYPES = frozenset({int, float})
 
 
 @dataclass(frozen=True)
@@ -45,20 +49,6 @@ def metric_keys(info: StreamInfo) -> list[str]:
     )
 
 
-def _is_finite(value: Any) -> bool:
-    # bool is not in _NUMBER_TYPES (type() is exact); NaN and infinities fail v - v == 0.
-    return type(value) in _NUMBER_TYPES and value - value == 0
-
-
-def _all_finite(values: Sequence[Any]) -> bool:
-    """Whether a packed column holds only finite numbers: its sum is finite (a NaN or an
-    infinity makes it not; so may an overflow, which only sends it the slow way)."""
-    if not isinstance(values, array):
-        return False
-    total = sum(values)
-    return bool(total - total == 0)
-
-
 @dataclass
 class _Points:
     """The finite points of one metric gathered so far, in line order."""
@@ -74,7 +64,7 @@ class _Points:
             self.ys.extend(ys)
             return
         for x, y in zip(xs, ys, strict=True):
-            if _is_finite(x) and _is_finite(y):
+            if is_finite_number(x) and is_finite_number(y):
                 self.xs.append(x)
                 self.ys.append(y)
 
@@ -97,7 +87,7 @@ def _gather(selection: Selection, x_key: str, keys: Sequence[str]) -> dict[str, 
             members = tuple(index for index, _, _ in found)
             xs = [x for _, x, _ in found]
             ys = [y for _, _, y in found]
-            finite = all(map(_all_finite, xs)) and all(map(_all_finite, ys))
+            finite = all(map(all_finite, xs)) and all(map(all_finite, ys))
             if len(members) == 1:
                 points[key].add(xs[0], ys[0], finite=finite)
                 continue
@@ -125,16 +115,19 @@ def reduce_points(xs: Sequence[Any], ys: Sequence[Any], buckets: int = BUCKETS) 
     """The finite ``(x, y)`` pairs, all of them when there are at most ``2 * buckets``,
     else each bucket's minimum and maximum (``key`` is left empty for the caller)."""
     found = _Points()
-    found.add(xs, ys, finite=_all_finite(xs) and _all_finite(ys))
+    found.add(xs, ys, finite=all_finite(xs) and all_finite(ys))
     return _reduced("", found, buckets)
 
 
-def _reduced(key: str, points: _Points, buckets: int) -> Series:
+def _reduced(key: str, points: _Points, buckets: int, total: int | None = None) -> Series:
+    """Each bucket's extremes of ``points``; ``total`` counts the lines they stand for
+    (``len(points.xs)`` when ``None``: every line)."""
     px, py = points.xs, points.ys
-    total = len(px)
-    if total <= 2 * buckets:
+    size = len(px)
+    total = size if total is None else total
+    if size <= 2 * buckets:
         return Series(key, px, py, total)
-    bounds = [index * (total - 1) // buckets for index in range(buckets)] + [total]
+    bounds = [index * (size - 1) // buckets for index in range(buckets)] + [size]
     out_x: list[float] = []
     out_y: list[float] = []
     for start, stop in pairwise(bounds):
@@ -152,8 +145,15 @@ def stream_series(
 ) -> list[Series]:
     """One reduced series per numeric metric of a run's ``stream``, by key; lines without
     the stream's x key (``_step`` or ``_runtime``) are not plotted."""
-    keys = metric_keys(history.info(run_id, stream))
+    info = history.info(run_id, stream)
+    keys = metric_keys(info)
     if not keys:
         return []
+    if stream == HISTORY and info.line_count >= buckets * EXTREME_BLOCK:
+        extremes = history.step_extremes(run_id, keys)
+        return [
+            _reduced(key, _Points(found.steps, found.values), buckets, found.count)
+            for key, found in extremes.items()
+        ]
     points = _gather(history.select(run_id, stream), X_KEYS[stream], keys)
     return [_reduced(key, found, buckets) for key, found in points.items() if found.xs]
