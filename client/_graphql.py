@@ -79,6 +79,20 @@ def _is_retryable(status: int) -> bool:
     return status == 429 or status >= 500
 
 
+#: The longest wait a ``Retry-After`` header is obeyed for, in seconds.
+MAX_RETRY_AFTER_S = 60.0
+
+
+def _retry_after(response: Any) -> float:
+    """The seconds a response's ``Retry-After`` asks to wait (W&B sends a number of
+    seconds), at most :data:`MAX_RETRY_AFTER_S`; 0 when absent or not a number."""
+    try:
+        asked = float(response.headers.get("Retry-After", 0))
+    except ValueError:  # an HTTP date, which W&B does not send: the backoff applies
+        return 0.0
+    return min(max(asked, 0.0), MAX_RETRY_AFTER_S) if asked == asked else 0.0
+
+
 def _graphql_message(error: Any) -> str:
     if isinstance(error, dict) and isinstance(error.get("message"), str):
         value: str = error["message"]
@@ -210,6 +224,7 @@ class GraphQLClient:
     def _send(self, operation: str, send: Callable[[], Any]) -> Any:
         attempt = 0
         while True:
+            asked = 0.0  # the wait a 429 or 503 asks for in Retry-After
             try:
                 response = send()
             except _RETRYABLE_ERRORS as exc:
@@ -225,7 +240,8 @@ class GraphQLClient:
                 if not _is_retryable(response.status_code) or attempt >= self._max_retries:
                     return response
                 reason = f"HTTP {response.status_code}"
-            delay = self._retry_backoff * 2**attempt
+                asked = _retry_after(response)
+            delay = max(self._retry_backoff * 2**attempt, asked)
             logger.debug("retrying %s in %.2fs (%s)", operation, delay, reason)
             time.sleep(delay)
             attempt += 1

@@ -45,7 +45,9 @@ class Api:
             ``$WANDB_ENTITY`` and ``$WANDB_PROJECT``.
         max_retries: How often to retry a request that failed with HTTP 429,
             HTTP 5xx or a transport error.
-        retry_backoff: Seconds before the first retry; doubled for each next one.
+        retry_backoff: Seconds before the first retry; doubled for each next one. A
+            429 or 5xx whose ``Retry-After`` asks for longer is waited for that long
+            (at most a minute).
 
     Raises:
         UsageError: if ``overrides`` holds an unknown key.

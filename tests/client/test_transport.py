@@ -16,6 +16,7 @@ from starlette.routing import Route
 from starlette.testclient import TestClient
 
 from client import Api, CommError, WandbClientError
+from client._graphql import MAX_RETRY_AFTER_S
 
 VIEWER = {"viewer": {"id": "VXNlcjox", "entity": "ent"}}
 
@@ -109,6 +110,26 @@ def test_retries_429(
 
     assert make_api(fake_http).default_entity == "ent"
     assert sleeps == [0.5]
+
+
+def test_waits_as_long_as_retry_after_asks(
+    clean_env: pytest.MonkeyPatch,
+    fake_http: httpx.Client,
+    fake_server: FakeServer,
+    sleeps: list[float],
+) -> None:
+    scripted(
+        fake_server,
+        httpx.Response(429, headers={"Retry-After": "3"}, json={"error": "slow down"}),
+        httpx.Response(503, headers={"Retry-After": "0.1"}, text="unavailable"),
+        httpx.Response(429, headers={"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"}),
+        httpx.Response(429, headers={"Retry-After": "86400"}),
+        httpx.Response(200, json={"data": VIEWER}),
+    )
+
+    assert make_api(fake_http, max_retries=4).default_entity == "ent"
+    # The server's wait when longer than the backoff; the backoff for a date; capped.
+    assert sleeps == [3.0, 1.0, 2.0, MAX_RETRY_AFTER_S]
 
 
 def test_gives_up_after_max_retries(
