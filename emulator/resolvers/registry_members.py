@@ -10,6 +10,7 @@ error naming it, with nothing changed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ariadne import MutationType, ObjectType
@@ -97,43 +98,46 @@ def _members(info: Info, input: dict[str, Any]) -> tuple[list[str], list[str]]:
     return users, teams
 
 
+def _change(
+    info: Info,
+    input: dict[str, Any],
+    action: str,
+    change: Callable[[Registry, list[str], list[str]], None],
+) -> dict[str, bool]:
+    registry = _administered(info, input["project_id"], action)
+    users, teams = _members(info, input)
+    change(registry, users, teams)
+    return {"success": True}
+
+
 @mutation.field("createProjectMembers")
 @artifact_errors
 def resolve_add(_: Any, info: Info, input: dict[str, Any]) -> dict[str, bool]:
     """Add users and teams to a registry in their default roles."""
-    registry = _administered(info, input["project_id"], "add members to")
-    users, teams = _members(info, input)
-    store_of(info).registry_members.add(registry, users, teams)
-    return {"success": True}
+    return _change(info, input, "add members to", store_of(info).registry_members.add)
 
 
 @mutation.field("deleteProjectMembers")
 @artifact_errors
 def resolve_remove(_: Any, info: Info, input: dict[str, Any]) -> dict[str, bool]:
     """Remove users and teams from a registry; each must be a member."""
-    registry = _administered(info, input["project_id"], "remove members from")
-    users, teams = _members(info, input)
-    store_of(info).registry_members.remove(registry, users, teams)
-    return {"success": True}
+    return _change(info, input, "remove members from", store_of(info).registry_members.remove)
 
 
 @mutation.field("updateProjectMember")
-@artifact_errors
-def resolve_user_role(_: Any, info: Info, input: dict[str, Any]) -> dict[str, bool]:
-    """Give a user member a registry role."""
-    registry = _administered(info, input["project_id"], "change roles in")
-    username = _username(info, input["user_id"])
-    store_of(info).registry_members.set_user_role(registry, username, input["user_project_role"])
-    return {"success": True}
-
-
 @mutation.field("updateProjectTeamMember")
 @artifact_errors
-def resolve_team_role(_: Any, info: Info, input: dict[str, Any]) -> dict[str, bool]:
-    """Give a team member a registry role."""
+def resolve_role(_: Any, info: Info, input: dict[str, Any]) -> dict[str, bool]:
+    """Give a user member (``userId``, ``userProjectRole``) or a team member (``teamId``,
+    ``teamProjectRole``) a registry role."""
     registry = _administered(info, input["project_id"], "change roles in")
-    team = _team_name(info, input["team_id"])
-    store_of(info).registry_members.set_team_role(registry, team, input["team_project_role"])
+    members = store_of(info).registry_members
+    if "user_id" in input:
+        username = _username(info, input["user_id"])
+        members.set_user_role(registry, username, input["user_project_role"])
+    else:
+        team = _team_name(info, input["team_id"])
+        members.set_team_role(registry, team, input["team_project_role"])
     return {"success": True}
 
 

@@ -37,6 +37,11 @@ CREATE TABLE IF NOT EXISTS registry_team_members (
 TABLES = ("registry_user_members", "registry_team_members")
 #: W&B's registry roles, lowest first.
 REGISTRY_ROLES = ("restricted_viewer", "viewer", "member", "admin")
+#: The table and member column of each kind of member (names, never user input).
+_MEMBER_TABLES = {
+    "user": ("registry_user_members", "user_id"),
+    "team": ("registry_team_members", "entity_id"),
+}
 #: Roles a service account cannot have.
 _VIEWER_ROLES = frozenset({"restricted_viewer", "viewer"})
 
@@ -132,21 +137,12 @@ class RegistryMemberStore:
             raise RegistryError(
                 f"service account {username!r} cannot have the registry role {role!r}"
             )
-        with self._db.transaction() as conn:
-            conn.execute(
-                "UPDATE registry_user_members SET role = ? WHERE project_id = ? AND user_id = ?",
-                (role, registry.project.id, user.id),
-            )
+        self._set_role(registry, "user", user.id, role)
 
     def set_team_role(self, registry: Registry, team: str, role: str) -> None:
         """Give member team ``team`` the registry role ``role``."""
         _check_role(role)
-        entity = self._member_team(registry, team)
-        with self._db.transaction() as conn:
-            conn.execute(
-                "UPDATE registry_team_members SET role = ? WHERE project_id = ? AND entity_id = ?",
-                (role, registry.project.id, entity.id),
-            )
+        self._set_role(registry, "team", self._member_team(registry, team).id, role)
 
     def role_of(self, registry: Registry, username: str) -> str | None:
         """``username``'s role in the registry: the highest of their own, their teams' and
@@ -190,21 +186,30 @@ class RegistryMemberStore:
 
     def _member_user(self, registry: Registry, username: str) -> User:
         user = self._user(username)
-        if not self._db.one(
-            "SELECT 1 FROM registry_user_members WHERE project_id = ? AND user_id = ?",
-            (registry.project.id, user.id),
-        ):
-            raise RegistryError(f"user {username!r} is not a member of registry {registry.name!r}")
+        self._check_member(registry, "user", username, user.id)
         return user
 
     def _member_team(self, registry: Registry, team: str) -> Entity:
         entity = self._team(team)
-        if not self._db.one(
-            "SELECT 1 FROM registry_team_members WHERE project_id = ? AND entity_id = ?",
-            (registry.project.id, entity.id),
-        ):
-            raise RegistryError(f"team {team!r} is not a member of registry {registry.name!r}")
+        self._check_member(registry, "team", team, entity.id)
         return entity
+
+    def _check_member(self, registry: Registry, kind: str, name: str, key: int) -> None:
+        table, column = _MEMBER_TABLES[kind]
+        found = self._db.one(
+            f"SELECT 1 FROM {table} WHERE project_id = ? AND {column} = ?",
+            (registry.project.id, key),
+        )
+        if found is None:
+            raise RegistryError(f"{kind} {name!r} is not a member of registry {registry.name!r}")
+
+    def _set_role(self, registry: Registry, kind: str, key: int, role: str) -> None:
+        table, column = _MEMBER_TABLES[kind]
+        with self._db.transaction() as conn:
+            conn.execute(
+                f"UPDATE {table} SET role = ? WHERE project_id = ? AND {column} = ?",
+                (role, registry.project.id, key),
+            )
 
 
 def _check_role(role: str) -> None:

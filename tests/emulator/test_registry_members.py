@@ -15,18 +15,15 @@ from emulator.ids import encode_id
 from emulator.store.registries import Registry, RegistryError, RegistryInput
 from tests.conftest import GraphQLClient
 
-ADD = """mutation($input: CreateProjectMembersInput!) {
-  result: createProjectMembers(input: $input) { success }
-}"""
-REMOVE = """mutation($input: DeleteProjectMembersInput!) {
-  result: deleteProjectMembers(input: $input) { success }
-}"""
-USER_ROLE = """mutation($input: UpdateProjectMemberInput!) {
-  result: updateProjectMember(input: $input) { success }
-}"""
-TEAM_ROLE = """mutation($input: UpdateProjectTeamMemberInput!) {
-  result: updateProjectTeamMember(input: $input) { success }
-}"""
+
+def _mutation(field: str, input_type: str) -> str:
+    return f"mutation($input: {input_type}!) {{ result: {field}(input: $input) {{ success }} }}"
+
+
+ADD = _mutation("createProjectMembers", "CreateProjectMembersInput")
+REMOVE = _mutation("deleteProjectMembers", "DeleteProjectMembersInput")
+USER_ROLE = _mutation("updateProjectMember", "UpdateProjectMemberInput")
+TEAM_ROLE = _mutation("updateProjectTeamMember", "UpdateProjectTeamMemberInput")
 MEMBERS = """query($project: String!) {
   project(name: $project, entityName: "acme") {
     members { username role { name } }

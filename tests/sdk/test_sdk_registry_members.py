@@ -4,13 +4,11 @@ strict mode enforces for two users."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 import wandb
 from wandb.apis.public.registries._members import MemberRole, TeamMember, UserMember
 
-from emulator import EmulatorServer, Settings, Store, create_app, identity_admin
+from emulator import EmulatorServer, Store, identity_admin
 from emulator.ids import encode_id
 from emulator.state import state_of
 from fixtures.handle import EmulatorHandle
@@ -86,14 +84,6 @@ def test_bad_member_calls_name_the_problem(wandb_env: EmulatorHandle) -> None:
         registry.update_member(bob, "owner")
     assert wandb_env.store.version == after_adding != before
     assert _roles(registry) == [("alice", "admin"), ("bob", "viewer")]
-
-
-@pytest.fixture(scope="module")
-def strict_server() -> Iterator[EmulatorServer]:
-    store = Store()
-    with EmulatorServer(create_app(store, settings=Settings(auth="strict"))) as server:
-        yield server
-    store.close()
 
 
 def test_strict_roles_decide_who_changes_and_links(
