@@ -69,6 +69,10 @@ def test_default_roles_and_roles_through_teams(store: Store, acme: Registry) -> 
     assert members.role_of(acme, "carol") is None
     with pytest.raises(RegistryError, match="cannot have the registry role 'viewer'"):
         members.set_user_role(acme, service.username, "viewer")
+    copy = Store()  # snapshots carry the members
+    copy.load(store.export())
+    assert copy.registry_members.teams(acme) == members.teams(acme)
+    copy.close()
     store.registries.delete(acme.project.id)  # members go with the registry
     assert members.users(_registry(store)) == []
 
