@@ -26,10 +26,12 @@ from client.files import File, Files
 from client.history_scan import HistoryScan
 from client.projects import Project, Projects
 from client.registries import Registries, Registry
+from client.registry_members import TeamMember, UserMember
 from client.run import Run
 from client.runs import Runs
 from client.summary import Summary
 from client.sweeps import Sweep, Sweeps
+from client.teams import Team
 from client.users import User
 
 __all__ = [
@@ -54,8 +56,11 @@ __all__ = [
     "Summary",
     "Sweep",
     "Sweeps",
+    "Team",
+    "TeamMember",
     "UsageError",
     "User",
+    "UserMember",
     "WaitTimeoutError",
     "WandbClientError",
 ]

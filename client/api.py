@@ -22,6 +22,8 @@ from client.registries import Registries, Registry, access_of
 from client.run import Run
 from client.runs import Runs
 from client.sweeps import Sweep
+from client.teams import Team
+from client.users import User
 from client.viewer import Viewer
 
 DEFAULT_BASE_URL = "https://api.wandb.ai"
@@ -115,6 +117,24 @@ class Api:
             self._viewer = Viewer.from_wire(data)
             self._default_entity = self._viewer.entity
         return self._viewer
+
+    def user(self, username_or_email: str) -> User | None:
+        """The first user whose username or email matches, with their ``id`` and
+        ``email``; ``None`` when there is none. Servers answer instance admins only."""
+        data = self._session.graphql.execute("SearchUsers", {"query": username_or_email})
+        edges = (data.get("users") or {}).get("edges") or []
+        return User.from_wire(edges[0]["node"]) if edges else None
+
+    def team(self, name: str) -> Team:
+        """Team ``name``, with the ``id`` registry member calls take.
+
+        Raises:
+            NotFoundError: if there is no team ``name``.
+        """
+        found = self._session.graphql.execute("GetTeamEntity", {"name": name}).get("entity")
+        if not found or not found.get("isTeam"):
+            raise NotFoundError(f"team {name!r} not found")
+        return Team.from_wire(found)
 
     def _entity(self, entity: str | None) -> str | None:
         return entity or self.settings["entity"] or self.default_entity

@@ -18,6 +18,9 @@ from client._session import Session
 from client.artifact_collections import ArtifactCollection
 from client.artifacts import Artifact
 from client.errors import NotFoundError, UsageError
+from client.registry_members import Member, Role, TeamMember, UserMember, member_id, member_ids
+from client.teams import Team
+from client.users import User
 
 T = TypeVar("T")
 
@@ -186,6 +189,66 @@ class Registry:
     def delete(self) -> None:
         """Delete the registry with its collections and links. This is irreversible."""
         self._session.graphql.execute("DeleteRegistry", {"id": self.id})
+
+    def _members_of(self, operation: str, field: str) -> list[dict[str, Any]]:
+        variables = {"project": self._saved_full_name, "entity": self.entity}
+        project = self._session.graphql.execute(operation, variables).get("project")
+        if project is None:
+            raise NotFoundError(f"registry {self.name!r} not found")
+        members: list[dict[str, Any]] = project[field]
+        return members
+
+    def members(self) -> list[UserMember | TeamMember]:
+        """The registry's members: its users, then its teams."""
+        return [*self.user_members(), *self.team_members()]
+
+    def user_members(self) -> list[UserMember]:
+        """The registry's users with their roles."""
+        return [
+            UserMember(
+                User(m.get("name"), m.get("username"), m.get("id"), m.get("email")),
+                m["role"]["name"],
+            )
+            for m in self._members_of("RegistryUserMembers", "members")
+        ]
+
+    def team_members(self) -> list[TeamMember]:
+        """The registry's teams with their roles."""
+        return [
+            TeamMember(Team.from_wire(m["team"]), m["role"]["name"])
+            for m in self._members_of("RegistryTeamMembers", "teamMembers")
+        ]
+
+    def _change_members(self, operation: str, members: tuple[Member, ...]) -> Registry:
+        users, teams = member_ids(members)
+        variables = {"projectId": self.id, "userIds": users, "teamIds": teams}
+        self._session.graphql.execute(operation, {"input": variables})
+        return self
+
+    def add_members(self, *members: Member) -> Registry:
+        """Add users and teams (objects with an ``id``, members, or ids) in their default
+        roles; returns this registry.
+
+        Raises:
+            UsageError: when no member is given, or one has no user or team id.
+        """
+        return self._change_members("CreateRegistryMembers", members)
+
+    def remove_members(self, *members: Member) -> Registry:
+        """Remove users and teams (as :meth:`add_members` takes them); returns this registry."""
+        return self._change_members("DeleteRegistryMembers", members)
+
+    def update_member(self, member: Member, role: Role | str) -> Registry:
+        """Give a member (user or team) ``role``: ``admin``, ``member``, ``viewer`` or
+        ``restricted_viewer``; returns this registry."""
+        kind, value = member_id(member)
+        if kind == "User":
+            variables = {"projectId": self.id, "userId": value, "userProjectRole": role}
+            self._session.graphql.execute("UpdateUserRegistryRole", {"input": variables})
+        else:
+            variables = {"projectId": self.id, "teamId": value, "teamProjectRole": role}
+            self._session.graphql.execute("UpdateTeamRegistryRole", {"input": variables})
+        return self
 
     def __repr__(self) -> str:
         return f"<Registry {self.entity}/{self.full_name}>"

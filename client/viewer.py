@@ -19,6 +19,8 @@ class Viewer:
     admin: bool = False
     teams: list[str] = field(default_factory=list)
     api_keys: list[str] = field(default_factory=list)
+    #: The server's id of the user (a registry member argument takes it).
+    id: str | None = None
 
     @classmethod
     def from_wire(cls, data: Mapping[str, Any]) -> Viewer:
@@ -36,4 +38,5 @@ class Viewer:
             admin=bool(data.get("admin")),
             teams=names(data.get("teams")),
             api_keys=names(data.get("apiKeys")),
+            id=data.get("id"),
         )

@@ -16,7 +16,9 @@ from emulator.resolvers.artifact import artifact_id_of, artifact_or_error
 from emulator.resolvers.artifact_collection import collection_id_of
 from emulator.resolvers.artifact_mutation import artifact_errors
 from emulator.resolvers.context import Info, store_of
+from emulator.resolvers.viewer import require_registry_role
 from emulator.store.artifacts.records import Artifact, ArtifactCollection
+from emulator.store.registries import is_registry_project
 
 mutation = MutationType()
 
@@ -44,6 +46,15 @@ def _committed(info: Info, value: str) -> Artifact:
     return found
 
 
+def _require_linking(info: Info, entity: str, project: str) -> None:
+    """In a registry, linking and unlinking take the member role (strict mode)."""
+    if not is_registry_project(project):
+        return
+    registry = store_of(info).registries.registry(entity, project)
+    if registry is not None:
+        require_registry_role(info, registry, "member", "link versions in")
+
+
 @mutation.field("linkArtifact")
 @artifact_errors
 def resolve_link(_: Any, info: Info, input: dict[str, Any]) -> dict[str, Any]:
@@ -63,6 +74,7 @@ def resolve_link(_: Any, info: Info, input: dict[str, Any]) -> dict[str, Any]:
             raise GraphQLError(
                 "linkArtifact needs artifactPortfolioID, or projectName and artifactPortfolioName"
             )
+    _require_linking(info, entity, project)
     aliases = [
         alias["alias"]
         for alias in input.get("aliases") or []
@@ -81,6 +93,7 @@ def resolve_link(_: Any, info: Info, input: dict[str, Any]) -> dict[str, Any]:
 def resolve_unlink(_: Any, info: Info, input: dict[str, Any]) -> dict[str, Any]:
     """Remove a version from a portfolio; the version itself stays."""
     portfolio = _collection(info, input["artifact_portfolio_id"])
+    _require_linking(info, portfolio.entity, portfolio.project)
     store_of(info).artifacts.links.unlink(artifact_id_of(input["artifact_id"]), portfolio)
     return {"artifact_id": input["artifact_id"], "success": True}
 

@@ -3,8 +3,9 @@
 A registry is a project (``wandb-registry-<name>`` in an organization's entity), so
 ``Project`` gains its registry fields, and an organization entity lists its registries
 (``projects``), their collections (``artifactCollections``) and linked versions
-(``artifactMemberships``) with W&B's basic registry search filters. Registry members are
-not modelled: those fields and mutations are GraphQL errors naming the operation.
+(``artifactMemberships``) with W&B's basic registry search filters. Members of an
+organization may create registries (and become their admins); changing, renaming and
+deleting one takes its admin role (:mod:`emulator.resolvers.registry_members`).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from emulator.resolvers.artifact_mutation import artifact_errors
 from emulator.resolvers.collection_filters import matches_fields
 from emulator.resolvers.connections import list_connection
 from emulator.resolvers.context import Info, store_of
-from emulator.resolvers.viewer import require_write
+from emulator.resolvers.viewer import require_registry_role, require_write, viewer_of
 from emulator.store.artifacts.records import ArtifactCollection, Membership
 from emulator.store.records import Entity, Project
 from emulator.store.registries import (
@@ -36,7 +37,8 @@ organization = ObjectType("Organization")
 mutation = MutationType()
 
 
-def _registry_of(info: Info, obj: Project) -> Registry | None:
+def registry_of(info: Info, obj: Project) -> Registry | None:
+    """The registry ``obj`` is the project of, or ``None`` for a plain project."""
     if not is_registry_project(obj.name):
         return None
     return store_of(info).registries.registry(obj.entity, obj.name)
@@ -44,36 +46,20 @@ def _registry_of(info: Info, obj: Project) -> Registry | None:
 
 @project.field("access")
 def resolve_access(obj: Project, info: Info) -> str | None:
-    registry = _registry_of(info, obj)
+    registry = registry_of(info, obj)
     return None if registry is None else registry.access
 
 
 @project.field("updatedAt")
 def resolve_updated_at(obj: Project, info: Info) -> str:
-    registry = _registry_of(info, obj)
+    registry = registry_of(info, obj)
     return obj.created_at if registry is None or not registry.updated_at else registry.updated_at
 
 
 @project.field("allowAllArtifactTypesInRegistry")
 def resolve_allow_all(obj: Project, info: Info) -> bool:
-    registry = _registry_of(info, obj)
+    registry = registry_of(info, obj)
     return True if registry is None else registry.allow_all_types
-
-
-@project.field("members")
-@project.field("teamMembers")
-def resolve_members(_: Project, info: Info) -> list[Any]:
-    raise GraphQLError(
-        f"Project.{info.field_name}: registry members are not modelled by the emulator"
-    )
-
-
-@mutation.field("createProjectMembers")
-@mutation.field("deleteProjectMembers")
-@mutation.field("updateProjectMember")
-@mutation.field("updateProjectTeamMember")
-def resolve_member_mutation(_: Any, info: Info, input: dict[str, Any]) -> None:
-    raise GraphQLError(f"{info.field_name}: registry members are not modelled by the emulator")
 
 
 @organization.field("advancedRegistryFeatures")
@@ -277,8 +263,16 @@ def resolve_upsert(_: Any, info: Info, input: dict[str, Any]) -> dict[str, Any]:
         artifact_types=types_of(input.get("artifact_types")),
     )
     entity_name = _org_entity(input.get("entity_name"))
-    require_write(info, entity_name)
-    registry, inserted = store_of(info).registries.upsert(entity_name, name, changes)
+    store = store_of(info)
+    existing = store.registries.registry(entity_name, name)
+    if existing is None:
+        require_write(info, entity_name)
+    else:
+        require_registry_role(info, existing, "admin", "change")
+    registry, inserted = store.registries.upsert(entity_name, name, changes)
+    if inserted:
+        # The creator administers it (a second write: creating has succeeded either way).
+        store.registry_members.add_admin(registry, viewer_of(info).username)
     return {"inserted": inserted, "project": registry.project}
 
 
@@ -286,8 +280,11 @@ def resolve_upsert(_: Any, info: Info, input: dict[str, Any]) -> dict[str, Any]:
 @artifact_errors
 def resolve_rename(_: Any, info: Info, input: dict[str, Any]) -> dict[str, Any]:
     """Rename a registry's project (other projects are not renamed here)."""
-    require_write(info, input["entity_name"])
-    registry = store_of(info).registries.rename(
+    registries = store_of(info).registries
+    existing = registries.registry(input["entity_name"], input["old_project_name"])
+    if existing is not None:
+        require_registry_role(info, existing, "admin", "rename")
+    registry = registries.rename(
         input["entity_name"], input["old_project_name"], input["new_project_name"]
     )
     return {"inserted": False, "project": registry.project}
@@ -303,7 +300,7 @@ def resolve_delete(_: Any, info: Info, input: dict[str, Any]) -> dict[str, Any]:
         raise GraphQLError(f"invalid registry id {input['id']!r}") from None
     registry = store_of(info).registries.registry_by_id(int(project_id))
     if registry is not None:
-        require_write(info, registry.project.entity)
+        require_registry_role(info, registry, "admin", "delete")
     store_of(info).registries.delete(int(project_id))
     return {"success": True}
 

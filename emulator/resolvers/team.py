@@ -9,6 +9,7 @@ from graphql import GraphQLError
 
 from emulator.ids import InvalidIdError, decode_id, encode_id
 from emulator.resolvers.context import Info, store_of
+from emulator.resolvers.user import user_of_id
 from emulator.resolvers.viewer import require_team_admin, strict, viewer_of
 from emulator.store import User
 from emulator.store.identity import IdentityError
@@ -26,7 +27,9 @@ def entity_named(info: Info, name: str) -> Entity:
 
 @entity.field("id")
 def resolve_entity_id(obj: Entity, _: Info) -> str:
-    return encode_id("Entity", obj.name)
+    """``Entity:<storage id>`` as on W&B (the SDK's registry member calls parse the
+    number); a name with no entity yet has none, so ``Entity:0``."""
+    return encode_id("Entity", obj.id)
 
 
 @entity.field("organization")
@@ -96,7 +99,7 @@ def resolve_entity_user(obj: Entity, info: Info) -> User | None:
 @member.field("id")
 def resolve_member_id(obj: Member, _: Info) -> str:
     """The member's user id, which ``deleteInvite`` takes back."""
-    return encode_id("User", obj.user.username)
+    return encode_id("User", obj.user.id)
 
 
 @member.field("admin")
@@ -203,10 +206,10 @@ def resolve_delete_invite(_: Any, info: Info, input: dict[str, Any]) -> dict[str
     team = input.get("entity_name")
     if not team or not input.get("id"):
         raise GraphQLError("deleteInvite needs the member id and the team (entityName)")
-    try:
-        username = decode_id(input["id"], "User")[0]
-    except InvalidIdError as error:
-        raise GraphQLError(str(error)) from None
+    member_user = user_of_id(info, input["id"])
+    if member_user is None:
+        raise GraphQLError(f"no user with id {input['id']!r}")
+    username = member_user.username
     if username != viewer_of(info).username:
         require_team_admin(info, team, "remove members")
     _identity_call(store_of(info).teams.remove_member, team, username)

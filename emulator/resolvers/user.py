@@ -23,7 +23,18 @@ mutation = MutationType()
 
 @user.field("id")
 def resolve_user_id(obj: User, _: Info) -> str:
-    return encode_id("User", obj.username)
+    """``User:<storage id>``, as W&B numbers users (the SDK's registry member calls
+    parse the number out of it)."""
+    return encode_id("User", obj.id)
+
+
+def user_of_id(info: Info, value: str) -> User | None:
+    """The user a ``User`` id names, or ``None``; a GraphQL error for a malformed id."""
+    try:
+        (number,) = decode_id(value, "User")
+        return store_of(info).identity.user_by_id(int(number))
+    except (InvalidIdError, ValueError):
+        raise GraphQLError(f"invalid User id {value!r}") from None
 
 
 @user.field("admin")
@@ -91,10 +102,7 @@ def resolve_user(
 ) -> User | None:
     """A user by username or id; ``null`` when there is none."""
     if id is not None:
-        try:
-            user_name = decode_id(id, "User")[0]
-        except InvalidIdError as error:
-            raise GraphQLError(str(error)) from None
+        return user_of_id(info, id)
     return None if user_name is None else store_of(info).identity.user(user_name)
 
 

@@ -26,10 +26,11 @@ from typing import Any
 
 from graphql import GraphQLError
 
-from emulator.permissions import may_write, write_denied
+from emulator.permissions import may_in_registry, may_write, registry_denied, write_denied
 from emulator.resolvers.context import Info, settings_of, store_of
 from emulator.state import state_of
 from emulator.store import User
+from emulator.store.registries import Registry
 from emulator.url_signing import sign_url
 
 
@@ -77,6 +78,14 @@ def require_write(info: Info, entity: str) -> None:
     username = username_of(info)
     if not may_write(store_of(info), settings_of(info), username, entity):
         raise GraphQLError(write_denied(username, entity))
+
+
+def require_registry_role(info: Info, registry: Registry, needed: str, action: str) -> None:
+    """Raise a GraphQL error unless the viewer's role in ``registry`` is ``needed`` or
+    higher (see :func:`emulator.permissions.registry_role`)."""
+    username = username_of(info)
+    if not may_in_registry(store_of(info), settings_of(info), username, registry, needed):
+        raise GraphQLError(registry_denied(username, registry, action, needed))
 
 
 def can_read(info: Info, entity: str) -> bool:

@@ -118,6 +118,11 @@ class IdentityStore:
         row = self._db.one(USER_SELECT + " WHERE u.username = ?", (username,))
         return None if row is None else user_record(row)
 
+    def user_by_id(self, user_id: int) -> User | None:
+        """The user with storage id ``user_id``, or ``None``."""
+        row = self._db.one(USER_SELECT + " WHERE u.id = ?", (user_id,))
+        return None if row is None else user_record(row)
+
     def user_by_email(self, email: str) -> User | None:
         """The user with this email (compared without case), or ``None``."""
         row = self._db.one(USER_SELECT + " WHERE lower(u.email) = lower(?)", (email,))

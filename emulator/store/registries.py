@@ -57,6 +57,11 @@ class Registry:
     artifact_types: list[str] = field(default_factory=list)
     updated_at: str | None = None
 
+    @property
+    def name(self) -> str:
+        """The registry's name: its project's, less the prefix."""
+        return self.project.name.removeprefix(REGISTRY_PREFIX)
+
 
 @dataclass(frozen=True)
 class RegistryInput:

@@ -18,6 +18,7 @@ from emulator.store import (
     ownership,
     projects,
     registries,
+    registry_members,
     runs,
     sweeps,
     teams,
@@ -35,6 +36,7 @@ from emulator.store.identity import IdentityStore
 from emulator.store.lifecycle import LifecycleStore
 from emulator.store.projects import ProjectStore
 from emulator.store.registries import RegistryStore
+from emulator.store.registry_members import RegistryMemberStore
 from emulator.store.runs import RunStore
 from emulator.store.snapshot_blobs import BLOBS_KEY, decode_blobs, encode_blobs, replacing_blobs
 from emulator.store.store_image import StoreImage
@@ -55,6 +57,7 @@ _MODULES = (
     teams,
     sweeps,
     registries,
+    registry_members,
 )
 DB_FILENAME = "emulator.sqlite3"
 
@@ -91,6 +94,7 @@ class Store:
         self.identity = IdentityStore(self.db)
         self.teams = TeamStore(self.db)
         self.registries = RegistryStore(self.db)
+        self.registry_members = RegistryMemberStore(self.db)
         self.stream = StreamStore(
             self.db,
             runs=self.runs,

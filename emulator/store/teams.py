@@ -78,6 +78,11 @@ class TeamStore:
         row = self._db.one(_ENTITY_SELECT + " WHERE e.name = ?", (name,))
         return None if row is None else Entity(**dict(row))
 
+    def entity_by_id(self, entity_id: int) -> Entity | None:
+        """The entity with storage id ``entity_id``, or ``None``."""
+        row = self._db.one(_ENTITY_SELECT + " WHERE e.id = ?", (entity_id,))
+        return None if row is None else Entity(**dict(row))
+
     def _team(self, name: str) -> Entity:
         team = self.entity(name)
         if team is None or team.type != "TEAM":

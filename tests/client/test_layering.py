@@ -32,6 +32,8 @@ LAYERS: dict[str, int] = {
     "_paginator": 3,
     "_organizations": 3,
     "users": 3,
+    "teams": 3,
+    "registry_members": 4,
     "viewer": 3,
     "summary": 3,
     # What a run (or a project) has, typed against the session's RunLike.

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from emulator import DEFAULT_API_KEY, Settings, Store, create_app
+from emulator import DEFAULT_API_KEY, Settings, Store, create_app, ids
 
 ALICE_KEY = "a" * 40
 
@@ -114,8 +114,12 @@ GRAPHQL_ERRORS = [
     ),
     ('mutation { deleteApiKey(input: {id: "bad"}) { success } }', "invalid ApiKey id"),
     (
-        'mutation { deleteInvite(input: {id: "VXNlcjphbGljZQ==", entityName: "ml"}) { success } }',
+        'mutation { deleteInvite(input: {id: "ALICE", entityName: "ml"}) { success } }',
         "last admin",
+    ),
+    (
+        'mutation { deleteInvite(input: {id: "VXNlcjo5OTk=", entityName: "ml"}) { success } }',
+        "no user with id 'VXNlcjo5OTk='",
     ),
     ('mutation { createTeam(input: {teamName: "a b"}) { entity { name } } }', "invalid team name"),
     ('mutation { createUser(input: {email: "nope"}) { user { id } } }', "invalid email"),
@@ -125,9 +129,12 @@ GRAPHQL_ERRORS = [
 
 @pytest.mark.parametrize(("document", "message"), GRAPHQL_ERRORS)
 def test_graphql_bad_input_is_an_error_naming_it(
-    http: TestClient, document: str, message: str
+    http: TestClient, store: Store, document: str, message: str
 ) -> None:
     assert http.post("/_emulator/teams", json={"name": "ml", "admin": "alice"}).status_code == 201
+    alice = store.identity.user("alice")
+    assert alice is not None
+    document = document.replace('"ALICE"', f'"{ids.encode_id("User", alice.id)}"')
     response = http.post("/graphql", json={"query": document})  # as the default user, an admin
     assert response.status_code == 200
     assert message in response.json()["errors"][0]["message"]

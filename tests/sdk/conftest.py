@@ -5,13 +5,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from subprocess import CompletedProcess
 
 import pytest
 import wandb
 
+from emulator import EmulatorServer, Settings, Store, create_app
 from fixtures.handle import EmulatorHandle
 
 
@@ -19,6 +20,15 @@ from fixtures.handle import EmulatorHandle
 def sdk(wandb_env: EmulatorHandle) -> wandb.Api:
     """The unmodified SDK's public API, pointed at this test's emulator."""
     return wandb.Api(timeout=15)
+
+
+@pytest.fixture(scope="module")
+def strict_server() -> Iterator[EmulatorServer]:
+    """An emulator in strict mode for the tests of one module (each empties its store)."""
+    store = Store()
+    with EmulatorServer(create_app(store, settings=Settings(auth="strict"))) as server:
+        yield server
+    store.close()
 
 
 SCRIPTS = Path(__file__).parent / "scripts"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from subprocess import CompletedProcess
@@ -16,20 +16,12 @@ import pytest
 import wandb
 
 import client
-from emulator import EmulatorServer, Settings, Store, create_app
+from emulator import EmulatorServer, Store
 from emulator.state import state_of
 from fixtures.handle import EmulatorHandle
 from fixtures.identity import UserHandle, ensure_team, ensure_user
 
 UNKNOWN_KEY = "u" * 40
-
-
-@pytest.fixture(scope="module")
-def strict_server() -> Iterator[EmulatorServer]:
-    store = Store()
-    with EmulatorServer(create_app(store, settings=Settings(auth="strict"))) as server:
-        yield server
-    store.close()
 
 
 @dataclass
