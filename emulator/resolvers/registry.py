@@ -21,7 +21,12 @@ from emulator.resolvers.artifact_mutation import artifact_errors
 from emulator.resolvers.collection_filters import matches_fields
 from emulator.resolvers.connections import list_connection
 from emulator.resolvers.context import Info, store_of
-from emulator.resolvers.viewer import require_registry_role, require_write, viewer_of
+from emulator.resolvers.viewer import (
+    can_see_registry,
+    require_registry_role,
+    require_write,
+    viewer_of,
+)
 from emulator.store.artifacts.records import ArtifactCollection, Membership
 from emulator.store.records import Entity, Project
 from emulator.store.registries import (
@@ -103,7 +108,7 @@ _REGISTRY_ORDERS: dict[str, Callable[[Any], Any]] = {
 
 def _registries(info: Info, obj: Entity, filters: Any) -> list[Registry]:
     store = store_of(info)
-    found = store.registries.registries(obj.name)
+    found = [r for r in store.registries.registries(obj.name) if can_see_registry(info, r)]
     if filters:
         entity_id = store.projects.entity_id(obj.name)
         found = [
@@ -116,7 +121,15 @@ def _registries(info: Info, obj: Entity, filters: Any) -> list[Registry]:
 
 @entity.field("project")
 def resolve_project(obj: Entity, info: Info, name: str | None = None) -> Project | None:
-    return None if name is None else store_of(info).projects.project(obj.name, name)
+    """The project ``name`` of the entity; ``null`` for a registry the viewer may not see."""
+    if name is None:
+        return None
+    store = store_of(info)
+    if is_registry_project(name):
+        registry = store.registries.registry(obj.name, name)
+        if registry is not None and not can_see_registry(info, registry):
+            return None
+    return store.projects.project(obj.name, name)
 
 
 @entity.field("projects")

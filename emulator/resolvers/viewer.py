@@ -26,7 +26,13 @@ from typing import Any
 
 from graphql import GraphQLError
 
-from emulator.permissions import may_in_registry, may_write, registry_denied, write_denied
+from emulator.permissions import (
+    may_in_registry,
+    may_write,
+    registry_denied,
+    registry_role,
+    write_denied,
+)
 from emulator.resolvers.context import Info, settings_of, store_of
 from emulator.state import state_of
 from emulator.store import User
@@ -86,6 +92,13 @@ def require_registry_role(info: Info, registry: Registry, needed: str, action: s
     username = username_of(info)
     if not may_in_registry(store_of(info), settings_of(info), username, registry, needed):
         raise GraphQLError(registry_denied(username, registry, action, needed))
+
+
+def can_see_registry(info: Info, registry: Registry) -> bool:
+    """Whether the viewer sees ``registry`` at all: with any role in it. A restricted
+    registry is hidden from the organization's members who have none, as on W&B."""
+    role = registry_role(store_of(info), settings_of(info), username_of(info), registry)
+    return role is not None
 
 
 def can_read(info: Info, entity: str) -> bool:

@@ -8,6 +8,7 @@ import pytest
 import wandb
 from wandb.apis.public.registries._members import MemberRole, TeamMember, UserMember
 
+from client import Api
 from emulator import EmulatorServer, Store, identity_admin
 from emulator.ids import encode_id
 from emulator.state import state_of
@@ -124,3 +125,32 @@ def test_strict_roles_decide_who_changes_and_links(
     registry.update_member(as_bob.viewer, "admin")
     seen_by_bob.delete()  # now an admin
     assert [r.name for r in as_alice.registries(organization="acme")] == []
+
+
+def test_strict_restricted_registries_show_only_to_their_members(
+    strict_server: EmulatorServer, wandb_env: EmulatorHandle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store: Store = state_of(strict_server.app).store
+    store.clear()
+    alice, bob = ensure_user(store, "alice"), ensure_user(store, "bob")
+    mallory = ensure_user(store, "mallory")  # not in the organization
+    identity_admin.add_org(store, {"name": "acme", "members": ["alice", "bob"]})
+    monkeypatch.setenv("WANDB_BASE_URL", strict_server.url)
+    monkeypatch.delenv("WANDB_ENTITY")
+    as_alice = wandb.Api(api_key=alice.api_key, timeout=15)
+    as_bob = wandb.Api(api_key=bob.api_key, timeout=15)
+    as_alice.create_registry("model", visibility="organization")
+    secret = as_alice.create_registry("secret", visibility="restricted")
+
+    def names(api: wandb.Api) -> list[str]:
+        return sorted(r.name for r in api.registries(organization="acme"))
+
+    assert names(as_alice) == ["model", "secret"]
+    assert names(as_bob) == ["model"]
+    with pytest.raises(ValueError, match="Failed to load registry 'secret'"):
+        as_bob.registry("secret", organization="acme")
+    secret.add_members(as_bob.viewer)
+    assert names(as_bob) == ["model", "secret"]
+    assert as_bob.registry("secret", organization="acme").visibility == "restricted"
+    with Api(strict_server.url, mallory.api_key) as outsider:  # this project's client
+        assert [r.name for r in outsider.registries(organization="acme")] == []
