@@ -16,22 +16,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from emulator.sweeps.params import Leaf
+from emulator.sweeps.params import DISTRIBUTIONS, Leaf
 from emulator.ui.charts import nice_ticks, tick_label, value_range
 from emulator.ui.templating import format_value
 
-LOG_DISTRIBUTIONS = frozenset(
-    {
-        "log_uniform",
-        "log_uniform_values",
-        "q_log_uniform",
-        "q_log_uniform_values",
-        "inv_log_uniform",
-        "inv_log_uniform_values",
-        "log_normal",
-        "q_log_normal",
-    }
-)
+#: The log families: ``log_uniform``, ``inv_log_uniform``, ``log_normal``, their ``q_``
+#: and ``_values`` variants.
+LOG_DISTRIBUTIONS = frozenset(name for name in DISTRIBUTIONS if "log_" in name)
 CATEGORICAL_DISTRIBUTIONS = frozenset({"categorical", "categorical_w"})
 #: Fraction of the data range left free on each side, so no value sits on the frame.
 _PAD = 0.05
