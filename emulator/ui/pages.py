@@ -19,6 +19,7 @@ from emulator.store.records import RUN_STATES
 from emulator.store.sweeps import Sweep
 from emulator.sweeps.metric import sweep_metric
 from emulator.ui.charts import build_chart
+from emulator.ui.parallel import sweep_parallel
 from emulator.ui.runs_table import FIXED_COLUMNS, TableQuery, cell, read_table
 from emulator.ui.scatter import parameter_cell, sweep_plots, swept_parameters
 from emulator.ui.series import X_KEYS
@@ -318,19 +319,22 @@ def sweeps(store: Store, entity: str, project_name: str) -> dict[str, Any]:
 
 
 def sweep(store: Store, entity: str, project_name: str, name: str) -> dict[str, Any]:
-    """A sweep's config, state, runs and a plot of each parameter against its metric."""
+    """A sweep's config, state, runs, a parallel-coordinates plot of its parameters and
+    metric, and a plot of each parameter against its metric."""
     found_project = find_project(store, entity, project_name)
     found = find_sweep(store, found_project, name)
     runs = _sweep_runs(store, found)
     metric = sweep_metric(found.config)
+    best = None if metric is None else metric.best(run.summary_metrics for run in runs)
     return {
         "project": found_project,
         "sweep": found,
         "metric": metric,
-        "best": None if metric is None else metric.best(run.summary_metrics for run in runs),
+        "best": best,
         "runs": runs,
         "more_runs": found.run_count > len(runs),
         "parameters": swept_parameters(found.config),
         "parameter_cell": parameter_cell,
         "plots": sweep_plots(found.config, metric, runs),
+        "parallel": sweep_parallel(found.config, metric, runs, best),
     }

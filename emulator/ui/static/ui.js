@@ -1,8 +1,9 @@
 // Hover values on charts: the nearest plotted point under the pointer, in data units.
 // Progressive enhancement only: the charts are complete SVG without it. (A sweep's
-// scatter plots need none: each point has its own SVG title and links to its run.)
+// scatter and parallel-coordinates plots need none: each point or line has its own SVG
+// title and links to its run.)
 "use strict";
-document.querySelectorAll("figure.chart:not(.scatter)").forEach((figure) => {
+document.querySelectorAll("figure.chart:not(.scatter):not(.parallel)").forEach((figure) => {
   const svg = figure.querySelector("svg");
   const [x0, x1, y0, y1] = svg.dataset.domain.split(",").map(Number);
   const [left, right, top, bottom] = svg.dataset.box.split(",").map(Number);

@@ -181,7 +181,7 @@ def test_tags_and_notes_edited_on_the_page_reach_the_api(
     assert (run.tags, run.notes) == (["keep", "<b>bold</b>"], "second try\nwith warmup")
 
 
-def test_sweep_url_opens_a_plot_per_parameter_whose_points_open_the_runs(
+def test_sweep_url_opens_parallel_coordinates_and_a_plot_per_parameter_opening_the_runs(
     page: Any, wandb_emulator: EmulatorHandle, wandb_api: Api
 ) -> None:
     wandb_emulator.seed(entity=ENTITY, project=PROJECT, runs=RUNS, steps=STEPS, seed=0, sweeps=2)
@@ -199,7 +199,17 @@ def test_sweep_url_opens_a_plot_per_parameter_whose_points_open_the_runs(
     metric = sweep.config["metric"]["name"]
     runs = [run for run in sweep.runs if metric in run.summary]
     assert runs and all(plot.locator("circle").count() == len(runs) for plot in plots.all())
-    page.set_viewport_size({"width": 1280, "height": 1200})  # the overview and two rows
+    parallel = page.locator("figure.parallel")
+    axes = parallel.locator("g.axis").evaluate_all("gs => gs.map(g => g.dataset.axis)")
+    assert axes == [*swept, metric]
+    lines = parallel.locator("polyline.run")
+    assert sorted(lines.evaluate_all("ls => ls.map(l => l.dataset.run)")) == sorted(
+        run.id for run in runs
+    )
+    assert "best" in (lines.last.get_attribute("class") or "")  # the best is drawn on top
+    box = lines.last.bounding_box()
+    assert box is not None and box["width"] > 100
+    page.set_viewport_size({"width": 1280, "height": 1400})  # overview, parallel, scatters
     screenshot(page, "sweep")
     plots.first.locator(f'circle[data-run="{runs[0].id}"]').click()
     assert page.url == runs[0].url

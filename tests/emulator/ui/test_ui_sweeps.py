@@ -47,6 +47,22 @@ def _plots(html: str) -> dict[str, tuple[str, str]]:
     return {unescape(name): (scale, body) for name, scale, body in found}
 
 
+def _parallel(html: str) -> tuple[list[str], list[tuple[str, str, str]]]:
+    """The parallel-coordinates plot's axes, and (class, run, title) of each line in
+    drawing order."""
+    found = re.search(r'<figure class="chart parallel".*?</figure>', html, re.S)
+    assert found is not None, "no parallel-coordinates plot"
+    axes = re.findall(r'<g class="axis" data-axis="([^"]+)"', found.group(0))
+    lines = re.findall(
+        r'<polyline class="run ([^"]+)" data-run="([^"]+)" points="[\d., ]+">'
+        r"<title>([^<]*)</title>",
+        found.group(0),
+    )
+    return [unescape(axis) for axis in axes], [
+        (kind, unescape(run), unescape(title)) for kind, run, title in lines
+    ]
+
+
 def _points(svg: str) -> list[tuple[str, str, float]]:
     """(link, run, x) of each point of a plot."""
     return [
@@ -108,6 +124,14 @@ def test_sweep_page_plots_each_parameter_with_a_point_per_run_linking_to_it(
             value = {run.name: run.config[leaf.name]["value"] for run in runs}
             by_x = [run for _, run, _ in sorted(points, key=lambda point: point[2])]
             assert [value[run] for run in by_x] == sorted(value[run] for run in by_x)
+    axes, lines = _parallel(html)  # the parameters then the metric; a line per run, best last
+    assert axes == [leaf.name for leaf in swept] + [metric.name]
+    assert sorted(run for _, run, _ in lines) == sorted(with_metric)
+    assert lines[-1][0].endswith(" best") and lines[-1][1] in best
+    display = {run.name: run.display_name or run.name for run in runs}
+    for _, run_name, title in lines:
+        assert title.startswith(f"{display[run_name]}: {swept[0].name} = ")
+        assert f", {metric.name} = " in title
     table = re.search(r'<table class="runs" id="sweep-runs">(.*?)</table>', html, re.S)
     assert table is not None
     assert re.findall(r'<tr data-run="([^"]+)">', table.group(1)) == [run.name for run in runs]
@@ -161,12 +185,33 @@ def test_every_sweep_value_is_escaped(pages: TestClient, store: Store) -> None:
         },
         username="alice",
     )
+    store.runs.upsert(
+        ENTITY,
+        PROJECT,
+        "<script>",
+        {
+            "display_name": "<script>",
+            "sweep_name": sweep.name,
+            "config": {EVIL: {"value": "<b>bold</b>"}},
+            "summary_metrics": {EVIL: 2},
+        },
+        username="alice",
+    )
     for path in (f"{BASE}/sweeps", f"{BASE}/sweeps/{sweep.name}"):
         html = pages.get(path).text
-        assert "<script>alert" not in html and "<b>bold" not in html
+        assert "<script>alert" not in html and "<b>bold" not in html and "<script>" not in html
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    plots = _plots(pages.get(f"{BASE}/sweeps/{sweep.name}").text)
-    assert plots[EVIL][0] == "categorical" and len(_points(plots[EVIL][1])) == 1
+    html = pages.get(f"{BASE}/sweeps/{sweep.name}").text
+    plots = _plots(html)
+    assert plots[EVIL][0] == "categorical" and len(_points(plots[EVIL][1])) == 2
+    assert _parallel(html) == (
+        [EVIL, EVIL],
+        [
+            ("p0", "evil-run", f"{EVIL}: {EVIL} = {EVIL}, {EVIL} = 1.5"),
+            ("p7 best", "<script>", f"<script>: {EVIL} = <b>bold</b>, {EVIL} = 2"),
+        ],
+    )
+    assert f'<a href="{BASE}/runs/%3Cscript%3E"><polyline' in html
 
 
 def test_axes_follow_the_config_and_fall_back_when_they_cannot(
@@ -214,3 +259,35 @@ def test_axes_follow_the_config_and_fall_back_when_they_cannot(
     assert ticks == ["8", "2", "4"]
     wd_x = {run: x for _, run, x in _points(plots["wd"][1])}
     assert wd_x["run-0"] < wd_x["run-1"]
+
+
+def test_sweeps_without_a_metric_or_a_swept_parameter_have_no_plots(
+    pages: TestClient, store: Store
+) -> None:
+    configs = {
+        "The sweep's config names no metric to plot.": {
+            "method": "grid",
+            "parameters": {"lr": {"values": [0.1, 0.2]}},
+        },
+        "The sweep varies no parameter.": {
+            "method": "grid",
+            "metric": {"name": "loss"},
+            "parameters": {"lr": {"value": 0.1}},
+        },
+    }
+    for message, config in configs.items():
+        sweep = create_sweep(store, ENTITY, PROJECT, yaml.safe_dump(config), username="alice")
+        store.runs.upsert(
+            ENTITY,
+            PROJECT,
+            f"run-of-{sweep.name}",
+            {
+                "sweep_name": sweep.name,
+                "config": {"lr": {"value": 0.1}},
+                "summary_metrics": {"loss": 0.5},
+            },
+            username="alice",
+        )
+        html = pages.get(f"{BASE}/sweeps/{sweep.name}").text
+        assert f'<p class="muted">{message}</p>' in html.replace("&#39;", "'")
+        assert "<figure" not in html and f'data-run="run-of-{sweep.name}"' in html
