@@ -33,6 +33,8 @@ MARGIN_LEFT, MARGIN_RIGHT = 60, 80
 SPACING, MIN_WIDTH = 140, 640
 #: Shades of the colour ramp, ``p0`` (worst metric value) to ``p{SHADES - 1}`` (best).
 SHADES = 8
+#: Characters of an axis name shown above its axis (about the space between two axes).
+NAME_CHARS = 18
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,14 @@ class ParallelAxis:
     scale: str
     x: float
     ticks: list[Tick]
+
+    @property
+    def label(self) -> str:
+        """The name as shown above the axis: shortened with "…" when it would run into
+        the next axis's (the full name is the label's hover title)."""
+        if len(self.name) <= NAME_CHARS:
+            return self.name
+        return self.name[: NAME_CHARS - 1] + "…"
 
 
 @dataclass(frozen=True)

@@ -161,3 +161,15 @@ def test_a_plot_without_runs_having_the_metric_has_bare_axes() -> None:
     # The listed categories still label their axis; the others have no values to scale.
     assert [t.label for t in plot.axes[0].ticks] == ["8", "2", "4"]
     assert [axis.ticks for axis in plot.axes[1:]] == [[], [], []]
+
+
+def test_long_parameter_names_are_shortened_above_their_axes() -> None:
+    long_name = "optimizer_learning_rate_warmup"
+    config = _config(parameters={long_name: {"values": [1, 2]}, "lr": {"values": [0.1]}})
+    metric = sweep_metric(config)
+    assert metric is not None
+    runs = [Run("a", config={long_name: {"value": 1}, "lr": {"value": 0.1}})]
+    plot = sweep_parallel(config, metric, runs, None)
+    assert plot is not None
+    labels = [(axis.name, axis.label) for axis in plot.axes]
+    assert labels == [(long_name, "optimizer_learnin…"), ("lr", "lr"), ("loss", "loss")]
