@@ -13,7 +13,7 @@ from emulator import EmulatorServer, Store, identity_admin
 from emulator.ids import encode_id
 from emulator.state import state_of
 from fixtures.handle import EmulatorHandle
-from fixtures.identity import ensure_team, ensure_user
+from fixtures.identity import UserHandle, ensure_team, ensure_user
 
 
 def _roles(registry: wandb.Api) -> list[tuple[str, str]]:
@@ -87,16 +87,26 @@ def test_bad_member_calls_name_the_problem(wandb_env: EmulatorHandle) -> None:
     assert _roles(registry) == [("alice", "admin"), ("bob", "viewer")]
 
 
-def test_strict_roles_decide_who_changes_and_links(
+@pytest.fixture
+def acme(
     strict_server: EmulatorServer, wandb_env: EmulatorHandle, monkeypatch: pytest.MonkeyPatch
-) -> None:
+) -> tuple[Store, UserHandle, UserHandle]:
+    """The strict server's store, emptied, with alice and bob in organization acme, and
+    the SDK pointed at the server: ``(store, alice, bob)``."""
     store: Store = state_of(strict_server.app).store
     store.clear()
     alice, bob = ensure_user(store, "alice"), ensure_user(store, "bob")
     identity_admin.add_org(store, {"name": "acme", "members": ["alice", "bob"]})
-    store.artifacts.log("bob", "zoo", collection="digits", type_name="model", files={"m": b"w"})
     monkeypatch.setenv("WANDB_BASE_URL", strict_server.url)
     monkeypatch.delenv("WANDB_ENTITY")
+    return store, alice, bob
+
+
+def test_strict_roles_decide_who_changes_and_links(
+    acme: tuple[Store, UserHandle, UserHandle],
+) -> None:
+    store, alice, bob = acme
+    store.artifacts.log("bob", "zoo", collection="digits", type_name="model", files={"m": b"w"})
     as_alice = wandb.Api(api_key=alice.api_key, timeout=15)
     as_bob = wandb.Api(api_key=bob.api_key, timeout=15)
     as_alice.create_registry("model", visibility="organization")
@@ -128,15 +138,10 @@ def test_strict_roles_decide_who_changes_and_links(
 
 
 def test_strict_restricted_registries_show_only_to_their_members(
-    strict_server: EmulatorServer, wandb_env: EmulatorHandle, monkeypatch: pytest.MonkeyPatch
+    strict_server: EmulatorServer, acme: tuple[Store, UserHandle, UserHandle]
 ) -> None:
-    store: Store = state_of(strict_server.app).store
-    store.clear()
-    alice, bob = ensure_user(store, "alice"), ensure_user(store, "bob")
+    store, alice, bob = acme
     mallory = ensure_user(store, "mallory")  # not in the organization
-    identity_admin.add_org(store, {"name": "acme", "members": ["alice", "bob"]})
-    monkeypatch.setenv("WANDB_BASE_URL", strict_server.url)
-    monkeypatch.delenv("WANDB_ENTITY")
     as_alice = wandb.Api(api_key=alice.api_key, timeout=15)
     as_bob = wandb.Api(api_key=bob.api_key, timeout=15)
     as_alice.create_registry("model", visibility="organization")
